@@ -1,0 +1,21 @@
+/** What every adapter and the jobs are given: built once at start, passed in (tests build the same). */
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import type { Core } from './commands/types.js';
+import type { Logger } from './logger.js';
+import type { SenderRegistry } from './messaging/port.js';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  /** The Redis that BullMQ uses (REDIS_URL or the embedded redis-server). */
+  redisUrl: string;
+  core: Core;
+  logger: Logger;
+  senders: SenderRegistry;
+}
+
+/** Something started by the app that must be stopped on shutdown. */
+export interface Stoppable {
+  stop(): Promise<void>;
+}

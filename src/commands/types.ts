@@ -1,0 +1,85 @@
+/**
+ * The contract between adapters and the core: an adapter turns a platform update into an Incoming,
+ * the core answers with an Outcome made of Replies (data, never platform calls).
+ */
+import type { Platform } from '../db/schema.js';
+
+export type { Platform };
+
+export interface Sender {
+  /** The platform's stable user id (never a display name). */
+  platformUserId: string;
+  displayName: string;
+  /** The sender's language as the platform reports it ('en', 'zh-hans', …); English gets English replies. */
+  lang?: string;
+}
+
+export interface ChatRef {
+  platformChatId: string;
+  kind: 'group' | 'private';
+  title?: string;
+}
+
+export interface Incoming {
+  platform: Platform;
+  chat: ChatRef;
+  sender: Sender;
+  /** A message's text: `/cmd args`, `/cmd@Bot args`, or a Chinese alias without slash (`提议 …`). */
+  text?: string;
+  /** The data of a pressed button, exactly as the core put it in Button.data. */
+  button?: string;
+  /** The platform's update id: when given, a second delivery with the same key changes nothing. */
+  updateKey?: string;
+}
+
+export interface Button {
+  label: string;
+  /** Compact, validated by the core when pressed; at most 64 bytes (Telegram's callback_data limit). */
+  data: string;
+}
+
+export interface Reply {
+  text: string;
+  /** Rows of choice buttons (inline keyboard on Telegram; numbered lines on WeChat and the console). */
+  buttons?: Button[][];
+  /** 'chat' (default): where the command came from; 'private': to the sender in private, when possible. */
+  to?: 'chat' | 'private';
+  /** Set on a ballot or rating message, so the adapter can remember its message id for live-count edits. */
+  pollId?: number;
+}
+
+export interface Outcome {
+  /** One command, one reply: normally exactly one; empty for ignored chatter and duplicates. */
+  replies: Reply[];
+  /** For a button press: the short answer for answerCallbackQuery ("已投：同意" or why it was refused). */
+  toast?: string;
+  /** True when the update was already processed: nothing changed and nothing should be sent. */
+  duplicate?: boolean;
+  /** True when the text is not a command (ordinary chatter): adapters stay silent. */
+  ignored?: boolean;
+  /** Polls whose live counts changed, so adapters may (throttled) edit the ballot messages. */
+  changedPollIds?: number[];
+  /** The stable code of a refusal (e.g. NOT_CHAIR), for logs and tests; absent on success. */
+  errorCode?: string;
+}
+
+/** Where a message goes: a platform chat. */
+export interface ChatAddress {
+  platform: Platform;
+  platformChatId: string;
+}
+
+/** The core as adapters and jobs see it (built by createCore in src/commands/index.ts). */
+export interface Core {
+  /** Runs one command or button press: validate, write with its audit row in one transaction, reply. */
+  handle(incoming: Incoming): Promise<Outcome>;
+  /** The ballot (or rating) message of a poll as it stands now, with live counts, for edits. */
+  ballotView(pollId: number, lang?: string): Promise<Reply | undefined>;
+  /** Remembers the platform message that carries a poll's ballot. */
+  setPollMessage(pollId: number, messageId: string): Promise<void>;
+  /**
+   * Closes a poll whose deadline has passed (a no-op returning undefined when it is already closed or
+   * not yet due) and returns the result message and the chat it belongs to.
+   */
+  closeDuePoll(pollId: number, now?: Date): Promise<{ to: ChatAddress; reply: Reply } | undefined>;
+}

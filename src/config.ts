@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** True when `tz` is an IANA time zone this Node knows. */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const optionalUrl = (protocols: string[], what: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine(
+      (v) => {
+        if (v === undefined) return true;
+        try {
+          return protocols.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      { message: `must be a ${what} URL (${protocols.map((p) => p + '//…').join(' or ')})` },
+    );
+
+const blankToUndefined = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+/** The runtime contract of DESIGN.md, one zod schema for every variable. */
+export const envSchema = z.object({
+  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:'], 'Postgres'),
+  REDIS_URL: optionalUrl(['redis:', 'rediss:'], 'Redis'),
+  YISHI_DATA_DIR: blankToUndefined.transform((v) => path.resolve(v ?? './data')),
+  TELEGRAM_BOT_TOKEN: blankToUndefined.refine((v) => v === undefined || /^\d+:[\w-]{20,}$/.test(v), {
+    message: 'must look like 123456:ABC-DEF… (the token @BotFather gave you)',
+  }),
+  TELEGRAM_API_ROOT: optionalUrl(['http:', 'https:'], 'HTTP(S)').transform((v) => (v ?? 'https://api.telegram.org').replace(/\/+$/, '')),
+  TELEGRAM_WEBHOOK_URL: optionalUrl(['https:', 'http:'], 'HTTPS'),
+  TELEGRAM_WEBHOOK_SECRET: blankToUndefined.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v), {
+    message: 'must be 1-256 characters of A-Z a-z 0-9 _ -',
+  }),
+  TELEGRAM_WEBHOOK_PORT: blankToUndefined.pipe(z.coerce.number().int().min(1).max(65535).optional()),
+  WECHATY_PUPPET: blankToUndefined,
+  YISHI_TZ: blankToUndefined
+    .transform((v) => v ?? 'Asia/Shanghai')
+    .refine(isTimeZone, { message: 'must be an IANA time zone such as Asia/Shanghai' }),
+  YISHI_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; a bad value becomes one readable ConfigError line. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = issue.path.join('.') || 'environment';
+    const value = typeof env[name] === 'string' ? ` (got ${JSON.stringify(String(env[name]).slice(0, 60))})` : '';
+    throw new ConfigError(`yishi: invalid ${name}${value}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** Prints a ConfigError (or any startup error) as one line and exits 1. */
+export function exitOnStartupError(err: unknown): never {
+  const msg = err instanceof Error ? err.message : String(err);
+  process.stderr.write(msg.split('\n')[0] + '\n');
+  process.exit(1);
+}

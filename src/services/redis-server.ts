@@ -1,0 +1,70 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { freePort, waitForPort } from './ports.js';
+
+export const REDIS_INSTALL_HINT = 'apt-get install -y redis-server (or set REDIS_URL)';
+
+export interface EmbeddedRedis {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Finds `redis-server` on PATH (or the usual Debian place). */
+export function findRedisServer(): string | undefined {
+  const which = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  const found = which.stdout.trim();
+  if (found) return found;
+  return fs.existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : undefined;
+}
+
+/**
+ * Starts redis-server on a free loopback port with its data (AOF on, noeviction) in `dir`.
+ * Throws an Error naming the install command when redis-server is absent.
+ */
+export async function startRedisServer(dir: string, opts: { port?: number } = {}): Promise<EmbeddedRedis> {
+  const bin = findRedisServer();
+  if (!bin) throw new Error(`yishi: redis-server not found on PATH; install it with: ${REDIS_INSTALL_HINT}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const port = opts.port ?? (await freePort());
+  const child: ChildProcess = spawn(
+    bin,
+    [
+      '--port', String(port),
+      '--bind', '127.0.0.1',
+      '--dir', path.resolve(dir),
+      '--appendonly', 'yes',
+      '--maxmemory-policy', 'noeviction',
+      '--save', '',
+      '--daemonize', 'no',
+      '--protected-mode', 'yes',
+      '--logfile', '',
+      '--loglevel', 'warning',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (d) => { stderr += String(d); });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await Promise.race([
+      waitForPort(port, 15000),
+      exited.then(() => { throw new Error(`yishi: redis-server exited at start: ${stderr.trim().split('\n').pop() ?? ''}`); }),
+    ]);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
