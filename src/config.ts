@@ -48,7 +48,9 @@ export const envSchema = z.object({
   TELEGRAM_WEBHOOK_SECRET: blankToUndefined.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v), {
     message: 'must be 1-256 characters of A-Z a-z 0-9 _ -',
   }),
-  TELEGRAM_WEBHOOK_PORT: blankToUndefined.pipe(z.coerce.number().int().min(1).max(65535).optional()),
+  TELEGRAM_WEBHOOK_PORT: blankToUndefined
+    .refine((v) => v === undefined || (/^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535), { message: 'must be a port number 1-65535' })
+    .transform((v) => (v === undefined ? undefined : Number(v))),
   WECHATY_PUPPET: blankToUndefined,
   YISHI_TZ: blankToUndefined
     .transform((v) => v ?? 'Asia/Shanghai')
