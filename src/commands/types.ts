@@ -82,4 +82,14 @@ export interface Core {
    * not yet due) and returns the result message and the chat it belongs to.
    */
   closeDuePoll(pollId: number, now?: Date): Promise<{ to: ChatAddress; reply: Reply } | undefined>;
+  /** Subscribes to what changed, told after the change is committed (jobs schedule deadlines and reminders). */
+  onEvent(listener: (event: CoreEvent) => void): () => void;
 }
+
+/** Committed changes that something time-driven may depend on. */
+export type CoreEvent =
+  | { type: 'poll.opened'; pollId: number; kind: 'vote' | 'rating'; deadline: Date }
+  | { type: 'poll.closed'; pollId: number }
+  | { type: 'meeting.scheduled' | 'meeting.moved' | 'meeting.cancelled'; meetingId: number }
+  | { type: 'chat.bound'; communityId: number; platform: Platform; platformChatId: string }
+  | { type: 'council.changed'; communityId: number };
