@@ -1,0 +1,37 @@
+/** Button presses on ballots and ratings: record through the core, then always answer the query. */
+import { Composer, type Context } from 'grammy';
+import { t } from '../../../src/i18n/index.js';
+import type { DeliverEnv } from '../deliver.js';
+import { deliver } from '../deliver.js';
+import { describe, isStaleQuery } from '../errors.js';
+import { incoming } from '../incoming.js';
+import type { LiveEdits } from '../live-edits.js';
+import { MAX_TOAST_LENGTH, safeText } from '../render.js';
+
+export function buttonsFeature(env: DeliverEnv & { liveEdits: LiveEdits }): Composer<Context> {
+  const feature = new Composer<Context>();
+  feature.on('callback_query', async (ctx) => {
+    const query = ctx.callbackQuery;
+    const lang = query.from.language_code;
+    const answer = async (text?: string) => {
+      try {
+        await ctx.answerCallbackQuery(text ? { text: safeText(text, MAX_TOAST_LENGTH) } : {});
+      } catch (err) {
+        // A re-delivered or slow press: the spinner is gone already; the press itself was handled.
+        if (isStaleQuery(err)) env.logger.debug('callback answered late or twice', describe(err));
+        else env.logger.warn('answerCallbackQuery failed', describe(err));
+      }
+    };
+    const chat = query.message?.chat;
+    if (!query.data || !chat || query.from.is_bot) {
+      await answer(t(lang, 'telegram.pressUnavailable'));
+      return;
+    }
+    const outcome = await env.core.handle(incoming(ctx.update.update_id, chat, query.from, { button: query.data }));
+    await answer(outcome.toast ?? (outcome.errorCode ? t(lang, 'telegram.pressFailed') : undefined));
+    if (outcome.duplicate) return;
+    await deliver(env, outcome, chat, query.from);
+    env.liveEdits.touch(outcome.changedPollIds);
+  });
+  return feature;
+}

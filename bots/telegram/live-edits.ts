@@ -1,0 +1,103 @@
+/**
+ * Live counts on ballot messages: many presses on one poll become at most one editMessageText every
+ * `intervalMs` (a trailing edit that shows the latest counts), so a busy vote stays within the
+ * group's message budget.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { Api } from 'grammy';
+import type { Core } from '../../src/commands/types.js';
+import type { Database } from '../../src/db/client.js';
+import { chats, polls } from '../../src/db/schema.js';
+import type { Logger } from '../../src/logger.js';
+import { describe, isNotModified } from './errors.js';
+import { inlineKeyboard, safeText } from './render.js';
+
+interface PollState {
+  lastEditAt: number;
+  timer?: NodeJS.Timeout;
+  running?: Promise<void>;
+  /** A touch arrived while an edit was running: edit once more afterwards. */
+  again?: boolean;
+}
+
+export class LiveEdits {
+  private readonly polls = new Map<number, PollState>();
+  private stopped = false;
+
+  constructor(
+    private readonly deps: { api: Api; core: Core; database: Database; logger: Logger },
+    private readonly intervalMs = 3000,
+  ) {}
+
+  /** Counts of these polls changed: schedule their (coalesced) edits. */
+  touch(pollIds: readonly number[] | undefined): void {
+    if (this.stopped) return;
+    for (const id of pollIds ?? []) this.schedule(id);
+  }
+
+  private schedule(pollId: number): void {
+    const st = this.polls.get(pollId) ?? { lastEditAt: 0 };
+    this.polls.set(pollId, st);
+    if (st.timer) return;
+    if (st.running) {
+      st.again = true;
+      return;
+    }
+    const wait = Math.max(0, st.lastEditAt + this.intervalMs - Date.now());
+    st.timer = setTimeout(() => {
+      st.timer = undefined;
+      void this.run(pollId, st);
+    }, wait);
+  }
+
+  private async run(pollId: number, st: PollState): Promise<void> {
+    st.lastEditAt = Date.now();
+    st.running = this.edit(pollId).finally(() => {
+      st.running = undefined;
+      if (st.again && !this.stopped) {
+        st.again = false;
+        this.schedule(pollId);
+      } else if (!st.timer) {
+        this.polls.delete(pollId);
+      }
+    });
+    await st.running;
+  }
+
+  private async edit(pollId: number): Promise<void> {
+    const log = this.deps.logger.child({ pollId });
+    try {
+      const [row] = await this.deps.database.db
+        .select({ messageId: polls.messageId, chatId: chats.platformChatId })
+        .from(polls)
+        .innerJoin(chats, eq(chats.id, polls.chatId))
+        .where(and(eq(polls.id, pollId), eq(chats.platform, 'telegram')));
+      if (!row?.messageId) return;
+      const view = await this.deps.core.ballotView(pollId);
+      if (!view) return;
+      await this.deps.api.editMessageText(row.chatId, Number(row.messageId), safeText(view.text), {
+        reply_markup: inlineKeyboard(view.buttons, (b) => log.error('button data too long, left out', { data: b.data })),
+      });
+    } catch (err) {
+      if (isNotModified(err)) log.debug('live edit: nothing new');
+      else log.warn('live edit failed', describe(err));
+    }
+  }
+
+  /** Runs every pending edit now (best effort) and refuses new ones: for shutdown. */
+  async flush(): Promise<void> {
+    this.stopped = true;
+    const work: Promise<void>[] = [];
+    for (const [id, st] of this.polls) {
+      if (st.timer) {
+        clearTimeout(st.timer);
+        st.timer = undefined;
+        work.push(this.edit(id));
+      } else if (st.running) {
+        work.push(st.running.then(() => (st.again ? this.edit(id) : undefined)));
+      }
+    }
+    await Promise.allSettled(work);
+    this.polls.clear();
+  }
+}

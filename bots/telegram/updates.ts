@@ -1,0 +1,69 @@
+/** Running updates exactly once: per-chat ordering, retry until committed, one error boundary. */
+import type { Bot } from 'grammy';
+import { BotError } from 'grammy';
+import type { Update } from 'grammy/types';
+import type { Logger } from '../../src/logger.js';
+import { describe } from './errors.js';
+
+/** The chat an update belongs to: updates of one chat run in order, different chats concurrently. */
+export function chatKeyOf(u: Update): string {
+  const id = u.message?.chat.id ?? u.edited_message?.chat.id ?? u.callback_query?.message?.chat.id ?? u.callback_query?.from.id ?? u.my_chat_member?.chat.id;
+  return id === undefined ? 'other' : String(id);
+}
+
+/** What the error boundary logs about an update: enough to find it, no message text. */
+export function updateContext(u: Update): Record<string, unknown> {
+  const kind = Object.keys(u).find((k) => k !== 'update_id');
+  const from = u.message?.from ?? u.callback_query?.from;
+  return { updateId: u.update_id, kind, chatId: chatKeyOf(u), userId: from?.id };
+}
+
+/**
+ * Runs one update through the bot. Resolves when the middleware finished (the core committed its
+ * effects or decided there were none); rejects with the cause, after logging it once with the
+ * update's context, when it did not.
+ */
+export async function runUpdate(bot: Bot, update: Update, logger: Logger, attempt = 0): Promise<void> {
+  try {
+    await bot.handleUpdate(update);
+  } catch (err) {
+    const cause = err instanceof BotError ? err.error : err;
+    logger.error('update not handled; it will be retried', { ...updateContext(update), attempt, ...describe(cause) });
+    throw cause;
+  }
+}
+
+/** Serializes async work per key (one chat's updates in order), running different keys concurrently. */
+export class KeyedSerializer {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    const next = prev.then(work, work);
+    const tail = next.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return next;
+  }
+
+  /** Resolves when everything queued so far has finished. */
+  async idle(): Promise<void> {
+    while (this.tails.size) await Promise.allSettled([...this.tails.values()]);
+  }
+}
+
+/** A sleep that ends early when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
