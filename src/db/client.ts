@@ -62,12 +62,96 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/pglite');
   const dir = path.join(opts.dataDir, 'pglite');
   fs.mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir);
-  await client.waitReady;
+  const release = lockDataDir(opts.dataDir, dir);
+  let client: InstanceType<typeof PGlite>;
+  try {
+    client = new PGlite(dir);
+    await client.waitReady;
+  } catch (err) {
+    release();
+    throw err;
+  }
   const db = drizzle(client, { schema }) as unknown as Db;
   if (opts.migrate !== false) {
     const { migrate } = await import('drizzle-orm/pglite/migrator');
-    await migrate(db as never, { migrationsFolder });
+    try {
+      await migrate(db as never, { migrationsFolder });
+    } catch (err) {
+      await client.close().catch(() => {});
+      release();
+      throw err;
+    }
   }
-  return { db, kind: 'pglite', location: dir, close: () => client.close() };
+  return {
+    db,
+    kind: 'pglite',
+    location: dir,
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+/** Thrown when another live process has the embedded database open. */
+export class DataDirBusyError extends Error {
+  constructor(public readonly pid: number, dir: string) {
+    super(
+      `yishi: the embedded database in ${dir} is in use by process ${pid} (is \`npm start\` running?); ` +
+        'PGlite is single-process: stop it first, or run both against Postgres with DATABASE_URL',
+    );
+    this.name = 'DataDirBusyError';
+  }
+}
+
+function isLiveYishi(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A pid reused by an unrelated program after a crash must not lock us out forever.
+  try {
+    return /node|tsx/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * PGlite is one process's database: two processes writing the same directory corrupt it. A pid file
+ * next to it lets the CLI and `npm start` refuse each other with a clear message instead.
+ */
+function lockDataDir(dataDir: string, dir: string): () => void {
+  const file = path.join(dataDir, 'pglite.pid');
+  const mine = String(process.pid);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.writeFileSync(file, mine, { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 3) throw err;
+      const holder = Number(fs.readFileSync(file, 'utf8').trim());
+      if (holder !== process.pid && isLiveYishi(holder)) throw new DataDirBusyError(holder, dir);
+      if (holder === process.pid) return () => {};
+      fs.rmSync(file, { force: true });
+    }
+  }
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    process.off('exit', release);
+    try {
+      if (fs.readFileSync(file, 'utf8').trim() === mine) fs.rmSync(file, { force: true });
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', release);
+  return release;
 }

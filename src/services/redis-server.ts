@@ -68,3 +68,31 @@ export async function startRedisServer(dir: string, opts: { port?: number } = {}
     },
   };
 }
+
+const INFO_FILE = 'yishi-redis.json';
+
+/** Records where the app's embedded redis-server listens, so `yishi schedules` can reach it. */
+export function writeRedisInfo(dir: string, url: string): () => void {
+  const file = path.join(dir, INFO_FILE);
+  fs.writeFileSync(file, JSON.stringify({ pid: process.pid, url }));
+  return () => {
+    try {
+      const info = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid?: number };
+      if (info.pid === process.pid) fs.rmSync(file, { force: true });
+    } catch {
+      // already gone
+    }
+  };
+}
+
+/** The URL of the embedded redis-server of a running app on this data dir, if one is running. */
+export function readLiveRedisUrl(dir: string): string | undefined {
+  try {
+    const info = JSON.parse(fs.readFileSync(path.join(dir, INFO_FILE), 'utf8')) as { pid?: number; url?: string };
+    if (typeof info.pid !== 'number' || typeof info.url !== 'string') return undefined;
+    process.kill(info.pid, 0);
+    return info.url;
+  } catch {
+    return undefined;
+  }
+}

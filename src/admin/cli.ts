@@ -1,0 +1,299 @@
+/** The `yishi` admin CLI: parses arguments, runs one admin command against the app's database. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Writable } from 'node:stream';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { DataDirBusyError, openDatabase, type Database } from '../db/client.js';
+import { addCouncilUnit, UnitExistsError } from '../council/units.js';
+import { readLiveRedisUrl, startRedisServer } from '../services/redis-server.js';
+import { addCommunity, requireCommunity } from './communities.js';
+import { AdminError } from './errors.js';
+import { exportSuggestions, toCsv } from './export.js';
+import { importData, readImportFile } from './import.js';
+import { rotationReport } from './rotation.js';
+import { grantRole, revokeRole } from './roles.js';
+import {
+  communityNameSchema,
+  parseArg,
+  roleSchema,
+  satisfactionThresholdSchema,
+  slugSchema,
+  supportThresholdSchema,
+  unitNameSchema,
+  userRefSchema,
+} from './validation.js';
+
+const COMMANDS = {
+  community: 'community add <slug> <name> [--support-threshold N] [--satisfaction-threshold 0.6]',
+  role: 'role grant|revoke <slug> <platform>:<userId> staff|resident',
+  council: 'council add <slug> <unit name> [--contact <platform>:<userId>]',
+  rotation: 'rotation show <slug>',
+  schedules: 'schedules',
+  import: 'import <file.json>',
+  export: 'export <slug> [--format csv|json]',
+} as const;
+
+export const USAGE = [
+  'usage: npx yishi <command>',
+  ...Object.values(COMMANDS).map((c) => `  ${c}`),
+  'platform: telegram | wechat | console. Uses DATABASE_URL, or the embedded database in $YISHI_DATA_DIR (./data).',
+].join('\n');
+
+/** Wrong shape of arguments: the CLI prints the reason and the usage, exit 1. */
+class UsageError extends Error {
+  constructor(message: string, public readonly command?: keyof typeof COMMANDS) {
+    super(message);
+  }
+}
+
+export interface CliIo {
+  stdout: Writable;
+  stderr: Writable;
+  env?: NodeJS.ProcessEnv;
+  now?: () => Date;
+}
+
+type Options = Record<string, { type: 'string' | 'boolean' }>;
+
+function parse(args: string[], options: Options, command: keyof typeof COMMANDS) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0], command);
+  }
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code; never throws. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const out = (line: string) => io.stdout.write(line + '\n');
+  const err = (line: string) => io.stderr.write(line + '\n');
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined) throw new UsageError('no command given');
+    if (command === '--help' || command === '-h' || command === 'help') {
+      out(USAGE);
+      return 0;
+    }
+    if (!(command in COMMANDS)) throw new UsageError(`unknown command "${command}"`);
+    const job = prepare(command as keyof typeof COMMANDS, rest);
+    const config = loadConfig(io.env ?? process.env);
+    return await job(config, { out, err, stdout: io.stdout, now: io.now ?? (() => new Date()) });
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`yishi: ${e.message}`);
+      err(e.command ? `usage: npx yishi ${COMMANDS[e.command]}` : USAGE);
+      return 1;
+    }
+    err(oneLine(e));
+    return 1;
+  }
+}
+
+function oneLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const first = msg.split('\n')[0].trim();
+  return first.startsWith('yishi:') ? first : `yishi: ${first}`;
+}
+
+interface Ctx {
+  out(line: string): void;
+  err(line: string): void;
+  stdout: Writable;
+  now(): Date;
+}
+
+type Job = (config: Config, ctx: Ctx) => Promise<number>;
+
+/** Validates the arguments before anything touches the environment or the database. */
+function prepare(command: keyof typeof COMMANDS, args: string[]): Job {
+  const bad = (message: string): never => {
+    throw new UsageError(message, command);
+  };
+  const arg = <T>(schema: Parameters<typeof parseArg<T>>[0], value: unknown): T => {
+    try {
+      return parseArg(schema, value);
+    } catch (e) {
+      return bad((e as Error).message);
+    }
+  };
+  switch (command) {
+    case 'community': {
+      const { values, positionals } = parse(args, { 'support-threshold': { type: 'string' }, 'satisfaction-threshold': { type: 'string' } }, command);
+      const [sub, slug, ...nameParts] = positionals;
+      if (sub !== 'add' || !slug || !nameParts.length) bad('expected: community add <slug> <name>');
+      const c = {
+        slug: arg(slugSchema, slug),
+        name: arg(communityNameSchema, nameParts.join(' ')),
+        supportThreshold: values['support-threshold'] === undefined ? undefined : arg(supportThresholdSchema, values['support-threshold']),
+        satisfactionThreshold:
+          values['satisfaction-threshold'] === undefined ? undefined : arg(satisfactionThresholdSchema, values['satisfaction-threshold']),
+      };
+      return withDb(async (database, _config, ctx) => {
+        const row = await addCommunity(database.db, c);
+        ctx.out(
+          `created community ${row.slug} (${row.name}): support threshold ${row.supportThreshold}, satisfaction threshold ${row.satisfactionThreshold}`,
+        );
+        return 0;
+      });
+    }
+    case 'role': {
+      const { positionals } = parse(args, {}, command);
+      const [sub, slug, who, role, ...extra] = positionals;
+      if ((sub !== 'grant' && sub !== 'revoke') || !slug || !who || !role || extra.length)
+        bad('expected: role grant|revoke <slug> <platform>:<userId> staff|resident');
+      const s = arg(slugSchema, slug);
+      const user = arg(userRefSchema, who);
+      const r = arg(roleSchema, role);
+      return withDb(async (database, _config, ctx) => {
+        const community = await requireCommunity(database.db, s);
+        const label = `${user.platform}:${user.platformUserId}`;
+        if (sub === 'grant') {
+          const change = await grantRole(database.db, community, user, r);
+          ctx.out(
+            change.before === r
+              ? `${label} is already ${r} in ${s}; nothing changed`
+              : `granted ${r} in ${s} to ${label} (person #${change.personId}${change.before ? `, was ${change.before}` : ''})`,
+          );
+        } else {
+          const change = await revokeRole(database.db, community, user, r);
+          ctx.out(`revoked ${r} in ${s} from ${label}${change.after ? `; now ${change.after}` : '; no role left'}`);
+        }
+        return 0;
+      });
+    }
+    case 'council': {
+      const { values, positionals } = parse(args, { contact: { type: 'string' } }, command);
+      const [sub, slug, ...nameParts] = positionals;
+      if (sub !== 'add' || !slug || !nameParts.length) bad('expected: council add <slug> <unit name>');
+      const s = arg(slugSchema, slug);
+      const name = arg(unitNameSchema, nameParts.join(' '));
+      const contact = values.contact === undefined ? undefined : arg(userRefSchema, values.contact);
+      return withDb(async (database, config, ctx) => {
+        const community = await requireCommunity(database.db, s);
+        let added;
+        try {
+          added = await addCouncilUnit(database.db, community.id, { name, contact }, ctx.now(), config.YISHI_TZ);
+        } catch (e) {
+          if (e instanceof UnitExistsError) throw new AdminError('UNIT_EXISTS', `${s}: ${e.message}`);
+          throw e;
+        }
+        const who = contact ? ` (contact ${contact.platform}:${contact.platformUserId})` : '';
+        ctx.out(`added council unit ${name}${who} to ${s} at rotation position ${added.unit.position}`);
+        if (added.startedRotation) ctx.out(`the rotation starts in ${added.rotationStart}: ${name} chairs that quarter`);
+        return 0;
+      });
+    }
+    case 'rotation': {
+      const { positionals } = parse(args, {}, command);
+      const [sub, slug, ...extra] = positionals;
+      if (sub !== 'show' || !slug || extra.length) bad('expected: rotation show <slug>');
+      const s = arg(slugSchema, slug);
+      return withDb(async (database, config, ctx) => {
+        const community = await requireCommunity(database.db, s);
+        for (const line of await rotationReport(database.db, community, ctx.now(), config.YISHI_TZ)) ctx.out(line);
+        return 0;
+      });
+    }
+    case 'schedules': {
+      const { positionals } = parse(args, {}, command);
+      if (positionals.length) bad('schedules takes no arguments');
+      return schedules;
+    }
+    case 'import': {
+      const { positionals } = parse(args, {}, command);
+      if (positionals.length !== 1) bad('expected: import <file.json>');
+      const file = path.resolve(positionals[0]);
+      return async (config, ctx) => {
+        // The file is checked before the database is opened, so a bad file changes nothing.
+        const data = readImportFile(file);
+        return withDb(async (database, cfg, c) => {
+          for (const line of await importData(database.db, data, c.now(), cfg.YISHI_TZ)) c.out(line);
+          return 0;
+        })(config, ctx);
+      };
+    }
+    case 'export': {
+      const { values, positionals } = parse(args, { format: { type: 'string' } }, command);
+      if (positionals.length !== 1) bad('expected: export <slug> [--format csv|json]');
+      const format = values.format ?? 'json';
+      if (format !== 'csv' && format !== 'json') bad('--format is csv or json');
+      const s = arg(slugSchema, positionals[0]);
+      return withDb(async (database, _config, ctx) => {
+        const community = await requireCommunity(database.db, s);
+        const rows = await exportSuggestions(database.db, community);
+        ctx.stdout.write(format === 'csv' ? toCsv(rows) : JSON.stringify({ community: { slug: community.slug, name: community.name }, suggestions: rows }, null, 2) + '\n');
+        ctx.err(`exported ${rows.length} suggestion(s) of ${s} as ${format}`);
+        return 0;
+      });
+    }
+  }
+}
+
+async function open(config: Config): Promise<Database> {
+  try {
+    return await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.YISHI_DATA_DIR, max: 2 });
+  } catch (e) {
+    if (e instanceof DataDirBusyError) throw e;
+    const where = config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : path.join(config.YISHI_DATA_DIR, 'pglite');
+    throw new Error(`yishi: cannot open the database at ${where}: ${describe(e)}`);
+  }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
+
+/** The innermost reason (drizzle wraps driver errors as "Failed query: …" with the real one as cause). */
+export function describe(e: unknown): string {
+  if (e instanceof AggregateError && e.errors.length) return describe(e.errors[0]);
+  if (e instanceof Error && e.cause !== undefined && e.cause !== e) return describe(e.cause);
+  const msg = e instanceof Error ? e.message || (e as NodeJS.ErrnoException).code || e.name : String(e);
+  return msg.split('\n')[0];
+}
+
+function withDb(fn: (database: Database, config: Config, ctx: Ctx) => Promise<number>): Job {
+  return async (config, ctx) => {
+    const database = await open(config);
+    try {
+      return await fn(database, config, ctx);
+    } finally {
+      await database.close().catch(() => {});
+    }
+  };
+}
+
+interface JobsCli {
+  printSchedules(opts: { config: Config; database: Database; redisUrl: string }, out: NodeJS.WritableStream): Promise<void>;
+}
+
+const schedules: Job = async (config, ctx) => {
+  const file = fileURLToPath(new URL('../../jobs/cli.ts', import.meta.url));
+  if (!fs.existsSync(file)) {
+    ctx.err('yishi: schedules are not available in this build (jobs/cli.ts is missing)');
+    return 1;
+  }
+  const jobs = (await import(pathToFileURL(file).href)) as JobsCli;
+  const redisDir = path.join(config.YISHI_DATA_DIR, 'redis');
+  let redisUrl = config.REDIS_URL ?? readLiveRedisUrl(redisDir);
+  // With no running app, the embedded redis-server is started on its data just long enough to read it.
+  const embedded = redisUrl ? undefined : await startRedisServer(redisDir);
+  redisUrl ??= embedded!.url;
+  try {
+    return await withDb(async (database, cfg, c) => {
+      await jobs.printSchedules({ config: cfg, database, redisUrl: redisUrl! }, c.stdout as NodeJS.WritableStream);
+      return 0;
+    })(config, ctx);
+  } finally {
+    await embedded?.stop();
+  }
+};
+
+export { AdminError, ConfigError };

@@ -1,0 +1,15 @@
+/** Admin errors are values with a stable code; the CLI prints the message as one line and exits 1. */
+export type AdminErrorCode =
+  | 'BAD_ARGUMENT'
+  | 'UNKNOWN_COMMUNITY'
+  | 'COMMUNITY_EXISTS'
+  | 'UNIT_EXISTS'
+  | 'NO_SUCH_ROLE'
+  | 'BAD_FILE';
+
+export class AdminError extends Error {
+  constructor(public readonly code: AdminErrorCode, message: string) {
+    super(message);
+    this.name = 'AdminError';
+  }
+}

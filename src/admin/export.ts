@@ -1,0 +1,152 @@
+/** `yishi export <slug>`: every suggestion of a community with its stage, counts and results. */
+import { asc, count, desc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { ballots, comments, persons, pollChoices, polls, progressUpdates, ratings, suggestions } from '../db/schema.js';
+import type { Community } from './communities.js';
+
+const RATING_LABELS = ['满意', '基本满意', '不满意'] as const;
+
+export interface ExportedSuggestion {
+  number: number;
+  stage: string;
+  text: string;
+  author: string;
+  createdAt: string;
+  supports: number;
+  supportThreshold: number;
+  comments: number;
+  progress: number | null;
+  vote: { status: string; deadline: string; choices: { label: string; count: number }[]; outcome: string | null } | null;
+  rating: {
+    status: string;
+    deadline: string;
+    choices: { label: string; count: number }[];
+    /** (满意 + 基本满意) / all ratings, or null when nobody rated. */
+    satisfiedShare: number | null;
+  } | null;
+}
+
+export async function exportSuggestions(db: Db, community: Community): Promise<ExportedSuggestion[]> {
+  const rows = await db
+    .select({
+      id: suggestions.id,
+      number: suggestions.number,
+      stage: suggestions.stage,
+      text: suggestions.text,
+      author: persons.displayName,
+      createdAt: suggestions.createdAt,
+      supports: suggestions.supportCount,
+    })
+    .from(suggestions)
+    .innerJoin(persons, eq(persons.id, suggestions.authorId))
+    .where(eq(suggestions.communityId, community.id))
+    .orderBy(asc(suggestions.number));
+  if (!rows.length) return [];
+  const ids = rows.map((r) => r.id);
+
+  const commentCounts = new Map(
+    (await db.select({ id: comments.suggestionId, n: count() }).from(comments).where(inArray(comments.suggestionId, ids)).groupBy(comments.suggestionId)).map(
+      (r) => [r.id, Number(r.n)],
+    ),
+  );
+  const progress = new Map<number, number>();
+  for (const p of await db
+    .select({ id: progressUpdates.suggestionId, percent: progressUpdates.percent })
+    .from(progressUpdates)
+    .where(inArray(progressUpdates.suggestionId, ids))
+    .orderBy(asc(progressUpdates.createdAt), asc(progressUpdates.id))) {
+    progress.set(p.id, p.percent);
+  }
+
+  // The latest poll of each kind is the one that decides the suggestion's current standing.
+  const allPolls = await db.select().from(polls).where(inArray(polls.suggestionId, ids)).orderBy(desc(polls.openedAt), desc(polls.id));
+  const latest = new Map<string, (typeof allPolls)[number]>();
+  for (const p of allPolls) if (!latest.has(`${p.suggestionId}:${p.kind}`)) latest.set(`${p.suggestionId}:${p.kind}`, p);
+  const pollIds = [...latest.values()].map((p) => p.id);
+  const choices = pollIds.length
+    ? await db.select().from(pollChoices).where(inArray(pollChoices.pollId, pollIds)).orderBy(asc(pollChoices.pollId), asc(pollChoices.position))
+    : [];
+  const ballotCounts = pollIds.length
+    ? await db
+        .select({ pollId: ballots.pollId, choice: ballots.choice, n: count() })
+        .from(ballots)
+        .where(inArray(ballots.pollId, pollIds))
+        .groupBy(ballots.pollId, ballots.choice)
+    : [];
+  const ratingCounts = pollIds.length
+    ? await db
+        .select({ pollId: ratings.pollId, level: ratings.level, n: count() })
+        .from(ratings)
+        .where(inArray(ratings.pollId, pollIds))
+        .groupBy(ratings.pollId, ratings.level)
+    : [];
+
+  return rows.map((r) => {
+    const vote = latest.get(`${r.id}:vote`);
+    const rating = latest.get(`${r.id}:rating`);
+    let ratingOut: ExportedSuggestion['rating'] = null;
+    if (rating) {
+      const counts = RATING_LABELS.map((label, i) => ({
+        label,
+        count: Number(ratingCounts.find((c) => c.pollId === rating.id && c.level === i + 1)?.n ?? 0),
+      }));
+      const total = counts.reduce((a, c) => a + c.count, 0);
+      ratingOut = {
+        status: rating.status,
+        deadline: rating.deadline.toISOString(),
+        choices: counts,
+        satisfiedShare: total ? Math.round(((counts[0].count + counts[1].count) / total) * 1000) / 1000 : null,
+      };
+    }
+    return {
+      number: r.number,
+      stage: r.stage,
+      text: r.text,
+      author: r.author,
+      createdAt: r.createdAt.toISOString(),
+      supports: r.supports,
+      supportThreshold: community.supportThreshold,
+      comments: commentCounts.get(r.id) ?? 0,
+      progress: progress.get(r.id) ?? null,
+      vote: vote
+        ? {
+            status: vote.status,
+            deadline: vote.deadline.toISOString(),
+            choices: choices
+              .filter((c) => c.pollId === vote.id)
+              .map((c) => ({
+                label: c.label,
+                count: Number(ballotCounts.find((b) => b.pollId === vote.id && b.choice === c.position)?.n ?? 0),
+              })),
+            outcome: vote.outcome,
+          }
+        : null,
+      rating: ratingOut,
+    };
+  });
+}
+
+/** A CSV cell: quoted when needed, and never read as a formula by a spreadsheet. */
+function cell(v: unknown): string {
+  let s = v === null || v === undefined ? '' : String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const counts = (cs: { label: string; count: number }[]) => cs.map((c) => `${c.label} ${c.count}`).join(' · ');
+
+export function toCsv(rows: ExportedSuggestion[]): string {
+  const header = ['number', 'stage', 'text', 'author', 'created_at', 'supports', 'support_threshold', 'comments', 'progress',
+    'vote_status', 'vote_result', 'vote_outcome', 'rating_status', 'rating_result', 'satisfied_share'];
+  const lines = [header.join(',')];
+  for (const r of rows) {
+    lines.push(
+      [r.number, r.stage, r.text, r.author, r.createdAt, r.supports, r.supportThreshold, r.comments, r.progress,
+        r.vote?.status, r.vote ? counts(r.vote.choices) : '', r.vote?.outcome, r.rating?.status, r.rating ? counts(r.rating.choices) : '',
+        r.rating?.satisfiedShare]
+        .map(cell)
+        .join(','),
+    );
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,88 @@
+/** Granting and revoking community roles from the admin CLI; an unseen user gets a person and identity. */
+import { and, eq } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import { auditLog, identities, persons, roles } from '../db/schema.js';
+import type { Community } from './communities.js';
+import { AdminError } from './errors.js';
+import type { RoleName, UserRef } from './validation.js';
+
+/** The person behind a platform identity, creating both when this user was never seen. */
+export async function ensurePerson(tx: Tx, user: UserRef): Promise<{ personId: number; created: boolean }> {
+  const [found] = await tx
+    .select({ personId: identities.personId })
+    .from(identities)
+    .where(and(eq(identities.platform, user.platform), eq(identities.platformUserId, user.platformUserId)));
+  if (found) return { personId: found.personId, created: false };
+  const [person] = await tx.insert(persons).values({ displayName: user.platformUserId }).returning({ id: persons.id });
+  await tx.insert(identities).values({ personId: person.id, platform: user.platform, platformUserId: user.platformUserId });
+  return { personId: person.id, created: true };
+}
+
+export interface RoleChange {
+  personId: number;
+  before: RoleName | null;
+  after: RoleName | null;
+}
+
+/** Gives the user `role` in the community (replacing a previous role), in the given transaction. */
+export async function grantRoleTx(tx: Tx, community: Community, user: UserRef, role: RoleName, via: string): Promise<RoleChange> {
+  const { personId } = await ensurePerson(tx, user);
+  const [existing] = await tx
+    .select({ role: roles.role })
+    .from(roles)
+    .where(and(eq(roles.communityId, community.id), eq(roles.personId, personId)))
+    .for('update');
+  const before = existing?.role ?? null;
+  if (before === role) return { personId, before, after: role };
+  await tx
+    .insert(roles)
+    .values({ communityId: community.id, personId, role })
+    .onConflictDoUpdate({ target: [roles.communityId, roles.personId], set: { role } });
+  await tx.insert(auditLog).values({
+    communityId: community.id,
+    action: 'role.granted',
+    data: { via, platform: user.platform, platformUserId: user.platformUserId, personId, role, before },
+  });
+  return { personId, before, after: role };
+}
+
+export async function grantRole(db: Db, community: Community, user: UserRef, role: RoleName): Promise<RoleChange> {
+  return db.transaction((tx) => grantRoleTx(tx, community, user, role, 'cli'));
+}
+
+/**
+ * Takes `role` away. Revoking staff leaves a resident (anyone who writes in a bound chat is one anyway);
+ * revoking resident removes the membership. NO_SUCH_ROLE when the user does not hold that role.
+ */
+export async function revokeRole(db: Db, community: Community, user: UserRef, role: RoleName): Promise<RoleChange> {
+  return db.transaction(async (tx) => {
+    const [identity] = await tx
+      .select({ personId: identities.personId })
+      .from(identities)
+      .where(and(eq(identities.platform, user.platform), eq(identities.platformUserId, user.platformUserId)));
+    const [existing] = identity
+      ? await tx
+          .select({ role: roles.role })
+          .from(roles)
+          .where(and(eq(roles.communityId, community.id), eq(roles.personId, identity.personId)))
+          .for('update')
+      : [];
+    if (!identity || existing?.role !== role) {
+      throw new AdminError(
+        'NO_SUCH_ROLE',
+        `${user.platform}:${user.platformUserId} is not ${role} in ${community.slug} (current role: ${existing?.role ?? 'none'}); nothing changed`,
+      );
+    }
+    const personId = identity.personId;
+    const after: RoleName | null = role === 'staff' ? 'resident' : null;
+    const where = and(eq(roles.communityId, community.id), eq(roles.personId, personId));
+    if (after) await tx.update(roles).set({ role: after }).where(where);
+    else await tx.delete(roles).where(where);
+    await tx.insert(auditLog).values({
+      communityId: community.id,
+      action: 'role.revoked',
+      data: { via: 'cli', platform: user.platform, platformUserId: user.platformUserId, personId, role, after },
+    });
+    return { personId, before: role, after };
+  });
+}

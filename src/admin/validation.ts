@@ -1,0 +1,51 @@
+/** zod schemas for what an administrator types: slugs, thresholds, `<platform>:<userId>`. */
+import { z } from 'zod';
+import { PLATFORMS, type Platform } from '../db/schema.js';
+import { AdminError } from './errors.js';
+
+export const slugSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a slug is 1-40 characters of a-z, 0-9 and -, starting with a letter or digit');
+
+export const communityNameSchema = z.string().trim().min(1, 'the name must not be empty').max(100, 'the name is at most 100 characters');
+export const unitNameSchema = z.string().trim().min(1, 'the unit name must not be empty').max(100, 'the unit name is at most 100 characters');
+
+export const supportThresholdSchema = z.coerce
+  .number({ message: 'the support threshold must be a whole number from 1 to 10000' })
+  .int('the support threshold must be a whole number from 1 to 10000')
+  .min(1, 'the support threshold must be a whole number from 1 to 10000')
+  .max(10000, 'the support threshold must be a whole number from 1 to 10000');
+
+export const satisfactionThresholdSchema = z.coerce
+  .number({ message: 'the satisfaction threshold must be a number from 0 to 1, such as 0.6' })
+  .min(0, 'the satisfaction threshold must be a number from 0 to 1, such as 0.6')
+  .max(1, 'the satisfaction threshold must be a number from 0 to 1, such as 0.6');
+
+export const roleSchema = z.enum(['staff', 'resident'], { message: 'the role is staff or resident' });
+export type RoleName = z.infer<typeof roleSchema>;
+
+export interface UserRef {
+  platform: Platform;
+  platformUserId: string;
+}
+
+/** `telegram:12345` -> { platform, platformUserId }; the id may itself contain ':' (split at the first). */
+export const userRefSchema = z
+  .string()
+  .transform((v, ctx): UserRef => {
+    const i = v.indexOf(':');
+    const platform = i > 0 ? v.slice(0, i) : '';
+    const platformUserId = i > 0 ? v.slice(i + 1).trim() : '';
+    if (!(PLATFORMS as readonly string[]).includes(platform) || !platformUserId || platformUserId.length > 200) {
+      ctx.addIssue({ code: 'custom', message: `a user is <platform>:<userId> with platform ${PLATFORMS.join('|')} (got ${JSON.stringify(v.slice(0, 60))})` });
+      return z.NEVER;
+    }
+    return { platform: platform as Platform, platformUserId };
+  });
+
+/** Parses `value` or throws a BAD_ARGUMENT AdminError with the schema's first message. */
+export function parseArg<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new AdminError('BAD_ARGUMENT', r.error.issues[0]?.message ?? 'invalid argument');
+  return r.data;
+}
