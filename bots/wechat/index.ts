@@ -193,7 +193,8 @@ export function createWechatBot(deps: AppDeps, opts: WechatBotOptions): WechatBo
       return;
     }
     if (!outcome.duplicate && !outcome.ignored) {
-      if (outcome.errorCode) log.debug('command refused', { code: outcome.errorCode });
+      // The contact id logged here is what `yishi role grant <slug> wechat:<id> staff` needs.
+      log.info('wechat command', { contactId: talker.id, command: text.split(/\s/, 1)[0], refused: outcome.errorCode });
       for (const reply of outcome.replies) {
         try {
           await deliver(reply, { room, talker, name: displayName || talker.name() });
