@@ -1,0 +1,131 @@
+/**
+ * In-process send rate limits per platform: per chat and overall, as sliding windows.
+ *
+ * BullMQ's own limiter is one limit for the whole queue; the platforms limit per chat as well
+ * (Telegram: 20 messages a minute to one group), so the send worker asks this limiter for a slot and
+ * delays the job until then instead of sending.
+ */
+import type { Platform } from '../src/db/schema.js';
+
+export interface Window {
+  max: number;
+  durationMs: number;
+}
+
+export interface PlatformLimits {
+  /** Windows that apply to each chat separately. */
+  perChat: Window[];
+  /** Windows that apply to all chats of the platform together. */
+  global: Window[];
+}
+
+/** Conservative defaults from the platforms' published limits (see PLATFORMS.md). */
+export const DEFAULT_LIMITS: Record<Platform, PlatformLimits> = {
+  telegram: {
+    perChat: [
+      { max: 1, durationMs: 1000 },
+      { max: 20, durationMs: 60_000 },
+    ],
+    global: [{ max: 30, durationMs: 1000 }],
+  },
+  // Frequent room sends get WeChat accounts warned or banned ("操作过于频繁"): go slowly.
+  wechat: {
+    perChat: [{ max: 1, durationMs: 3000 }],
+    global: [{ max: 20, durationMs: 60_000 }],
+  },
+  console: { perChat: [], global: [] },
+};
+
+/** The earliest time >= t at which one more stamp fits every window, given past stamps (sorted). */
+function earliestFit(stamps: number[], windows: Window[], t: number): number {
+  let at = t;
+  for (let guard = 0; guard < 100; guard++) {
+    let moved = false;
+    for (const w of windows) {
+      if (w.max <= 0) continue;
+      const inWindow = stamps.filter((s) => s > at - w.durationMs && s <= at);
+      if (inWindow.length >= w.max) {
+        // The slot frees up when the oldest of the last `max` stamps leaves the window.
+        const freeAt = inWindow[inWindow.length - w.max]! + w.durationMs;
+        if (freeAt > at) {
+          at = freeAt;
+          moved = true;
+        }
+      }
+    }
+    if (!moved) return at;
+  }
+  return at;
+}
+
+export class SendLimiter {
+  private readonly chatStamps = new Map<string, number[]>();
+  private readonly globalStamps = new Map<Platform, number[]>();
+  private readonly blockedUntil = new Map<string, number>();
+  /** Slots reserved by messages waiting for their chat's turn, by outbox id. */
+  private readonly reservations = new Map<number, number>();
+
+  constructor(private readonly limits: Record<Platform, PlatformLimits>) {}
+
+  private key(platform: Platform, chatId: string) {
+    return `${platform}\u0000${chatId}`;
+  }
+
+  private prune(list: number[], now: number, windows: Window[]) {
+    const longest = Math.max(0, ...windows.map((w) => w.durationMs));
+    while (list.length && list[0]! <= now - longest) list.shift();
+  }
+
+  /**
+   * When the message `outboxId` may be sent: `now` when it may go at once (the caller then sends and
+   * calls `sent`), else a later instant to delay it to. The chat's slot is reserved in FIFO order so
+   * later messages to the same chat queue behind it; the global windows only count real sends, so a
+   * busy chat never holds up the others.
+   */
+  slot(platform: Platform, chatId: string, outboxId: number, now: number): number {
+    const limits = this.limits[platform] ?? { perChat: [], global: [] };
+    const key = this.key(platform, chatId);
+    let chat = this.chatStamps.get(key);
+    if (!chat) this.chatStamps.set(key, (chat = []));
+    this.prune(chat, now, limits.perChat);
+
+    let chatAt = this.reservations.get(outboxId);
+    if (chatAt === undefined) {
+      const last = chat.length ? chat[chat.length - 1]! : undefined;
+      let start = Math.max(now, this.blockedUntil.get(key) ?? 0);
+      // FIFO per chat: never before the last reserved slot of this chat.
+      if (last !== undefined && last > start) start = last;
+      chatAt = earliestFit(chat, limits.perChat, start);
+      chat.push(chatAt);
+      chat.sort((a, b) => a - b);
+      this.reservations.set(outboxId, chatAt);
+    }
+    if (chatAt > now) return chatAt;
+
+    let global = this.globalStamps.get(platform);
+    if (!global) this.globalStamps.set(platform, (global = []));
+    this.prune(global, now, limits.global);
+    const globalAt = earliestFit(global, limits.global, now);
+    return globalAt;
+  }
+
+  /** Records a send that is about to happen now (after `slot` returned `now`). */
+  sent(platform: Platform, outboxId: number, now: number): void {
+    this.reservations.delete(outboxId);
+    let global = this.globalStamps.get(platform);
+    if (!global) this.globalStamps.set(platform, (global = []));
+    global.push(now);
+  }
+
+  /** The platform said "too many requests" for this chat: nothing goes there before `until`. */
+  block(platform: Platform, chatId: string, outboxId: number, until: number): void {
+    this.reservations.delete(outboxId);
+    const key = this.key(platform, chatId);
+    this.blockedUntil.set(key, Math.max(until, this.blockedUntil.get(key) ?? 0));
+  }
+
+  /** Forgets a reservation of a message that will not be sent now (failed, or already sent). */
+  release(outboxId: number): void {
+    this.reservations.delete(outboxId);
+  }
+}

@@ -1,0 +1,40 @@
+/** Queue names, job names, deterministic job ids and the job payload schemas. */
+import { z } from 'zod';
+
+export const DEFAULT_PREFIX = 'yishi';
+export const TIMERS_QUEUE = 'timers';
+export const SEND_QUEUE = 'send';
+
+/** 09:00 on the first day of each quarter. */
+export const CHAIR_PATTERN = '0 9 1 1,4,7,10 *';
+
+export const MEETING_OFFSETS = { '24h': 24 * 3600e3, '1h': 3600e3 } as const;
+export type MeetingOffset = keyof typeof MEETING_OFFSETS;
+
+// Job ids must not contain ':' and must not be all digits (BullMQ reserves both).
+export const jobIds = {
+  pollClose: (pollId: number) => `poll-close-${pollId}`,
+  pollNudge: (pollId: number) => `poll-nudge-${pollId}`,
+  meeting: (meetingId: number, before: MeetingOffset) => `meeting-${meetingId}-${before}`,
+  chairScheduler: (communityId: number) => `chair-${communityId}`,
+  chairCatchUp: (communityId: number, quarter: string) => `chair-catchup-${communityId}-${quarter}`,
+  meetingDue: (communityId: number, quarter: string) => `meeting-due-${communityId}-${quarter}`,
+  send: (outboxId: number) => `out-${outboxId}`,
+};
+
+const id = z.number().int().positive();
+const quarter = z.string().regex(/^\d{4}Q[1-4]$/);
+
+export const timerSchemas = {
+  'poll-close': z.object({ pollId: id }),
+  'poll-nudge': z.object({ pollId: id }),
+  'meeting-reminder': z.object({ meetingId: id, before: z.enum(['24h', '1h']), startsAt: z.number().int() }),
+  'chair-announce': z.object({ communityId: id }),
+  'meeting-due': z.object({ communityId: id, quarter }),
+} as const;
+
+export type TimerName = keyof typeof timerSchemas;
+export const TIMER_NAMES = Object.keys(timerSchemas) as TimerName[];
+export type TimerData<N extends TimerName> = z.infer<(typeof timerSchemas)[N]>;
+
+export const sendJobSchema = z.object({ outboxId: id });

@@ -1,0 +1,220 @@
+/**
+ * The one send queue: every message the jobs send is first written to the outbound_messages outbox in
+ * Postgres (idempotent by dedupe_key), then carried by a BullMQ job whose id is derived from the outbox
+ * id. The worker sends through the platform's PlatformSender, within per-chat and global rate limits,
+ * and marks the row sent; a row already marked sent is never sent again.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { Db, Tx } from '../src/db/client.js';
+import { outboundMessages, PLATFORMS, type Platform } from '../src/db/schema.js';
+import type { Logger } from '../src/logger.js';
+import { PermanentSendError, RateLimitedError, type SenderRegistry } from '../src/messaging/port.js';
+import { SendLimiter } from './limiter.js';
+import { jobIds, sendJobSchema } from './queues.js';
+
+const buttonSchema = z.object({ label: z.string().min(1), data: z.string().min(1).max(64) });
+export const payloadSchema = z.object({
+  text: z.string().min(1).max(4096),
+  buttons: z.array(z.array(buttonSchema)).optional(),
+  pollId: z.number().int().positive().optional(),
+});
+export type OutboundPayload = z.infer<typeof payloadSchema>;
+
+export interface OutboxMessage {
+  platform: Platform;
+  platformChatId: string;
+  /** The same key is queued once, ever (e.g. `poll-result-<pollId>`). */
+  dedupeKey: string;
+  payload: OutboundPayload;
+}
+
+const TELEGRAM_MAX = 4096;
+
+function fit(payload: OutboundPayload): OutboundPayload {
+  if (payload.text.length <= TELEGRAM_MAX) return payload;
+  return { ...payload, text: payload.text.slice(0, TELEGRAM_MAX - 1) + '…' };
+}
+
+/** Writes messages to the outbox (inside the caller's transaction when given); known keys are skipped. */
+export async function writeOutbox(db: Db | Tx, messages: OutboxMessage[]): Promise<void> {
+  if (!messages.length) return;
+  await db
+    .insert(outboundMessages)
+    .values(messages.map((m) => ({ platform: m.platform, platformChatId: m.platformChatId, dedupeKey: m.dedupeKey, payload: fit(m.payload) })))
+    .onConflictDoNothing({ target: outboundMessages.dedupeKey });
+}
+
+export interface SendQueueOptions {
+  db: Db;
+  queue: Queue;
+  logger: Logger;
+}
+
+/** Enqueues the pending outbox rows with these dedupe keys (a retry of a crashed enqueue is harmless). */
+export async function enqueuePending(opts: SendQueueOptions, dedupeKeys: string[]): Promise<number[]> {
+  if (!dedupeKeys.length) return [];
+  const rows = await opts.db
+    .select({ id: outboundMessages.id })
+    .from(outboundMessages)
+    .where(and(inArray(outboundMessages.dedupeKey, dedupeKeys), eq(outboundMessages.status, 'pending')));
+  await enqueueIds(opts, rows.map((r) => r.id));
+  return rows.map((r) => r.id);
+}
+
+/** Adds send jobs for outbox ids; a job that already exists is kept, a failed one is retried. */
+export async function enqueueIds(opts: SendQueueOptions, ids: number[]): Promise<void> {
+  for (const id of ids) {
+    const jobId = jobIds.send(id);
+    const existing = await opts.queue.getJob(jobId);
+    if (existing) {
+      const state = await existing.getState();
+      if (state === 'failed') await existing.retry('failed');
+      else if (state === 'completed') {
+        // Completed but the row is still pending (the mark was lost): run it again, the worker re-checks the row.
+        await existing.remove();
+        await opts.queue.add('send', { outboxId: id }, { jobId });
+      }
+      continue;
+    }
+    await opts.queue.add('send', { outboxId: id }, { jobId });
+  }
+}
+
+/** Writes and enqueues in one call, for messages not tied to another state change. */
+export async function queueMessages(opts: SendQueueOptions, messages: OutboxMessage[]): Promise<number[]> {
+  await writeOutbox(opts.db, messages);
+  return enqueuePending(opts, messages.map((m) => m.dedupeKey));
+}
+
+/** Re-enqueues every pending outbox row (a crash between commit and enqueue loses nothing). */
+export async function enqueueAllPending(opts: SendQueueOptions): Promise<number> {
+  const rows = await opts.db.select({ id: outboundMessages.id }).from(outboundMessages).where(eq(outboundMessages.status, 'pending'));
+  await enqueueIds(opts, rows.map((r) => r.id));
+  return rows.length;
+}
+
+export interface SendWorkerOptions {
+  db: Db;
+  queueName: string;
+  prefix: string;
+  connection: Redis;
+  senders: SenderRegistry;
+  limiter: SendLimiter;
+  logger: Logger;
+  concurrency?: number;
+}
+
+async function withRetries<T>(fn: () => Promise<T>, tries = 5): Promise<T> {
+  let last: unknown;
+  for (let i = 0; i < tries; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      last = err;
+      await new Promise((r) => setTimeout(r, 200 * 2 ** i));
+    }
+  }
+  throw last;
+}
+
+const isRateLimited = (err: unknown): err is RateLimitedError =>
+  err instanceof RateLimitedError || (err instanceof Error && err.name === 'RateLimitedError' && typeof (err as RateLimitedError).retryAfterMs === 'number');
+const isPermanent = (err: unknown) => err instanceof PermanentSendError || (err instanceof Error && err.name === 'PermanentSendError');
+
+/** The send worker. Messages to one chat go one at a time, in order. */
+export function createSendWorker(opts: SendWorkerOptions): Worker {
+  const { db, senders, limiter, logger } = opts;
+  const chatTails = new Map<string, Promise<unknown>>();
+
+  // Serialises work per chat inside this process so messages to one chat keep their order.
+  async function inChatOrder<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const before = chatTails.get(key) ?? Promise.resolve();
+    const run = before.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    chatTails.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (chatTails.get(key) === tail) chatTails.delete(key);
+    }
+  }
+
+  const processSend = async (job: Job, token?: string): Promise<string> => {
+    const parsed = sendJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`bad send job payload: ${parsed.error.issues[0]?.message}`);
+    const outboxId = parsed.data.outboxId;
+    const [row] = await db.select().from(outboundMessages).where(eq(outboundMessages.id, outboxId));
+    if (!row) return 'missing';
+    if (row.status !== 'pending') return row.status;
+    const payload = payloadSchema.safeParse(row.payload);
+    if (!payload.success || !(PLATFORMS as readonly string[]).includes(row.platform)) {
+      await db.update(outboundMessages).set({ status: 'failed', lastError: 'invalid payload' }).where(eq(outboundMessages.id, outboxId));
+      throw new UnrecoverableError(`outbox ${outboxId}: invalid payload`);
+    }
+    const sender = senders.get(row.platform);
+    // No adapter for this platform is running (yet): retried with backoff, and re-enqueued at next start.
+    if (!sender) throw new Error(`no sender for platform ${row.platform}`);
+
+    return inChatOrder(`${row.platform}:${row.platformChatId}`, async () => {
+      // Re-read under the chat's turn: an earlier copy of this job may have sent it meanwhile.
+      const [fresh] = await db.select({ status: outboundMessages.status }).from(outboundMessages).where(eq(outboundMessages.id, outboxId));
+      if (!fresh || fresh.status !== 'pending') {
+        limiter.release(outboxId);
+        return fresh?.status ?? 'missing';
+      }
+      const now = Date.now();
+      const at = limiter.slot(row.platform, row.platformChatId, outboxId, now);
+      if (at > now) {
+        await job.moveToDelayed(at, token);
+        throw new DelayedError();
+      }
+      limiter.sent(row.platform, outboxId, now);
+      await db.update(outboundMessages).set({ attempts: sql`${outboundMessages.attempts} + 1` }).where(eq(outboundMessages.id, outboxId));
+      let messageId: string | undefined;
+      try {
+        const sent = await sender.send({ platform: row.platform, platformChatId: row.platformChatId, ...payload.data });
+        messageId = sent.messageId;
+      } catch (err) {
+        if (isRateLimited(err)) {
+          const until = Date.now() + Math.max(0, err.retryAfterMs);
+          limiter.block(row.platform, row.platformChatId, outboxId, until);
+          logger.warn('send rate limited by platform', { outboxId, platform: row.platform, retryAfterMs: err.retryAfterMs });
+          await job.moveToDelayed(until, token);
+          throw new DelayedError();
+        }
+        const message = err instanceof Error ? err.message : String(err);
+        if (isPermanent(err)) {
+          await db.update(outboundMessages).set({ status: 'failed', lastError: message.slice(0, 500) }).where(eq(outboundMessages.id, outboxId));
+          logger.warn('send failed permanently', { outboxId, platform: row.platform, error: message });
+          throw new UnrecoverableError(message);
+        }
+        await db.update(outboundMessages).set({ lastError: message.slice(0, 500) }).where(eq(outboundMessages.id, outboxId)).catch(() => undefined);
+        throw err;
+      }
+      // The message is out: marking it must not be lost to a transient database error, or it would go twice.
+      await withRetries(() =>
+        db
+          .update(outboundMessages)
+          .set({ status: 'sent', platformMessageId: messageId ?? null, sentAt: new Date(), lastError: null })
+          .where(and(eq(outboundMessages.id, outboxId), eq(outboundMessages.status, 'pending'))),
+      );
+      return 'sent';
+    });
+  };
+
+  const worker = new Worker(opts.queueName, processSend, {
+    connection: opts.connection,
+    prefix: opts.prefix,
+    concurrency: opts.concurrency ?? 8,
+    autorun: false,
+  });
+  worker.on('failed', (job, err) => {
+    if (err instanceof DelayedError || err.name === 'DelayedError') return;
+    logger.warn('send job failed', { jobId: job?.id, attemptsMade: job?.attemptsMade, error: err.message });
+  });
+  worker.on('error', (err) => logger.error('send worker error', { error: err }));
+  return worker;
+}
