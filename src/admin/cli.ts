@@ -5,7 +5,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { DataDirBusyError, openDatabase, type Database } from '../db/client.js';
+import type { Database } from '../db/client.js';
+import { openConfiguredDatabase } from '../services/database.js';
 import { addCouncilUnit, UnitExistsError } from '../council/units.js';
 import { readLiveRedisUrl, startRedisServer } from '../services/redis-server.js';
 import { addCommunity, requireCommunity } from './communities.js';
@@ -231,37 +232,9 @@ function prepare(command: keyof typeof COMMANDS, args: string[]): Job {
   }
 }
 
-async function open(config: Config): Promise<Database> {
-  try {
-    return await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.YISHI_DATA_DIR, max: 2 });
-  } catch (e) {
-    if (e instanceof DataDirBusyError) throw e;
-    const where = config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : path.join(config.YISHI_DATA_DIR, 'pglite');
-    throw new Error(`yishi: cannot open the database at ${where}: ${describe(e)}`);
-  }
-}
-
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'DATABASE_URL';
-  }
-}
-
-/** The innermost reason (drizzle wraps driver errors as "Failed query: …" with the real one as cause). */
-export function describe(e: unknown): string {
-  if (e instanceof AggregateError && e.errors.length) return describe(e.errors[0]);
-  if (e instanceof Error && e.cause !== undefined && e.cause !== e) return describe(e.cause);
-  const msg = e instanceof Error ? e.message || (e as NodeJS.ErrnoException).code || e.name : String(e);
-  return msg.split('\n')[0];
-}
-
 function withDb(fn: (database: Database, config: Config, ctx: Ctx) => Promise<number>): Job {
   return async (config, ctx) => {
-    const database = await open(config);
+    const database = await openConfiguredDatabase(config, { max: 2 });
     try {
       return await fn(database, config, ctx);
     } finally {

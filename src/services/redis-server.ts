@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort, waitForPort } from './ports.js';
@@ -11,12 +11,19 @@ export interface EmbeddedRedis {
   stop(): Promise<void>;
 }
 
-/** Finds `redis-server` on PATH (or the usual Debian place). */
-export function findRedisServer(): string | undefined {
-  const which = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
-  const found = which.stdout.trim();
-  if (found) return found;
-  return fs.existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : undefined;
+/** Finds `redis-server` on PATH (DESIGN: "from PATH"; nothing else is guessed). */
+export function findRedisServer(pathEnv: string = process.env.PATH ?? ''): string | undefined {
+  for (const dir of pathEnv.split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, 'redis-server');
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -1,0 +1,118 @@
+/**
+ * The composition of the running app: database, Redis, core, jobs and the configured adapters, built
+ * from a Config so tests build the same app on test services. Stops in the reverse order it started.
+ */
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import type { AppDeps, Stoppable } from './app-types.js';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { createLogger, type Logger } from './logger.js';
+import { SenderRegistry } from './messaging/port.js';
+import { describeError, openConfiguredDatabase, redactUrl } from './services/database.js';
+import { startRedisServer, writeRedisInfo } from './services/redis-server.js';
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Start Telegram / WeChat when configured (default true); tests of the console path pass false. */
+  adapters?: boolean;
+  /** Passed to startJobs (tests: a unique BullMQ prefix, a clock). */
+  jobs?: { prefix?: string; now?: () => Date };
+  now?: () => Date;
+}
+
+export type AdapterName = 'telegram' | 'wechat';
+
+export interface App {
+  deps: AppDeps;
+  /** The adapters that started; none means the console adapter is the one to run. */
+  adapters: AdapterName[];
+  /** The embedded redis-server's URL when the app started one (REDIS_URL unset). */
+  embeddedRedisUrl?: string;
+  /** Stops adapters, then jobs, then Redis, then the database. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Whether no chat platform is configured, so `npm start` runs the console adapter. */
+export function wantsConsole(config: Config): boolean {
+  return !config.TELEGRAM_BOT_TOKEN && !config.WECHATY_PUPPET;
+}
+
+/** Checks that REDIS_URL answers, so a wrong URL is one clear line instead of endless reconnects. */
+async function pingRedis(url: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  let lastError: unknown;
+  redis.on('error', (e) => { lastError = e; });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (e) {
+    throw new Error(`yishi: cannot reach Redis at ${redactUrl(url)}: ${describeError(lastError ?? e)}`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function startApp(config: Config, opts: StartOptions = {}): Promise<App> {
+  const logger = opts.logger ?? createLogger(config.YISHI_LOG_LEVEL);
+  // Everything started so far, stopped in reverse if a later step fails or at shutdown.
+  const started: { name: string; stop: () => Promise<void> }[] = [];
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      for (const s of started.reverse()) {
+        try {
+          await s.stop();
+        } catch (err) {
+          logger.warn(`stopping ${s.name} failed`, { err: describeError(err) });
+        }
+      }
+    })());
+
+  try {
+    const database: Database = await openConfiguredDatabase(config);
+    started.push({ name: 'database', stop: () => database.close() });
+    logger.info('database ready', { kind: database.kind, location: database.location });
+
+    let redisUrl = config.REDIS_URL;
+    let embeddedRedisUrl: string | undefined;
+    if (redisUrl) {
+      await pingRedis(redisUrl);
+    } else {
+      const dir = path.join(config.YISHI_DATA_DIR, 'redis');
+      const redis = await startRedisServer(dir);
+      const forget = writeRedisInfo(dir, redis.url);
+      started.push({ name: 'redis-server', stop: async () => { forget(); await redis.stop(); } });
+      redisUrl = embeddedRedisUrl = redis.url;
+      logger.info('embedded redis-server started', { url: redis.url, dir });
+    }
+
+    const { createCore } = await import('./commands/index.js');
+    const core = createCore({ database, config, logger, now: opts.now });
+    const deps: AppDeps = { config, database, redisUrl, core, logger, senders: new SenderRegistry() };
+
+    const { startJobs } = await import('../jobs/index.js');
+    const jobs = await startJobs(deps, opts.jobs ?? {});
+    started.push({ name: 'jobs', stop: () => jobs.stop() });
+
+    const adapters: AdapterName[] = [];
+    if (opts.adapters !== false) {
+      const add = (name: AdapterName, s: Stoppable) => {
+        adapters.push(name);
+        started.push({ name, stop: () => s.stop() });
+      };
+      if (config.TELEGRAM_BOT_TOKEN) {
+        const { startTelegram } = await import('../bots/telegram/index.js');
+        add('telegram', await startTelegram(deps));
+      }
+      if (config.WECHATY_PUPPET) {
+        const { startWechat } = await import('../bots/wechat/index.js');
+        add('wechat', await startWechat(deps));
+      }
+    }
+    return { deps, adapters, embeddedRedisUrl, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
