@@ -1,0 +1,174 @@
+/**
+ * Vote storm: 1,000 residents press ballot buttons through the local fake Bot API (plus 200 duplicate
+ * deliveries and 100 changed presses) against the real app process (Telegram adapter + core + jobs) on
+ * real Postgres; presses handled per second from the first update to the last answerCallbackQuery.
+ * Baseline, same run: a bare `postgres` driver loop doing the same ballot upserts
+ * (INSERT … ON CONFLICT DO UPDATE) at the same concurrency.
+ */
+import postgres from 'postgres';
+import { startFakeBotApi, fixtures, type FakeBotApi } from '../test/support/fake-bot-api.js';
+import { startApp, type AppProcess } from '../test/fault/app-process.js';
+import type { BenchServices } from './services.js';
+import { startDupProxy } from './dup-proxy.js';
+import { median, ms, round, type BenchResult } from './result.js';
+import { seedCommunity } from './seed.js';
+
+export const STORM = { residents: 1000, duplicates: 200, changed: 100 } as const;
+/** How many ballots the adapter handles at once for one chat; the baseline loop uses the same. */
+export const STORM_CONCURRENCY = Number(process.env.BENCH_STORM_CONCURRENCY ?? 8);
+const GROUP = fixtures.group(-100200300400, '压测议事群');
+const STAFF = fixtures.user(9_100_001, '主任');
+const userId = (i: number) => 7_000_000 + i;
+
+/** Opens a poll through the app (`/poll 1`) and returns the ballot message and its buttons. */
+export async function openPollThroughApp(fake: FakeBotApi, suggestionNumber: number) {
+  const before = fake.botMessages(GROUP.id).length;
+  fake.sendText(GROUP, STAFF, `/poll ${suggestionNumber} 48h`);
+  const [ballot] = await fake.waitForBotMessages(GROUP.id, before, 1, 60000);
+  const buttons: { text: string; callback_data: string }[] = (ballot?.reply_markup?.inline_keyboard ?? []).flat();
+  if (buttons.length < 3) throw new Error(`the ballot has no buttons: ${JSON.stringify(ballot)}`);
+  return { messageId: ballot!.message_id, buttons };
+}
+
+export async function seedStormCommunity(sql: postgres.Sql, slug: string) {
+  const c = await seedCommunity(sql, { slug, platformChatId: String(GROUP.id), staffUserId: String(STAFF.id) });
+  await sql`insert into suggestions (community_id, number, author_id, chat_id, text, stage)
+    values (${c.communityId}, 1, ${c.staffPersonId}, ${c.chatId}, '东门加装电动车充电桩', 'on_agenda')`;
+  return c;
+}
+
+export const stormGroup = GROUP;
+export const stormStaff = STAFF;
+
+/** Waits until the app polls the fake server (it is up and listening for updates). */
+export async function waitUntilPolling(fake: FakeBotApi, app: AppProcess, timeoutMs = 60000) {
+  await Promise.race([
+    fake.waitFor(() => fake.callsOf('getUpdates').length > 0, timeoutMs, 'the app to poll getUpdates'),
+    app.exited.then((r) => { throw new Error(`the app exited (${r.code ?? r.signal}) before polling:\n${app.output().slice(-3000)}`); }),
+  ]);
+}
+
+export async function benchVoteStorm(services: BenchServices, log: (l: string) => void): Promise<BenchResult> {
+  const database = await services.freshDatabase();
+  const url = database.url;
+  await database.close();
+  const sql = postgres(url, { max: STORM_CONCURRENCY + 2, onnotice: () => {} });
+  const fake = await startFakeBotApi();
+  // Which deliveries get duplicated: every fourth of the first 800 presses (update ids are assigned below).
+  const dupIds = new Set<number>();
+  const proxy = await startDupProxy(fake.apiRoot, dupIds);
+  let app: AppProcess | undefined;
+  try {
+    await seedStormCommunity(sql, 'storm');
+    app = startApp({
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: proxy.apiRoot,
+      DATABASE_URL: url,
+      REDIS_URL: services.redisUrl,
+      YISHI_DATA_DIR: services.tempDir(),
+      YISHI_LOG_LEVEL: 'warn',
+    });
+    await waitUntilPolling(fake, app);
+    const { messageId, buttons } = await openPollThroughApp(fake, 1);
+    const [poll] = await sql`select id from polls where status = 'open'`;
+    const pollId = poll!.id as number;
+
+    // The presses: resident i picks choice i % 3; the first `changed` residents change to the next choice.
+    const latest = new Map<number, number>();
+    const presses: { i: number; k: number }[] = [];
+    for (let i = 1; i <= STORM.residents; i++) presses.push({ i, k: i % 3 });
+    for (let i = 1; i <= STORM.changed; i++) presses.push({ i, k: (i + 1) % 3 });
+    const users = new Map<number, ReturnType<typeof fixtures.user>>();
+    for (let i = 1; i <= STORM.residents; i++) users.set(i, fixtures.user(userId(i), `居民${i}`));
+
+    let rssPeak = 0;
+    const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, app?.rssMiB() ?? 0); }, 200);
+    const answersBefore = fake.callsOf('answerCallbackQuery').length;
+    const t0 = Date.now();
+    const start = process.hrtime.bigint();
+    const queryIds = new Set<string>();
+    presses.forEach(({ i, k }, n) => {
+      const u = fake.press(GROUP, users.get(i)!, messageId, buttons[k]!.callback_data);
+      queryIds.add(String(u.callback_query.id));
+      latest.set(i, k + 1);
+      if (n < 800 && n % 4 === 0) dupIds.add(u.update_id);
+    });
+    const expectedAnswers = presses.length + dupIds.size;
+    const answers = () => fake.callsOf('answerCallbackQuery').slice(answersBefore);
+    const answeredIds = () => new Set(answers().map((c) => String(c.payload.callback_query_id)));
+    await Promise.race([
+      fake.waitFor(() => answeredIds().size >= queryIds.size, 240000, `answers to ${queryIds.size} presses`),
+      app.exited.then((r) => { throw new Error(`the app exited (${r.code ?? r.signal}) in the storm:\n${app!.output().slice(-3000)}`); }),
+    ]);
+    // Duplicates are answered too (Telegram refuses a second answer to the same query: that is logged, not fatal).
+    await fake.waitFor(() => answers().length >= expectedAnswers, 5000, 'answers to the duplicates').catch(() => undefined);
+    const all = answers();
+    const lastAt = Math.max(...all.map((c) => c.at));
+    const elapsedMs = Math.max(1, lastAt - t0);
+    const wallMs = ms(start);
+    clearInterval(sampler);
+    const pressesPerSecond = (presses.length + proxy.delivered()) / (elapsedMs / 1000);
+    log(`  app: ${presses.length} presses + ${proxy.delivered()} duplicate deliveries answered in ${round(elapsedMs)} ms (${all.length} answer calls; wall ${round(wallMs)} ms); app RSS peak ${round(rssPeak, 1)} MiB`);
+
+    // Exact tally: one ballot per resident, each with the latest choice.
+    const checks: string[] = [];
+    let correct = true;
+    const rows = await sql`select i.platform_user_id as uid, b.choice from ballots b join identities i on i.person_id = b.person_id and i.platform = 'telegram' where b.poll_id = ${pollId}`;
+    if (rows.length !== STORM.residents) { correct = false; checks.push(`ballots: ${rows.length} ≠ ${STORM.residents}`); }
+    let wrong = 0;
+    for (const r of rows) if (latest.get(Number(r.uid) - 7_000_000) !== Number(r.choice)) wrong++;
+    if (wrong) { correct = false; checks.push(`${wrong} ballots do not carry the latest choice`); }
+    const unanswered = [...queryIds].filter((id) => !answeredIds().has(id)).length;
+    if (unanswered) { correct = false; checks.push(`${unanswered} presses never answered`); }
+    const [{ n: processed }] = (await sql`select count(*)::int as n from processed_updates where platform = 'telegram'`) as unknown as [{ n: number }];
+    if (correct) checks.push(`exact: ${rows.length} ballots, each with its latest choice; ${STORM.changed} changed counted once; ${proxy.delivered()} duplicates changed nothing; every press answered`);
+    checks.push(`processed_updates rows: ${processed} (presses + the /poll command)`);
+
+    // Baseline: the same 1,300 ballot upserts with a bare driver at the same concurrency, on a fresh poll
+    // whose voters already exist (the storm created them), so the bare loop does strictly less work.
+    const persons = new Map<number, number>();
+    for (const r of await sql`select platform_user_id as uid, person_id from identities where platform = 'telegram'`) persons.set(Number(r.uid) - 7_000_000, r.person_id as number);
+    const [bp] = await sql`insert into polls (suggestion_id, kind, status, deadline) select suggestion_id, 'vote', 'closed', now() from polls where id = ${pollId} returning id`;
+    const ops: { person: number; choice: number }[] = [];
+    presses.forEach(({ i, k }, n) => {
+      ops.push({ person: persons.get(i)!, choice: k + 1 });
+      if (n < 800 && n % 4 === 0) ops.push({ person: persons.get(i)!, choice: k + 1 });
+    });
+    const runs: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      await sql`delete from ballots where poll_id = ${bp!.id}`;
+      let next = 0;
+      const s = process.hrtime.bigint();
+      await Promise.all(Array.from({ length: STORM_CONCURRENCY }, async () => {
+        for (let j = next++; j < ops.length; j = next++) {
+          const op = ops[j]!;
+          await sql`insert into ballots (poll_id, person_id, choice) values (${bp!.id}, ${op.person}, ${op.choice})
+            on conflict (poll_id, person_id) do update set choice = excluded.choice, changed_at = now()`;
+        }
+      }));
+      runs.push(ops.length / (ms(s) / 1000));
+    }
+    const baseline = median(runs);
+    const [{ n: bareCount }] = (await sql`select count(*)::int as n from ballots where poll_id = ${bp!.id}`) as unknown as [{ n: number }];
+    if (bareCount !== STORM.residents) { correct = false; checks.push(`baseline loop stored ${bareCount} ballots`); }
+    log(`  baseline: ${ops.length} upserts at concurrency ${STORM_CONCURRENCY}: ${runs.map((r) => round(r, 0)).join(' / ')} per s`);
+    const ratio = pressesPerSecond / baseline;
+    return {
+      name: 'vote-storm',
+      figure: { label: `button presses handled end to end (1,000 + 100 changed + ${proxy.delivered()} duplicates)`, value: round(pressesPerSecond, 0), unit: 'presses/s' },
+      baseline: { label: `bare postgres upsert loop, concurrency ${STORM_CONCURRENCY} (median of 3)`, value: round(baseline, 0), unit: 'upserts/s' },
+      ratio: round(ratio, 3),
+      ratioMeans: 'app presses/s ÷ bare upserts/s',
+      target: 'ratio ≥ 0.5, exact tally',
+      meetsTarget: ratio >= 0.5,
+      correct,
+      checks,
+      extra: { elapsedMs, answerCalls: all.length, duplicatesDelivered: proxy.delivered(), appRssPeakMiB: round(rssPeak, 1), concurrency: STORM_CONCURRENCY },
+    };
+  } finally {
+    await app?.kill('SIGTERM');
+    await proxy.close();
+    await fake.close();
+    await sql.end({ timeout: 5 });
+  }
+}

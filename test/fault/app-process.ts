@@ -1,0 +1,65 @@
+/**
+ * The real app as a child process (`node --import tsx src/main.ts`), for the fault suite and the
+ * benchmarks: started with a given environment, killed with any signal, its output kept for diagnosis,
+ * its resident memory read from /proc.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface AppProcess {
+  child: ChildProcess;
+  pid: number;
+  /** The last lines the app wrote (stdout and stderr). */
+  output(): string;
+  /** Resolves with the exit code (or signal) once the process has ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resident memory in MiB from /proc/<pid>/status (VmRSS), or undefined once gone. */
+  rssMiB(): number | undefined;
+  kill(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts the app with `env` added to a clean environment (PATH, HOME kept). */
+export function startApp(env: Record<string, string | undefined>, opts: { stdin?: 'ignore' | 'pipe' } = {}): AppProcess {
+  const clean: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NODE_ENV: 'production' };
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) clean[k] = v;
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src/main.ts')], {
+    cwd: projectRoot,
+    env: clean,
+    stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const keep = (d: Buffer) => { out = (out + d.toString('utf8')).slice(-20000); };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    child,
+    pid: child.pid!,
+    output: () => out,
+    exited,
+    rssMiB() {
+      try {
+        const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        const m = /VmRSS:\s+(\d+)\s+kB/.exec(status);
+        return m ? Number(m[1]) / 1024 : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async kill(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+        const r = await exited;
+        clearTimeout(timer);
+        return r;
+      }
+      return exited;
+    },
+  };
+}
