@@ -1,0 +1,56 @@
+/** Domain errors: values with a stable code, rendered to a short localized reply in one place. */
+import { t, type Lang, type MessageKey, type Params } from '../i18n/index.js';
+
+export const ERROR_CODES = [
+  'NOT_MEMBER',
+  'NOT_BOUND',
+  'GROUP_ONLY',
+  'NOT_STAFF',
+  'NOT_CHAIR',
+  'NOT_AUTHOR',
+  'POLL_CLOSED',
+  'NO_OPEN_POLL',
+  'UNKNOWN_SUGGESTION',
+  'ALREADY_SUPPORTED',
+  'OWN_SUGGESTION',
+  'TEXT_TOO_LONG',
+  'EMPTY_TEXT',
+  'BAD_NUMBER',
+  'BAD_CHOICE',
+  'BAD_DURATION',
+  'BAD_DATE',
+  'WRONG_STAGE',
+  'BAD_BUTTON',
+  'UNKNOWN_COMMAND',
+  'UNKNOWN_COMMUNITY',
+  'BAD_CODE',
+  'ALREADY_LINKED',
+  'UNKNOWN_MEETING',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * A refusal. Thrown inside a command's transaction so that nothing it wrote survives; the command
+ * layer catches it and turns it into one reply.
+ */
+export class DomainError extends Error {
+  constructor(
+    public readonly code: ErrorCode,
+    public readonly params: Params = {},
+    /** A more specific message than the code's default (same code). */
+    public readonly messageKey?: MessageKey,
+  ) {
+    super(code);
+    this.name = 'DomainError';
+  }
+}
+
+export const refuse = (code: ErrorCode, params: Params = {}, messageKey?: MessageKey): never => {
+  throw new DomainError(code, params, messageKey);
+};
+
+/** The localized reply text of a refusal. */
+export function errorText(err: DomainError, lang: Lang): string {
+  return t(lang, err.messageKey ?? (`err.${err.code}` as MessageKey), err.params);
+}

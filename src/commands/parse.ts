@@ -1,0 +1,113 @@
+/** Text -> command name and argument string. Arguments are validated per command with zod (see args.ts). */
+
+export const COMMANDS = [
+  'start',
+  'bind',
+  'suggest',
+  'support',
+  'comment',
+  'list',
+  'show',
+  'agenda',
+  'poll',
+  'vote',
+  'close',
+  'progress',
+  'done',
+  'rate',
+  'withdraw',
+  'link',
+  'chair',
+  'meeting',
+  'stats',
+  'help',
+] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+/** Chinese names (with or without a slash). */
+export const ALIASES: Record<string, CommandName> = {
+  开始: 'start',
+  绑定: 'bind',
+  提议: 'suggest',
+  建议: 'suggest',
+  附议: 'support',
+  议: 'comment',
+  评论: 'comment',
+  列表: 'list',
+  查看: 'show',
+  议程: 'agenda',
+  发起投票: 'poll',
+  投票: 'vote',
+  关闭: 'close',
+  进度: 'progress',
+  完成: 'done',
+  评价: 'rate',
+  撤回: 'withdraw',
+  关联: 'link',
+  主席: 'chair',
+  会议: 'meeting',
+  统计: 'stats',
+  帮助: 'help',
+};
+const aliasesByLength = Object.keys(ALIASES).sort((a, b) => b.length - a.length);
+
+export type Parsed =
+  | { kind: 'command'; name: CommandName; args: string }
+  | { kind: 'unknown'; name: string };
+
+/** Full-width slash, space and digits are common from Chinese input methods: fold them to ASCII. */
+export function normalizeInput(text: string): string {
+  return text
+    .replace(/^[\s\u200B-\u200F\u2060\uFEFF]+/, '')
+    .replace(/^\uFF0F/, '/')
+    .replace(/[\uFF10-\uFF19\uFF03\uFF20\uFF5C]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/\u3000/g, ' ');
+}
+
+/**
+ * Parses `/cmd args`, `/cmd@Bot args` and Chinese aliases (`提议 …`, `/提议…`). Returns undefined for
+ * ordinary chatter, which adapters leave unanswered.
+ */
+export function parseCommand(raw: string): Parsed | undefined {
+  const text = normalizeInput(raw);
+  if (text.startsWith('/')) {
+    const body = text.slice(1);
+    const m = /^([A-Za-z_]+)(?:@[A-Za-z0-9_]+)?(?=$|\s)\s*([\s\S]*)$/.exec(body);
+    if (m) {
+      const name = m[1].toLowerCase();
+      if ((COMMANDS as readonly string[]).includes(name)) return { kind: 'command', name: name as CommandName, args: m[2].trim() };
+      return { kind: 'unknown', name };
+    }
+    // With a slash a Chinese alias may run straight into its arguments: `/附议3`, `/提议修路灯`.
+    for (const alias of aliasesByLength) {
+      if (body.startsWith(alias)) {
+        let rest = body.slice(alias.length);
+        rest = rest.replace(/^@[A-Za-z0-9_]+(?=$|\s)/, '');
+        return { kind: 'command', name: ALIASES[alias], args: rest.trim() };
+      }
+    }
+    const name = /^\S*/.exec(body)![0];
+    if (!name) return undefined; // a lone slash is chatter
+    return { kind: 'unknown', name };
+  }
+  // Without a slash only an exact alias word followed by a space (or nothing) is a command, so that
+  // everyday chatter starting with the same characters stays chatter.
+  const m = /^(\S+)(?:\s+([\s\S]*))?$/.exec(text);
+  if (!m) return undefined;
+  const name = ALIASES[m[1]];
+  if (!name) return undefined;
+  return { kind: 'command', name, args: (m[2] ?? '').trim() };
+}
+
+/** Splits an argument string on whitespace (at most `limit` pieces; the last keeps the rest). */
+export function splitArgs(args: string, limit = Infinity): string[] {
+  const out: string[] = [];
+  let rest = args.trim();
+  while (rest && out.length < limit - 1) {
+    const m = /^(\S+)\s*([\s\S]*)$/.exec(rest)!;
+    out.push(m[1]);
+    rest = m[2];
+  }
+  if (rest) out.push(rest);
+  return out;
+}

@@ -1,0 +1,78 @@
+/**
+ * Casting a ballot (民决) or a rating (民评): one per person per poll, changeable until the poll closes.
+ * The poll row is locked FOR SHARE while the ballot is written, and close locks it FOR UPDATE, so a
+ * close never misses an in-flight ballot and no ballot lands after a close.
+ */
+import { and, eq } from 'drizzle-orm';
+import { ballots, polls, ratings, suggestions } from '../db/schema.js';
+import { refuse } from '../commands/errors.js';
+import type { CommandResult, Ctx, Suggestion } from './context.js';
+import { choicesOf, requireOpenPoll, type Poll, type PollKind } from './poll.js';
+
+const ENGLISH_CHOICES: Record<string, string> = {
+  agree: '同意', yes: '同意', for: '同意', against: '反对', no: '反对', abstain: '弃权',
+  satisfied: '满意', fair: '基本满意', partly: '基本满意', ok: '基本满意', unsatisfied: '不满意', dissatisfied: '不满意',
+};
+
+/** A choice given as its number (1-based) or its text; BAD_CHOICE otherwise. */
+export function resolveChoice(labels: string[], k: string): number {
+  const v = k.trim();
+  if (/^\d{1,3}$/.test(v)) {
+    const i = Number(v);
+    if (i >= 1 && i <= labels.length) return i;
+  } else {
+    const wanted = ENGLISH_CHOICES[v.toLowerCase()] ?? v;
+    const i = labels.findIndex((l) => l.toLowerCase() === wanted.toLowerCase());
+    if (i >= 0) return i + 1;
+  }
+  return refuse('BAD_CHOICE', { choices: labels.map((l, i) => `${i + 1}.${l}`).join(' ') });
+}
+
+/** Records the person's ballot or rating on a poll that is locked and known to be open. */
+async function record(ctx: Ctx, poll: Poll, s: Suggestion, labels: string[], position: number, viaButton: boolean): Promise<CommandResult> {
+  if (poll.deadline.getTime() <= ctx.now.getTime()) refuse('POLL_CLOSED', { n: s.number });
+  const choice = labels[position - 1];
+  let previous: number | undefined;
+  if (poll.kind === 'vote') {
+    const [old] = await ctx.tx.select({ choice: ballots.choice }).from(ballots).where(and(eq(ballots.pollId, poll.id), eq(ballots.personId, ctx.personId)));
+    previous = old?.choice;
+    await ctx.tx
+      .insert(ballots)
+      .values({ pollId: poll.id, personId: ctx.personId, choice: position, castAt: ctx.now })
+      .onConflictDoUpdate({ target: [ballots.pollId, ballots.personId], set: { choice: position, changedAt: ctx.now } });
+    await ctx.audit(previous === undefined ? 'ballot.cast' : 'ballot.changed', { pollId: poll.id, choice: position, from: previous ?? null }, s.id);
+  } else {
+    const [old] = await ctx.tx.select({ level: ratings.level }).from(ratings).where(and(eq(ratings.pollId, poll.id), eq(ratings.personId, ctx.personId)));
+    previous = old?.level;
+    await ctx.tx
+      .insert(ratings)
+      .values({ pollId: poll.id, personId: ctx.personId, level: position, ratedAt: ctx.now })
+      .onConflictDoUpdate({ target: [ratings.pollId, ratings.personId], set: { level: position, changedAt: ctx.now } });
+    await ctx.audit(previous === undefined ? 'rating.cast' : 'rating.changed', { pollId: poll.id, level: position, from: previous ?? null }, s.id);
+  }
+  const changed = previous !== undefined;
+  const toast = poll.kind === 'vote' ? ctx.t(changed ? 'vote.changed' : 'vote.toast', { choice }) : ctx.t('rate.toast', { choice });
+  if (viaButton) return { toast, changedPollIds: [poll.id] };
+  const text = poll.kind === 'vote' ? ctx.t(changed ? 'vote.okChanged' : 'vote.ok', { n: s.number, choice }) : ctx.t('rate.ok', { n: s.number, choice });
+  return { reply: { text }, toast, changedPollIds: [poll.id] };
+}
+
+/** `/vote <n> <k>` or `/rate <n> <k>`: the open poll on suggestion n (a vote or a rating, whichever is open). */
+export async function castByCommand(ctx: Ctx, s: Suggestion, k: string, kind?: PollKind): Promise<CommandResult> {
+  const poll = await requireOpenPoll(ctx, s, 'share', kind);
+  const labels = await choicesOf(ctx.tx, poll.id);
+  return record(ctx, poll, s, labels, resolveChoice(labels, k), false);
+}
+
+/** A button press `v:<pollId>:<k>` / `r:<pollId>:<k>`: forged, stale or foreign data is refused. */
+export async function castByButton(ctx: Ctx, kind: PollKind, pollId: number, position: number): Promise<CommandResult> {
+  const [poll] = await ctx.tx.select().from(polls).where(eq(polls.id, pollId)).for('share');
+  if (!poll || poll.kind !== kind) return refuse('BAD_BUTTON');
+  const [s] = await ctx.tx.select().from(suggestions).where(eq(suggestions.id, poll.suggestionId));
+  if (!s || s.communityId !== ctx.community.id) return refuse('BAD_BUTTON');
+  if (poll.status !== 'open') return refuse('POLL_CLOSED', { n: s.number });
+  const labels = await choicesOf(ctx.tx, poll.id);
+  if (position < 1 || position > labels.length) return refuse('BAD_BUTTON');
+  return record(ctx, poll, s, labels, position, true);
+}
+

@@ -1,0 +1,57 @@
+/** 民事民提 and 民事民议: suggest, support, comment, withdraw. */
+import { and, count, eq, max, sql } from 'drizzle-orm';
+import { comments, communities, suggestions, supports } from '../db/schema.js';
+import { refuse } from '../commands/errors.js';
+import { clip, oneLine } from '../commands/text.js';
+import { getSuggestion, requireStage, type CommandResult, type Ctx } from './context.js';
+
+/** Records a suggestion, numbered per community (the community row is locked to allocate the number). */
+export async function suggest(ctx: Ctx, text: string): Promise<CommandResult> {
+  // NO KEY UPDATE serializes numbering without blocking the foreign-key checks of concurrent ballots.
+  await ctx.tx.select({ id: communities.id }).from(communities).where(eq(communities.id, ctx.community.id)).for('no key update');
+  const [{ last }] = await ctx.tx.select({ last: max(suggestions.number) }).from(suggestions).where(eq(suggestions.communityId, ctx.community.id));
+  const n = (last ?? 0) + 1;
+  const [s] = await ctx.tx
+    .insert(suggestions)
+    .values({ communityId: ctx.community.id, number: n, authorId: ctx.personId, chatId: ctx.chat?.id, text, createdAt: ctx.now, updatedAt: ctx.now })
+    .returning();
+  await ctx.audit('suggestion.raised', { number: n, text }, s.id);
+  return { reply: { text: ctx.t('suggest.ok', { n, text: clip(oneLine(text), 100), threshold: ctx.community.supportThreshold }) } };
+}
+
+/** One support per person, never by the author; reaching the threshold moves raised -> supported. */
+export async function support(ctx: Ctx, n: number): Promise<CommandResult> {
+  const s = await getSuggestion(ctx, n, true);
+  requireStage(ctx, s, ['raised', 'supported', 'on_agenda']);
+  if (s.authorId === ctx.personId) refuse('OWN_SUGGESTION', { n });
+  const inserted = await ctx.tx.insert(supports).values({ suggestionId: s.id, personId: ctx.personId, createdAt: ctx.now }).onConflictDoNothing().returning();
+  if (!inserted.length) refuse('ALREADY_SUPPORTED', { n });
+  const threshold = ctx.community.supportThreshold;
+  const reached = s.stage === 'raised' && s.supportCount + 1 >= threshold;
+  const [row] = await ctx.tx
+    .update(suggestions)
+    .set({ supportCount: sql`${suggestions.supportCount} + 1`, stage: reached ? 'supported' : s.stage, updatedAt: ctx.now })
+    .where(eq(suggestions.id, s.id))
+    .returning({ supportCount: suggestions.supportCount });
+  await ctx.audit('suggestion.supported', { number: n, count: row.supportCount, reached }, s.id);
+  return { reply: { text: ctx.t(reached ? 'support.reached' : 'support.ok', { n, count: row.supportCount, threshold }) } };
+}
+
+export async function comment(ctx: Ctx, n: number, text: string): Promise<CommandResult> {
+  const s = await getSuggestion(ctx, n);
+  requireStage(ctx, s, ['raised', 'supported', 'on_agenda', 'voting', 'approved', 'rejected', 'in_progress', 'evaluating', 'evaluated']);
+  await ctx.tx.insert(comments).values({ suggestionId: s.id, personId: ctx.personId, text, createdAt: ctx.now });
+  const [{ c }] = await ctx.tx.select({ c: count() }).from(comments).where(eq(comments.suggestionId, s.id));
+  await ctx.audit('comment.added', { number: n, text }, s.id);
+  return { reply: { text: ctx.t('comment.ok', { n, count: Number(c) }) } };
+}
+
+/** The author may withdraw a suggestion until the vote opens. */
+export async function withdraw(ctx: Ctx, n: number): Promise<CommandResult> {
+  const s = await getSuggestion(ctx, n, true);
+  if (s.authorId !== ctx.personId) refuse('NOT_AUTHOR', { n });
+  requireStage(ctx, s, ['raised', 'supported', 'on_agenda']);
+  await ctx.tx.update(suggestions).set({ stage: 'withdrawn', updatedAt: ctx.now }).where(and(eq(suggestions.id, s.id)));
+  await ctx.audit('suggestion.withdrawn', { number: n, from: s.stage }, s.id);
+  return { reply: { text: ctx.t('withdraw.ok', { n }) } };
+}

@@ -1,0 +1,83 @@
+/** Staff statistics: counts per stage, turnout of closed votes, satisfaction, quarters without a meeting. */
+import { and, count, eq, gte, inArray, lt } from 'drizzle-orm';
+import { meetings, polls, suggestions, STAGES } from '../db/schema.js';
+import { addQuarters, quarterEnd, quarterOf, quarterStart, quartersBetween } from '../time.js';
+import { requireStaff, type CommandResult, type Ctx } from './context.js';
+import type { PollResult } from './close.js';
+import { percent } from './outcome.js';
+
+export interface Stats {
+  stages: Record<string, number>;
+  closedVotes: number;
+  turnout: number | undefined;
+  ratingRounds: number;
+  satisfaction: number | undefined;
+  unmetQuarters: string[];
+}
+
+export async function computeStats(ctx: Ctx): Promise<Stats> {
+  const c = ctx.community;
+  const rows = await ctx.tx.select({ stage: suggestions.stage, c: count() }).from(suggestions).where(eq(suggestions.communityId, c.id)).groupBy(suggestions.stage);
+  const stages: Record<string, number> = {};
+  for (const r of rows) stages[r.stage] = Number(r.c);
+  const closed = await ctx.tx
+    .select({ kind: polls.kind, result: polls.result })
+    .from(polls)
+    .innerJoin(suggestions, eq(polls.suggestionId, suggestions.id))
+    .where(and(eq(suggestions.communityId, c.id), eq(polls.status, 'closed')));
+  let voters = 0;
+  let eligible = 0;
+  let closedVotes = 0;
+  let satisfied = 0;
+  let rated = 0;
+  let ratingRounds = 0;
+  for (const p of closed) {
+    const r = p.result as PollResult | null;
+    if (!r) continue;
+    if (p.kind === 'vote') {
+      closedVotes++;
+      voters += r.total;
+      eligible += r.members;
+    } else {
+      ratingRounds++;
+      satisfied += (r.counts[0] ?? 0) + (r.counts[1] ?? 0);
+      rated += r.total;
+    }
+  }
+  // Quarters since rotation start that have ended without a meeting held or scheduled in them.
+  const unmetQuarters: string[] = [];
+  if (c.rotationStart) {
+    const current = quarterOf(ctx.now, ctx.tz);
+    const n = quartersBetween(c.rotationStart, current);
+    for (let k = 0; k < n; k++) {
+      const q = addQuarters(c.rotationStart, k);
+      const [{ m }] = await ctx.tx
+        .select({ m: count() })
+        .from(meetings)
+        .where(and(eq(meetings.communityId, c.id), inArray(meetings.status, ['scheduled', 'held']), gte(meetings.startsAt, quarterStart(q, ctx.tz)), lt(meetings.startsAt, quarterEnd(q, ctx.tz))));
+      if (Number(m) === 0) unmetQuarters.push(q);
+    }
+  }
+  return {
+    stages,
+    closedVotes,
+    turnout: eligible ? voters / eligible : undefined,
+    ratingRounds,
+    satisfaction: rated ? satisfied / rated : undefined,
+    unmetQuarters,
+  };
+}
+
+export async function stats(ctx: Ctx): Promise<CommandResult> {
+  await requireStaff(ctx);
+  const st = await computeStats(ctx);
+  const stageText = STAGES.filter((s) => st.stages[s]).map((s) => `${ctx.t(`stage.${s}`)} ${st.stages[s]}`).join(' · ') || ctx.t('stats.none');
+  const lines = [
+    ctx.t('stats.title', { name: ctx.community.name }),
+    ctx.t('stats.stages', { stages: stageText }),
+    ctx.t('stats.turnout', { polls: st.closedVotes, turnout: percent(st.turnout) }),
+    ctx.t('stats.satisfaction', { polls: st.ratingRounds, rate: percent(st.satisfaction) }),
+    ctx.t('stats.unmet', { count: st.unmetQuarters.length, list: st.unmetQuarters.length ? `（${st.unmetQuarters.slice(-8).join('、')}）` : '' }),
+  ];
+  return { reply: { text: lines.join('\n') } };
+}
