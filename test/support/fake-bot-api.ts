@@ -57,6 +57,8 @@ export interface FailureRule {
 
 export interface FakeBotApiOptions {
   token?: string;
+  /** Default: random, so fakes started one after another against one database never reuse an update_id. */
+  firstUpdateId?: number;
   bot?: Partial<FakeUser> & { username?: string };
 }
 
@@ -70,7 +72,7 @@ export class FakeBotApi {
   readonly messages = new Map<number, StoredMessage[]>();
   /** Pending updates: removed only once confirmed by a later getUpdates offset. */
   private queue: any[] = [];
-  private nextUpdateId = 1000;
+  private nextUpdateId: number;
   private nextMessageId = new Map<number, number>();
   private nextCallbackId = 1;
   private answeredQueries = new Set<string>();
@@ -88,6 +90,7 @@ export class FakeBotApi {
 
   constructor(opts: FakeBotApiOptions = {}) {
     this.token = opts.token ?? DEFAULT_TOKEN;
+    this.nextUpdateId = opts.firstUpdateId ?? 1_000_000 + Math.floor(Math.random() * 1_000_000_000);
     const id = Number(this.token.split(':')[0]);
     this.botUser = {
       id,
@@ -175,6 +178,11 @@ export class FakeBotApi {
     });
   }
 
+  /** Makes a chat known (the bot is a member) without a message in it. */
+  addChat(chat: FakeChat): void {
+    this.chats.set(chat.id, chat);
+  }
+
   /** Marks a user as having started the bot in private (so the bot may write to them). */
   startUser(userId: number): void {
     this.startedUsers.add(userId);
@@ -210,11 +218,15 @@ export class FakeBotApi {
     const first = predicate();
     if (first) return first;
     return new Promise<T>((resolve, reject) => {
+      // Re-checked after every call and on a short tick, for conditions that change without a call.
+      const tick = setInterval(() => check(), 25);
       const timer = setTimeout(() => {
         remove();
         reject(new Error(`fake Bot API: timed out after ${timeoutMs} ms waiting for ${what}`));
       }, timeoutMs);
+      let done = false;
       const check = () => {
+        if (done) return;
         let v: T | undefined | false | null;
         try {
           v = predicate();
@@ -227,10 +239,13 @@ export class FakeBotApi {
         if (v) {
           remove();
           clearTimeout(timer);
+          if (done) return;
+          done = true;
           resolve(v);
         }
       };
       const remove = () => {
+        clearInterval(tick);
         this.callListeners = this.callListeners.filter((l) => l !== check);
       };
       this.callListeners.push(check);
