@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { eq } from 'drizzle-orm';
+import { Redis } from 'ioredis';
+import type { Database } from '../../src/db/client.js';
+import * as s from '../../src/db/schema.js';
+import { startRedisServer, type EmbeddedRedis } from '../../src/services/redis-server.js';
+import { startJobs, type Jobs } from '../../jobs/index.js';
+import { printSchedules } from '../../jobs/cli.js';
+import { freshDatabase, tempDir, uniqueName } from '../support/services.js';
+import { deps, eventCore, RecordingSender, seedCommunity, seedPerson, seedPoll, testConfig } from './support.js';
+
+/** What Redis holds for the app: schedulers and delayed jobs with their due times (rounded to seconds). */
+async function snapshot(jobs: Jobs) {
+  const schedulers = (await jobs.timers.getJobSchedulers(0, -1)).map((x) => `${x.id ?? x.key} ${x.pattern} ${x.tz} ${x.next}`).sort();
+  const delayed = (await jobs.timers.getJobs(['delayed', 'waiting']))
+    .filter((j) => j && !j.id!.startsWith('repeat:'))
+    .map((j) => `${j.id} ${Math.round((j.timestamp + j.delay) / 1000)}`)
+    .sort();
+  return { schedulers, delayed };
+}
+
+async function schedulesText(database: Database, redisUrl: string, prefix: string, now?: Date) {
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (d) => (text += String(d)));
+  await printSchedules({ config: testConfig(), database, redisUrl, prefix, now }, out);
+  return text;
+}
+
+describe('reconcile from Postgres', () => {
+  // A Redis of its own: this file wipes it with FLUSHALL.
+  let redis: EmbeddedRedis;
+  let database: Database;
+  beforeAll(async () => {
+    redis = await startRedisServer(tempDir('yishi-redis-'));
+    database = await freshDatabase();
+  });
+  afterAll(async () => {
+    await database.close();
+    await redis.stop();
+  });
+
+  it('restores every scheduler and delayed job after FLUSHALL and a restart, and drops stale ones', async () => {
+    const prefix = uniqueName('jobs');
+    const { community, chat } = await seedCommunity(database);
+    const resident = await seedPerson(database, community.id);
+    await database.db.update(s.communities).set({ rotationStart: '2026Q4' }).where(eq(s.communities.id, community.id));
+    await database.db.insert(s.councilUnits).values({ communityId: community.id, name: '居委会', position: 1 });
+    const { poll } = await seedPoll(database, community.id, chat.id, resident.person.id, { deadline: new Date(Date.now() + 3 * 86400e3) });
+    const [meeting] = await database.db
+      .insert(s.meetings)
+      .values({ communityId: community.id, quarter: '2026Q4', startsAt: new Date(Date.now() + 2 * 86400e3), place: '活动室', chatId: chat.id })
+      .returning();
+    const expected = [`meeting-${meeting!.id}-1h`, `meeting-${meeting!.id}-24h`, `poll-close-${poll.id}`, `poll-nudge-${poll.id}`];
+
+    const sender = new RecordingSender('telegram');
+    let jobs = await startJobs(deps(database, eventCore(), redis.url, [sender]), { prefix });
+    const before = await snapshot(jobs);
+    expect(before.schedulers).toEqual([expect.stringMatching(new RegExp(`^chair-${community.id} 0 9 1 1,4,7,10 \\* Asia/Shanghai \\d+$`))]);
+    expect(before.delayed.map((d) => d.split(' ')[0])).toEqual(expect.arrayContaining(expected));
+    // A stale job (its poll is long gone) and a stale scheduler (a community without a council).
+    await jobs.timers.add('poll-close', { pollId: 999999 }, { jobId: 'poll-close-999999', delay: 3600e3 });
+    await jobs.timers.upsertJobScheduler('chair-999999', { pattern: '0 9 1 1,4,7,10 *', tz: 'Asia/Shanghai' }, { name: 'chair-announce', data: { communityId: 999999 } });
+    await jobs.stop();
+
+    const admin = new Redis(redis.url);
+    await admin.flushall();
+    expect(await admin.dbsize()).toBe(0);
+    await admin.quit();
+    // Even on an empty Redis, `yishi schedules` shows the next quarterly run (from Postgres).
+    const fresh = await schedulesText(database, redis.url, prefix, new Date('2026-11-25T12:00:00+08:00'));
+    expect(fresh).toContain(`chair-${community.id}`);
+    expect(fresh).toContain('next 2027-01-01 09:00');
+    expect(fresh).toContain(`poll-close-${poll.id}`);
+
+    jobs = await startJobs(deps(database, eventCore(), redis.url, [sender]), { prefix });
+    const after = await snapshot(jobs);
+    expect(after.schedulers).toEqual(before.schedulers);
+    expect(after.delayed.filter((d) => !d.startsWith('poll-close-999999'))).toEqual(before.delayed.filter((d) => !d.startsWith('poll-close-999999')));
+
+    // Stale ones go away at the next start.
+    await jobs.timers.add('poll-close', { pollId: 999999 }, { jobId: 'poll-close-999999', delay: 3600e3 });
+    await jobs.timers.upsertJobScheduler('chair-999999', { pattern: '0 9 1 1,4,7,10 *', tz: 'Asia/Shanghai' }, { name: 'chair-announce', data: { communityId: 999999 } });
+    const report = await jobs.reconcile();
+    expect(report.jobsRemoved).toBe(1);
+    expect(report.schedulersRemoved).toBe(1);
+    expect(await jobs.timers.getJob('poll-close-999999')).toBeUndefined();
+    expect(await jobs.timers.getJobScheduler('chair-999999')).toBeUndefined();
+
+    const listed = await schedulesText(database, redis.url, prefix);
+    expect(listed).toMatch(new RegExp(`chair-${community.id} .* next \\d{4}-\\d{2}-01 09:00`));
+    expect(listed).not.toContain('not in Redis');
+    for (const id of expected) expect(listed).toContain(id);
+    await jobs.stop();
+    expect(sender.delivered).toHaveLength(0);
+  });
+
+  it('warns at start when Redis may evict jobs', async () => {
+    const admin = new Redis(redis.url);
+    await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
+    const warnings: string[] = [];
+    const d = deps(database, eventCore(), redis.url, []);
+    const logger = { ...d.logger, warn: (msg: string) => void warnings.push(msg), child: () => logger };
+    try {
+      const jobs = await startJobs({ ...d, logger }, { prefix: uniqueName('jobs') });
+      await jobs.stop();
+    } finally {
+      await admin.config('SET', 'maxmemory-policy', 'noeviction');
+      await admin.quit();
+    }
+    expect(warnings.some((w) => w.includes('maxmemory-policy is allkeys-lru'))).toBe(true);
+  });
+});
