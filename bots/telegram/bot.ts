@@ -15,6 +15,7 @@ import { LiveEdits } from './live-edits.js';
 import { registerMenu } from './menu.js';
 import { Poller, type PollingOptions } from './polling.js';
 import { telegramSender } from './sender.js';
+import { UpdateStore } from './store.js';
 import { startWebhookServer, type WebhookServer } from './webhook.js';
 
 export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
@@ -70,7 +71,8 @@ export function createTelegramBot(deps: AppDeps, opts: TelegramBotOptions = {}):
   const sender = telegramSender(senderApi, logger.child({ part: 'sender' }));
 
   const liveEdits = new LiveEdits({ api: bot.api, core, database, logger }, opts.liveEditIntervalMs ?? 3000);
-  const env = { api: bot.api, core, logger, liveEdits };
+  const store = new UpdateStore({ core, database, logger });
+  const env = { api: bot.api, core, logger, liveEdits, store };
   bot.use(buttonsFeature(env));
   bot.use(messagesFeature(env));
 

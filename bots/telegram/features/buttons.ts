@@ -6,9 +6,10 @@ import { deliver } from '../deliver.js';
 import { describe, isStaleQuery } from '../errors.js';
 import { incoming } from '../incoming.js';
 import type { LiveEdits } from '../live-edits.js';
+import type { UpdateStore } from '../store.js';
 import { MAX_TOAST_LENGTH, safeText } from '../render.js';
 
-export function buttonsFeature(env: DeliverEnv & { liveEdits: LiveEdits }): Composer<Context> {
+export function buttonsFeature(env: DeliverEnv & { liveEdits: LiveEdits; store: UpdateStore }): Composer<Context> {
   const feature = new Composer<Context>();
   feature.on('callback_query', async (ctx) => {
     const query = ctx.callbackQuery;
@@ -27,7 +28,8 @@ export function buttonsFeature(env: DeliverEnv & { liveEdits: LiveEdits }): Comp
       await answer(t(lang, 'telegram.pressUnavailable'));
       return;
     }
-    const outcome = await env.core.handle(incoming(ctx.update.update_id, chat, query.from, { button: query.data }));
+    // A throw here leaves the press unanswered and unacknowledged, to be retried.
+    const outcome = await env.store.handle(ctx.update.update_id, incoming(ctx.update.update_id, chat, query.from, { button: query.data }));
     await answer(outcome.toast ?? (outcome.errorCode ? t(lang, 'telegram.pressFailed') : undefined));
     if (outcome.duplicate) return;
     await deliver(env, outcome, chat, query.from);
