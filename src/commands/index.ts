@@ -5,7 +5,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { Database, Tx } from '../db/client.js';
-import { isPgRetryable, isPgUniqueViolation } from '../db/errors.js';
+import { isPgRetryable, isPgUniqueViolation, sqlState } from '../db/errors.js';
 import { auditLog, chats, communities, identities, polls, processedUpdates, suggestions, type Platform } from '../db/schema.js';
 import { langOf, t, type Lang } from '../i18n/index.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -63,6 +63,7 @@ export function createCore(opts: CoreOptions): Core {
         return await db.transaction(fn);
       } catch (err) {
         if (attempt < MAX_ATTEMPTS && (isPgRetryable(err) || isPgUniqueViolation(err))) {
+          logger.debug('retrying a transaction', { attempt, sqlState: sqlState(err) });
           await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
           continue;
         }
