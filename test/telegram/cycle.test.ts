@@ -169,6 +169,25 @@ describe('the consultation cycle in a Telegram group (real core, real Postgres)'
     expect(fake.callsOf('sendMessage').length).toBe(sends);
   });
 
+  it('answers forged and stale callback data with a refusal and changes nothing', async () => {
+    const before = await snapshot(database);
+    const ballot = fake.botMessages(group.id).find((m) => m.reply_markup?.inline_keyboard?.length)!;
+    const real = ballot.reply_markup.inline_keyboard[0][0].callback_data as string;
+    const forged = [real.replace(/\d+/, '999999'), real + 'x', 'x'.repeat(64), '🙂', real.slice(0, -1)];
+    const answered = fake.callsOf('answerCallbackQuery').length;
+    for (const data of forged) fake.press(group, zhao, ballot.message_id, data);
+    await fake.waitFor(() => fake.callsOf('answerCallbackQuery').length === answered + forged.length, 10000, 'every forged press answered');
+    const answers = fake.callsOf('answerCallbackQuery').slice(answered);
+    expect(answers.every((c) => c.ok && typeof c.payload.text === 'string' && c.payload.text.length > 0)).toBe(true);
+    // A refusal is remembered as processed (so a re-delivery stays silent); nothing else may change.
+    const withoutProcessed = (snap: string) => {
+      const o = JSON.parse(snap);
+      delete o.counts.processed_updates;
+      return o;
+    };
+    expect(withoutProcessed(await snapshot(database))).toEqual(withoutProcessed(before));
+  });
+
   it('answers /start in private and delivers private replies there', async () => {
     const priv = fixtures.privateChat(wang);
     const before = fake.botMessages(priv.id).length;
