@@ -6,13 +6,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import qrcodeTerminal from 'qrcode-terminal';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { WechatyBuilder, ScanStatus, qrcodeValueToImageUrl, types } from 'wechaty';
 import type { Wechaty, Contact, Room, Message } from 'wechaty';
 import type { AppDeps, Stoppable } from '../../src/app-types.js';
 import type { Incoming, Outcome, Reply } from '../../src/commands/types.js';
 import { PermanentSendError, type OutboundMessage, type PlatformSender } from '../../src/messaging/port.js';
 import * as schema from '../../src/db/schema.js';
+import { parseCommand } from '../../src/commands/parse.js';
 import { renderText, type PollInfo } from './render.js';
 import { SendQueue } from './send-queue.js';
 import { wechatStrings } from './strings.js';
@@ -97,7 +98,7 @@ export function createWechatBot(deps: AppDeps, opts: WechatBotOptions): WechatBo
     const [chat] = await deps.database.db
       .select({ kind: schema.chats.kind })
       .from(schema.chats)
-      .where(eq(schema.chats.platformChatId, id))
+      .where(and(eq(schema.chats.platform, 'wechat'), eq(schema.chats.platformChatId, id)))
       .limit(1)
       .catch(() => [] as { kind: 'group' | 'private' }[]);
     const isRoom = chat ? chat.kind === 'group' : id.endsWith('@chatroom');
@@ -126,25 +127,43 @@ export function createWechatBot(deps: AppDeps, opts: WechatBotOptions): WechatBo
     return ids[ids.length - 1];
   }
 
-  async function deliver(reply: Reply, ctx: { room?: Room; talker: Contact; name: string; lang?: string }): Promise<void> {
+  /**
+   * Renders a reply and queues it; resolves once it is queued (so replies keep the order of the
+   * commands) with the promise of its sending, which the caller need not wait for.
+   */
+  async function deliver(reply: Reply, ctx: { room?: Room; talker: Contact; name: string; lang?: string }): Promise<{ sent: Promise<void> }> {
     const text = renderText(reply.text, reply.buttons, await pollInfo(reply.pollId), ctx.lang);
-    let messageId: string | undefined;
+    let sending: Promise<string | undefined>;
     if (reply.to === 'private' && ctx.room) {
       const room = ctx.room;
       const mention = wechatStrings(ctx.lang).privateFallback(ctx.name);
       // Only friends can be written to privately; anyone else gets a short mention in the room.
       if (ctx.talker.friend() === true) {
-        messageId = await sendText(ctx.talker.id, text).catch((err) => {
+        sending = sendText(ctx.talker.id, text).catch((err) => {
           logger.warn('private reply failed, answering in the room', { contactId: ctx.talker.id, err });
           return sendText(room.id, mention + text);
         });
       } else {
-        messageId = await sendText(room.id, mention + text);
+        sending = sendText(room.id, mention + text);
       }
     } else {
-      messageId = await sendText(ctx.room ? ctx.room.id : ctx.talker.id, text);
+      sending = sendText(ctx.room ? ctx.room.id : ctx.talker.id, text);
     }
-    if (reply.pollId !== undefined && messageId) await deps.core.setPollMessage(reply.pollId, messageId);
+    // Wrapped in an object: an async function returning a bare promise would wait for it.
+    return {
+      sent: sending.then(async (messageId) => {
+        if (reply.pollId !== undefined && messageId) await deps.core.setPollMessage(reply.pollId, messageId);
+      }),
+    };
+  }
+
+  /** Sends still under way, so idle() and stop() can wait for them. */
+  const background = new Set<Promise<void>>();
+  function track(p: Promise<void>, log: typeof logger): void {
+    const tracked = p
+      .catch((err) => log.error('a wechat reply could not be sent', { err }))
+      .finally(() => background.delete(tracked));
+    background.add(tracked);
   }
 
   async function onMessage(msg: Message): Promise<void> {
@@ -188,18 +207,23 @@ export function createWechatBot(deps: AppDeps, opts: WechatBotOptions): WechatBo
       outcome = await deps.core.handle(incoming);
     } catch (err) {
       log.error('core failed on a wechat message', { err });
-      await sendText(room ? room.id : talker.id, wechatStrings().internalError).catch(() => undefined);
+      track(sendText(room ? room.id : talker.id, wechatStrings().internalError).then(() => undefined), log);
       opts.onHandled?.(msg.id, undefined);
       return;
     }
     if (!outcome.duplicate && !outcome.ignored) {
       // The contact id logged here is what `yishi role grant <slug> wechat:<id> staff` needs.
       log.info('wechat command', { contactId: talker.id, command: text.split(/\s/, 1)[0], refused: outcome.errorCode });
-      for (const reply of outcome.replies) {
+      // A ballot confirmation in the room would show everyone how each neighbour voted and flood
+      // a busy group: it goes privately where possible (the core leaves this choice to the adapter).
+      const parsed = room ? parseCommand(text) : undefined;
+      const confirmPrivately = parsed?.kind === 'command' && (parsed.name === 'vote' || parsed.name === 'rate') && !outcome.errorCode;
+      for (const original of outcome.replies) {
+        const reply: Reply = confirmPrivately && original.pollId === undefined ? { ...original, to: 'private' } : original;
         try {
-          await deliver(reply, { room, talker, name: displayName || talker.name() });
+          track((await deliver(reply, { room, talker, name: displayName || talker.name() })).sent, log);
         } catch (err) {
-          log.error('a wechat reply could not be sent', { err });
+          log.error('a wechat reply could not be queued', { err });
         }
       }
     }
@@ -228,10 +252,22 @@ export function createWechatBot(deps: AppDeps, opts: WechatBotOptions): WechatBo
     loginPromise = new Promise<Contact>((r) => { loginResolve = r; });
   });
   wechaty.on('error', (err) => logger.error('wechaty error', { err }));
+  /**
+   * Messages of one chat are handled one after another, in arrival order: a resident who changes a
+   * ballot quickly must have the later one count, and replies keep the order of the commands.
+   */
+  const chatChains = new Map<string, Promise<void>>();
   wechaty.on('message', (msg) => {
-    const p = onMessage(msg)
+    const key = msg.room()?.id ?? msg.talker()?.id ?? '';
+    const previous = chatChains.get(key) ?? Promise.resolve();
+    const p: Promise<void> = previous
+      .then(() => onMessage(msg))
       .catch((err) => logger.error('wechat message handler failed', { err, messageId: msg.id }))
-      .finally(() => inFlight.delete(p));
+      .finally(() => {
+        inFlight.delete(p);
+        if (chatChains.get(key) === p) chatChains.delete(key);
+      });
+    chatChains.set(key, p);
     inFlight.add(p);
   });
 
@@ -255,7 +291,7 @@ export function createWechatBot(deps: AppDeps, opts: WechatBotOptions): WechatBo
     },
     loggedIn: () => loginPromise,
     async idle() {
-      while (inFlight.size > 0) await Promise.all([...inFlight]);
+      while (inFlight.size > 0 || background.size > 0) await Promise.all([...inFlight, ...background]);
       await queue.idle();
     },
     async stop() {
@@ -264,6 +300,7 @@ export function createWechatBot(deps: AppDeps, opts: WechatBotOptions): WechatBo
       await Promise.all([...inFlight]);
       // Give queued replies a moment to go out; the rest are logged as given up.
       await queue.close(Math.max(5000, intervalMs * 3));
+      await Promise.all([...background]);
       if (started) await wechaty.stop().catch((err) => logger.warn('wechaty stop failed', { err }));
       logger.info('wechat adapter stopped');
     },

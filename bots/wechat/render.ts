@@ -1,5 +1,6 @@
 /** A core Reply as WeChat text: WeChat has no buttons, so choices become numbered lines. */
 import type { Button } from '../../src/commands/types.js';
+import { t } from '../../src/i18n/index.js';
 import { wechatStrings } from './strings.js';
 import { stripUnsafe } from './text.js';
 
@@ -9,15 +10,22 @@ export interface PollInfo {
   number: number;
 }
 
-/** `1. 同意  2. 反对  3. 弃权`, then how to answer when the poll is known. */
+/**
+ * `1. 同意  2. 反对  3. 弃权`, then how to answer when the poll is known, in place of the core's
+ * "tap a button" hint, which would be wrong in WeChat.
+ */
 export function renderText(text: string, buttons: Button[][] | undefined, poll: PollInfo | undefined, lang?: string): string {
   const flat = (buttons ?? []).flat();
   if (flat.length === 0) return stripUnsafe(text);
+  let lines = text.split('\n');
   const choices = flat.map((b, i) => `${i + 1}. ${b.label}`).join('  ');
-  const lines = [text, choices];
   if (poll) {
+    const buttonHint = t(lang, poll.kind === 'rating' ? 'rating.hint' : 'poll.hint', { n: poll.number });
+    lines = lines.filter((l) => l !== buttonHint);
     const s = wechatStrings(lang);
-    lines.push(poll.kind === 'rating' ? s.howToRate(poll.number) : s.howToVote(poll.number));
+    lines.push(choices, poll.kind === 'rating' ? s.howToRate(poll.number) : s.howToVote(poll.number));
+  } else {
+    lines.push(choices);
   }
   return stripUnsafe(lines.join('\n'));
 }

@@ -1,4 +1,6 @@
 /** A mock WeChat around the adapter: wechaty-puppet-mock is the fake wire, everything else is real. */
+import { randomUUID } from 'node:crypto';
+import { types } from 'wechaty';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import type { AppDeps } from '../../src/app-types.js';
 import type { Outcome } from '../../src/commands/types.js';
@@ -26,7 +28,12 @@ export interface MockWechat {
    * `who` says `text` in `where` (a room or, for a private message, the bot itself); resolves when the
    * adapter has handled it and sent every reply, with the outcome and what the bot sent meanwhile.
    */
-  say(who: ContactMock, text: string, where: RoomMock | 'private', mentions?: ContactMock[]): Promise<{ outcome: Outcome | undefined; sent: BotMessage[] }>;
+  say(who: ContactMock, text: string, where: RoomMock | 'private', mentions?: ContactMock[]): Promise<{ id: string; outcome: Outcome | undefined; sent: BotMessage[] }>;
+  /** The puppet delivers an earlier message again (as puppets do after a reconnect). */
+  redeliver(id: string): Promise<{ outcome: Outcome | undefined; sent: BotMessage[] }>;
+  /** `who` posts an image in `room` (the adapter never hands it to the core). */
+  postImage(who: ContactMock, room: RoomMock): void;
+  puppet: PuppetMock;
   /** Everything the bot has sent so far. */
   sent(): BotMessage[];
   stop(): Promise<void>;
@@ -48,6 +55,13 @@ export async function startMockWechat(deps: AppDeps, opts: { sendIntervalMs?: nu
       waiters.get(id)?.(outcome);
     },
   });
+  function waitHandled(id: string, what: string): Promise<Outcome | undefined> {
+    return new Promise<Outcome | undefined>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${what} was not handled`)), 15_000);
+      waiters.set(id, (o) => { waiters.delete(id); clearTimeout(timer); resolve(o); });
+    });
+  }
+  const handledOnce = (id: string, text: string) => (handled.has(id) ? Promise.resolve(handled.get(id)) : waitHandled(id, `message ${JSON.stringify(text)}`));
   const loggedIn = bot.loggedIn();
   await bot.start();
   mocker.login(self);
@@ -69,15 +83,24 @@ export async function startMockWechat(deps: AppDeps, opts: { sendIntervalMs?: nu
       who.say(text, mentions).to(where === 'private' ? self : where);
       const ids = [...mocker.cacheMessagePayload.keys()];
       const id = ids[ids.length - 1]!;
-      const outcome = handled.has(id)
-        ? handled.get(id)
-        : await new Promise<Outcome | undefined>((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error(`message ${JSON.stringify(text)} was not handled`)), 15_000);
-            waiters.set(id, (o) => { clearTimeout(timer); resolve(o); });
-          });
+      const outcome = await handledOnce(id, text);
+      await bot.idle();
+      return { id, outcome, sent: sent().slice(before) };
+    },
+    async redeliver(id) {
+      const before = sent().length;
+      const waiting = waitHandled(id, `redelivered ${id}`);
+      puppet.emit('message', { messageId: id });
+      const outcome = await waiting;
       await bot.idle();
       return { outcome, sent: sent().slice(before) };
     },
+    postImage(who, room) {
+      const id = randomUUID();
+      mocker.MessageMock.create({ id, talkerId: who.id, roomId: room.id, mentionIdList: [], timestamp: Date.now(), type: types.Message.Image });
+      puppet.emit('message', { messageId: id });
+    },
+    puppet,
     sent,
     stop: () => bot.stop(),
   };

@@ -78,3 +78,13 @@ describe('renderText', () => {
     expect(stripUnsafe('x\u2066y\n')).toBe('xy\n');
   });
 });
+
+describe('renderText with the core hint', () => {
+  it('replaces the core\'s tap-a-button hint, which is wrong in WeChat, by how to answer in text', async () => {
+    const { t } = await import('../../src/i18n/index.js');
+    const text = ['#3 表决：修路', t('zh', 'poll.hint', { n: 3 })].join('\n');
+    const out = renderText(text, [[{ label: '同意', data: 'x' }, { label: '反对', data: 'y' }]], { kind: 'vote', number: 3 });
+    expect(out).not.toContain(t('zh', 'poll.hint', { n: 3 }));
+    expect(out).toBe(['#3 表决：修路', '1. 同意  2. 反对', t('zh', 'wechat.howToVote', { n: 3 })].join('\n'));
+  });
+});
