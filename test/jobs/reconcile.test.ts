@@ -8,7 +8,8 @@ import { startRedisServer, type EmbeddedRedis } from '../../src/services/redis-s
 import { startJobs, type Jobs } from '../../jobs/index.js';
 import { printSchedules } from '../../jobs/cli.js';
 import { freshDatabase, tempDir, uniqueName } from '../support/services.js';
-import { deps, eventCore, RecordingSender, seedCommunity, seedPerson, seedPoll, testConfig } from './support.js';
+import { deps, eventCore, RecordingSender, seedCommunity, seedPerson, seedPoll, sleep, testConfig, waitFor } from './support.js';
+import { addQuarters, quarterOf } from '../../src/time.js';
 
 /** What Redis holds for the app: schedulers and delayed jobs with their due times (rounded to seconds). */
 async function snapshot(jobs: Jobs) {
@@ -94,6 +95,34 @@ describe('reconcile from Postgres', () => {
     for (const id of expected) expect(listed).toContain(id);
     await jobs.stop();
     expect(sender.delivered).toHaveLength(0);
+  });
+
+  it('announces at start a quarter whose chair announcement was missed while the app was down', async () => {
+    const tz = 'Asia/Shanghai';
+    const quarter = quarterOf(new Date(), tz);
+    const { community, chat } = await seedCommunity(database);
+    await database.db.update(s.communities).set({ rotationStart: addQuarters(quarter, -1) }).where(eq(s.communities.id, community.id));
+    const [first, second] = await database.db
+      .insert(s.councilUnits)
+      .values([
+        { communityId: community.id, name: '街道办', position: 1 },
+        { communityId: community.id, name: '物业公司', position: 2 },
+      ])
+      .returning();
+    // Last quarter was announced (the rotation was running); this one was not.
+    await database.db.insert(s.quarterlyChairs).values({ communityId: community.id, quarter: addQuarters(quarter, -1), unitId: first!.id, announcedAt: new Date(Date.now() - 90 * 86400e3) });
+    const sender = new RecordingSender('telegram');
+    const jobs = await startJobs(deps(database, eventCore(), redis.url, [sender]), { prefix: uniqueName('jobs') });
+    try {
+      const [announcement] = await waitFor(() => (sender.to(chat.platformChatId).length ? sender.to(chat.platformChatId) : undefined), 10_000, 'announcement');
+      expect(announcement!.text).toContain(second!.name);
+      // A restart does not announce it again.
+      await jobs.reconcile();
+      await sleep(500);
+      expect(sender.to(chat.platformChatId)).toHaveLength(1);
+    } finally {
+      await jobs.stop();
+    }
   });
 
   it('warns at start when Redis may evict jobs', async () => {
