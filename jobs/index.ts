@@ -32,6 +32,8 @@ export interface JobsOptions {
   /** Retries of a failed timer job and the first backoff delay. */
   timerAttempts?: number;
   timerBackoffMs?: number;
+  /** How often changes made by the admin CLI (council units, imports) are picked up. Default 5 min. */
+  syncEveryMs?: number;
 }
 
 export interface ReconcileReport {
@@ -192,9 +194,29 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
       }
 
       const pendingSends = await enqueueAllPending(sendOpts);
+      await timers.upsertJobScheduler(jobIds.syncScheduler, { every: options.syncEveryMs ?? 5 * 60e3 }, { name: 'sync', data: {} });
       const report = { schedulers: schedulers.length, schedulersRemoved, jobs: planned.length, jobsAdded, jobsRemoved, pendingSends };
       logger.info('jobs reconciled from Postgres', { ...report });
       return report;
+    });
+  }
+
+  /** The part of reconcile that other processes can make necessary: councils change through the CLI. */
+  async function sync(): Promise<string> {
+    return serial(async () => {
+      const at = now();
+      const communities = await councilCommunities(db);
+      const wanted = new Set(communities.map((c) => jobIds.chairScheduler(c.id)));
+      for (const c of communities) {
+        if (!(await timers.getJobScheduler(jobIds.chairScheduler(c.id)))) await syncScheduler(c.id, true);
+        await schedule(await planMeetingDue(db, c, at, tz));
+      }
+      for (const s of await timers.getJobSchedulers(0, -1)) {
+        const id = s.id ?? s.key;
+        if (id.startsWith('chair-') && !wanted.has(id)) await timers.removeJobScheduler(id);
+      }
+      const pending = await enqueueAllPending(sendOpts);
+      return `synced ${communities.length} councils, ${pending} pending sends`;
     });
   }
 
@@ -241,7 +263,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
     void p.finally(() => inFlight.delete(p));
   });
 
-  const ctx: TimerContext = { db, core, tz, now, logger, senders, send: sendOpts, schedule: (jobs) => serial(() => schedule(jobs)) };
+  const ctx: TimerContext = { db, core, tz, now, logger, senders, send: sendOpts, schedule: (jobs) => serial(() => schedule(jobs)), sync };
   const timersWorker = createTimersWorker(ctx, { queueName: TIMERS_QUEUE, prefix, connection });
   const sendWorker = createSendWorker({ db, queueName: SEND_QUEUE, prefix, connection, senders, limiter, logger });
 

@@ -20,6 +20,7 @@ export const jobIds = {
   chairCatchUp: (communityId: number, quarter: string) => `chair-catchup-${communityId}-${quarter}`,
   meetingDue: (communityId: number, quarter: string) => `meeting-due-${communityId}-${quarter}`,
   send: (outboxId: number) => `out-${outboxId}`,
+  syncScheduler: 'sync',
 };
 
 const id = z.number().int().positive();
@@ -31,6 +32,7 @@ export const timerSchemas = {
   'meeting-reminder': z.object({ meetingId: id, before: z.enum(['24h', '1h']), startsAt: z.number().int() }),
   'chair-announce': z.object({ communityId: id }),
   'meeting-due': z.object({ communityId: id, quarter }),
+  sync: z.object({}),
 } as const;
 
 export type TimerName = keyof typeof timerSchemas;

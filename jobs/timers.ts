@@ -43,6 +43,8 @@ export interface TimerContext {
   send: SendQueueOptions;
   /** Adds (or replaces) planned delayed jobs; used to schedule the quarter's 45th-day check. */
   schedule: (jobs: PlannedJob[]) => Promise<void>;
+  /** Picks up changes made outside this process (the admin CLI): council schedulers, pending sends. */
+  sync: () => Promise<string>;
 }
 
 interface PrivateAddress {
@@ -321,6 +323,7 @@ export function createTimersWorker(ctx: TimerContext, opts: TimersWorkerOptions)
     'meeting-reminder': (d) => remindMeeting(ctx, d),
     'chair-announce': (d) => announceChair(ctx, d),
     'meeting-due': (d) => remindMeetingDue(ctx, d),
+    sync: () => ctx.sync(),
   };
   const worker = new Worker(
     opts.queueName,

@@ -13,7 +13,9 @@ import { addQuarters, quarterOf } from '../../src/time.js';
 
 /** What Redis holds for the app: schedulers and delayed jobs with their due times (rounded to seconds). */
 async function snapshot(jobs: Jobs) {
-  const schedulers = (await jobs.timers.getJobSchedulers(0, -1)).map((x) => `${x.id ?? x.key} ${x.pattern} ${x.tz} ${x.next}`).sort();
+  const all = await jobs.timers.getJobSchedulers(0, -1);
+  expect(all.some((x) => (x.id ?? x.key) === 'sync')).toBe(true);
+  const schedulers = all.filter((x) => (x.id ?? x.key) !== 'sync').map((x) => `${x.id ?? x.key} ${x.pattern} ${x.tz} ${x.next}`).sort();
   const delayed = (await jobs.timers.getJobs(['delayed', 'waiting']))
     .filter((j) => j && !j.id!.startsWith('repeat:'))
     .map((j) => `${j.id} ${Math.round((j.timestamp + j.delay) / 1000)}`)
@@ -83,9 +85,8 @@ describe('reconcile from Postgres', () => {
     // Stale ones go away at the next start.
     await jobs.timers.add('poll-close', { pollId: 999999 }, { jobId: 'poll-close-999999', delay: 3600e3 });
     await jobs.timers.upsertJobScheduler('chair-999999', { pattern: '0 9 1 1,4,7,10 *', tz: 'Asia/Shanghai' }, { name: 'chair-announce', data: { communityId: 999999 } });
-    const report = await jobs.reconcile();
-    expect(report.jobsRemoved).toBe(1);
-    expect(report.schedulersRemoved).toBe(1);
+    // (The periodic sync may get to the stale scheduler first; either way both are gone.)
+    await jobs.reconcile();
     expect(await jobs.timers.getJob('poll-close-999999')).toBeUndefined();
     expect(await jobs.timers.getJobScheduler('chair-999999')).toBeUndefined();
 
@@ -120,6 +121,23 @@ describe('reconcile from Postgres', () => {
       await jobs.reconcile();
       await sleep(500);
       expect(sender.to(chat.platformChatId)).toHaveLength(1);
+    } finally {
+      await jobs.stop();
+    }
+  });
+
+  it('picks up a council added through the admin CLI while the app runs', async () => {
+    const { community } = await seedCommunity(database);
+    const jobs = await startJobs(deps(database, eventCore(), redis.url, []), { prefix: uniqueName('jobs'), syncEveryMs: 500 });
+    try {
+      expect(await jobs.timers.getJobScheduler(`chair-${community.id}`)).toBeUndefined();
+      // Another process (yishi council add) writes Postgres; no core event reaches this one.
+      await database.db.update(s.communities).set({ rotationStart: '2026Q4' }).where(eq(s.communities.id, community.id));
+      const [unit] = await database.db.insert(s.councilUnits).values({ communityId: community.id, name: '业委会', position: 1 }).returning();
+      const scheduler = await waitFor(() => jobs.timers.getJobScheduler(`chair-${community.id}`), 10_000, 'scheduler');
+      expect(scheduler.pattern).toBe('0 9 1 1,4,7,10 *');
+      await database.db.update(s.councilUnits).set({ active: false }).where(eq(s.councilUnits.id, unit!.id));
+      await waitFor(async () => !(await jobs.timers.getJobScheduler(`chair-${community.id}`)), 10_000, 'scheduler removed');
     } finally {
       await jobs.stop();
     }
