@@ -5,7 +5,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
 import { addQuarters, quarterOf } from '../../src/time.js';
-import { freshDatabaseUrl, tempDir } from '../support/services.js';
+import { freshDatabaseUrl, redisUrl, tempDir } from '../support/services.js';
 import { lines, runInProcess, yishi, type Run } from './run.js';
 
 const TZ = 'Asia/Shanghai';
@@ -91,6 +91,13 @@ describe('yishi CLI against a real Postgres', () => {
     ]);
     expect(lines(shown.stdout)[1]).toContain('<- this quarter');
     expect(lines(shown.stdout)[1]).toMatch(/\d{4}-\d{2}-01 – \d{4}-\d{2}-3[01]/);
+  });
+
+  it('lists the quarterly chair scheduler of a community with a council', async () => {
+    const r = await yishi(['schedules'], { ...env, REDIS_URL: redisUrl() }, cwd);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/rota\s+轮值社区/);
   });
 
   it('refuses a second unit with the same name', async () => {
