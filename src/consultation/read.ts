@@ -85,6 +85,6 @@ export async function show(ctx: Ctx, n: number): Promise<CommandResult> {
 
 function outcomeName(ctx: Ctx, outcome: string): string {
   if (outcome === 'approved' || outcome === 'rejected' || outcome === 'evaluated') return ctx.t(`stage.${outcome}`);
-  if (outcome === 'reopened') return ctx.t('stage.in_progress');
+  if (outcome === 'reopened') return ctx.t('show.reopened');
   return outcome;
 }

@@ -1,7 +1,7 @@
 /** Consultation meetings (协商议事会): schedule, move, cancel; and who chairs this quarter and next. */
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { meetings } from '../db/schema.js';
+import { agendaItems, meetings, suggestions } from '../db/schema.js';
 import { refuse } from '../commands/errors.js';
 import { formatLocal, quarterOf } from '../time.js';
 import { requireChairOrStaff, type CommandResult, type Ctx } from '../consultation/context.js';
@@ -32,7 +32,14 @@ export async function scheduleMeeting(ctx: Ctx, when: Date | undefined, place: s
     .insert(meetings)
     .values({ communityId: ctx.community.id, quarter: quarterOf(startsAt, ctx.tz), startsAt, place, chatId: ctx.chat?.id, createdBy: ctx.personId, createdAt: ctx.now })
     .returning();
-  await ctx.audit('meeting.scheduled', { meetingId: m.id, startsAt: startsAt.toISOString(), place });
+  // Suggestions put on the agenda while no meeting was scheduled go to this one.
+  const waiting = await ctx.tx
+    .select({ id: agendaItems.id })
+    .from(agendaItems)
+    .innerJoin(suggestions, eq(agendaItems.suggestionId, suggestions.id))
+    .where(and(isNull(agendaItems.meetingId), eq(suggestions.communityId, ctx.community.id), eq(suggestions.stage, 'on_agenda')));
+  if (waiting.length) await ctx.tx.update(agendaItems).set({ meetingId: m.id }).where(inArray(agendaItems.id, waiting.map((w) => w.id)));
+  await ctx.audit('meeting.scheduled', { meetingId: m.id, startsAt: startsAt.toISOString(), place, agendaItems: waiting.length });
   ctx.emit({ type: 'meeting.scheduled', meetingId: m.id });
   return { reply: { text: ctx.t('meeting.ok', { id: m.id, when: formatLocal(startsAt, ctx.tz), place }) } };
 }

@@ -85,6 +85,7 @@ export const en: Record<MessageKey, string> = {
   'show.poll': 'Vote ({status}): {counts}',
   'show.rating': 'Rating ({status}): {counts}',
   'show.progress': 'Progress {percent}%: {text} ({when})',
+  'show.reopened': 'not satisfied, reopened',
   'show.open': 'open, closes {when}',
   'show.closed': 'closed',
   'bind.ok': 'This chat is now bound to "{name}" ({slug}). Send /help for the commands.',

@@ -84,6 +84,7 @@ export const zhCN = {
   'show.poll': '表决（{status}）：{counts}',
   'show.rating': '满意度评价（{status}）：{counts}',
   'show.progress': '进度 {percent}%：{text}（{when}）',
+  'show.reopened': '未达标，重新整改',
   'show.open': '进行中，截止 {when}',
   'show.closed': '已结束',
   'bind.ok': '本群已绑定到「{name}」（{slug}）。发送 /help 查看可用命令。',
