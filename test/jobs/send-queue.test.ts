@@ -141,4 +141,20 @@ describe('the send queue', () => {
     const [after] = await database.db.select().from(s.outboundMessages).where(eq(s.outboundMessages.id, row!.id));
     expect(after!.lastError).toBe('invalid payload');
   });
+
+  it('fails a job whose payload is invalid at once, without retrying it', async () => {
+    const sender = new RecordingSender('telegram');
+    const jobs = await start(sender, { timerAttempts: 5, sendAttempts: 5 });
+    const timer = await jobs.timers.add('poll-close', { pollId: 'seven' }, { jobId: unique('bad-timer') });
+    const send = await jobs.send.add('send', { outboxId: -1 }, { jobId: unique('bad-send') });
+    for (const [queue, job] of [[jobs.timers, timer], [jobs.send, send]] as const) {
+      const failed = await waitFor(async () => {
+        const j = await queue.getJob(job.id!);
+        return (await j?.isFailed()) ? j : undefined;
+      }, 10_000, 'failed');
+      expect(failed.attemptsMade).toBe(1);
+      expect(failed.failedReason).toMatch(/payload/);
+    }
+    expect(sender.calls).toBe(0);
+  });
 });
