@@ -60,7 +60,7 @@ export async function show(ctx: Ctx, n: number): Promise<CommandResult> {
   const allPolls = await ctx.tx.select().from(polls).where(eq(polls.suggestionId, s.id)).orderBy(asc(polls.id));
   const progress = await ctx.tx.select().from(progressUpdates).where(eq(progressUpdates.suggestionId, s.id)).orderBy(asc(progressUpdates.id));
   // Tell the story in time order: votes, then progress, then rating rounds.
-  const events: { at: Date; line: string }[] = [];
+  const events: { at: Date; order: number; line: string }[] = [];
   for (const p of allPolls) {
     let labels: string[];
     let counts: number[];
@@ -75,10 +75,10 @@ export async function show(ctx: Ctx, n: number): Promise<CommandResult> {
     const status = p.status === 'open' ? ctx.t('show.open', { when: formatLocal(p.deadline, tz) }) : `${ctx.t('show.closed')}${p.outcome ? ' · ' + outcomeName(ctx, p.outcome) : ''}`;
     let line = ctx.t(p.kind === 'vote' ? 'show.poll' : 'show.rating', { status, counts: formatCounts(labels, counts) });
     if (p.kind === 'rating') line += ` · ${percent(satisfactionRate(counts))}`;
-    events.push({ at: p.openedAt, line });
+    events.push({ at: p.openedAt, order: p.kind === 'vote' ? 0 : 2, line });
   }
-  for (const u of progress) events.push({ at: u.createdAt, line: ctx.t('show.progress', { percent: u.percent, text: clip(oneLine(u.text), 120), when: formatLocal(u.createdAt, tz) }) });
-  events.sort((a, b) => a.at.getTime() - b.at.getTime());
+  for (const u of progress) events.push({ at: u.createdAt, order: 1, line: ctx.t('show.progress', { percent: u.percent, text: clip(oneLine(u.text), 120), when: formatLocal(u.createdAt, tz) }) });
+  events.sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order);
   for (const e of events) lines.push(e.line);
   return { reply: { text: lines.join('\n') } };
 }
