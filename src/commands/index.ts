@@ -211,7 +211,8 @@ export function createCore(opts: CoreOptions): Core {
         const number = num(name === 'vote' ? '/vote 3 1' : '/rate 3 1', n);
         if (!k.trim()) return refuse('BAD_CHOICE', { choices: name === 'vote' ? '1 2 3' : '1.满意 2.基本满意 3.不满意' });
         const s = await getSuggestion(ctx, number);
-        return castByCommand(ctx, s, parseArg(freeText(LIMITS.choice, '/vote 3 1'), k));
+        // /vote only casts ballots and /rate only ratings: a rating typed while a vote is open must not become a ballot.
+        return castByCommand(ctx, s, parseArg(freeText(LIMITS.choice, '/vote 3 1'), k), name === 'vote' ? 'vote' : 'rating');
       }
       case 'close':
         return close(ctx, num('/close 3', args));
