@@ -40,7 +40,8 @@ export async function startDupProxy(target: string, duplicateIds: Set<number>): 
               }
             }
             delivered += extra.length;
-            json.result = [...json.result, ...(extra as { update_id: number }[])];
+            // In update_id order, as Telegram sends a batch: the duplicates come first.
+            json.result = [...(extra as { update_id: number }[]), ...json.result].sort((a, b) => a.update_id - b.update_id);
             body = Buffer.from(JSON.stringify(json));
           }
         }

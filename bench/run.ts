@@ -72,7 +72,7 @@ async function main() {
   const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
   fs.mkdirSync(dir, { recursive: true });
   // Only a full run replaces latest.json, so a partial run never overwrites the published figures.
-  const file = path.join(dir, wanted.length ? 'partial.json' : 'latest.json');
+  const file = path.join(dir, wanted.length ? 'partial.tmp' : 'latest.json');
   fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
   log(`\nwrote ${path.relative(process.cwd(), file)}`);
   process.exitCode = failures.length || results.some((r) => !r.correct) ? 1 : 0;
