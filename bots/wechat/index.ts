@@ -11,7 +11,7 @@ import { WechatyBuilder, ScanStatus, qrcodeValueToImageUrl, types } from 'wechat
 import type { Wechaty, Contact, Room, Message } from 'wechaty';
 import type { AppDeps, Stoppable } from '../../src/app-types.js';
 import type { Incoming, Outcome, Reply } from '../../src/commands/types.js';
-import { PermanentSendError, type OutboundMessage, type PlatformSender } from '../../src/messaging/port.js';
+import { PermanentSendError, RateLimitedError, type OutboundMessage, type PlatformSender } from '../../src/messaging/port.js';
 import * as schema from '../../src/db/schema.js';
 import { parseCommand } from '../../src/commands/parse.js';
 import { renderText, type PollInfo } from './render.js';
@@ -86,8 +86,15 @@ export function createWechatBot(deps: AppDeps, opts: WechatBotOptions): WechatBo
     logger,
     send: async (conversationId, text) => {
       const target = await resolveConversation(conversationId);
-      const sent = await target.say(text);
-      return sent && typeof sent === 'object' && 'id' in sent ? String((sent as Message).id) : undefined;
+      try {
+        const sent = await target.say(text);
+        return sent && typeof sent === 'object' && 'id' in sent ? String((sent as Message).id) : undefined;
+      } catch (err) {
+        // WeChat's "操作过于频繁" is a warning before a ban: back off for a whole minute.
+        const message = err instanceof Error ? err.message : String(err);
+        if (/频繁|too frequent|frequency|rate.?limit/i.test(message)) throw new RateLimitedError(60_000, message);
+        throw err;
+      }
     },
   });
 

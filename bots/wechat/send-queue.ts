@@ -44,7 +44,9 @@ export class SendQueueClosedError extends Error {
 
 export class SendQueue {
   private readonly lanes = new Map<string, Lane>();
-  private nextGlobalSlot = 0;
+  /** Sends of all lanes take turns: one at a time, starts at least globalIntervalMs apart. */
+  private globalTurn: Promise<unknown> = Promise.resolve();
+  private lastGlobalStart = 0;
   private closed = false;
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private idleWaiters: (() => void)[] = [];
@@ -108,23 +110,42 @@ export class SendQueue {
     });
   }
 
+  private inGlobalTurn<T>(fn: () => Promise<T>): Promise<T> {
+    const turn = this.globalTurn.then(async () => {
+      await this.sleep(this.lastGlobalStart + this.opts.globalIntervalMs - Date.now());
+      this.lastGlobalStart = Date.now();
+      try {
+        return await fn();
+      } catch (err) {
+        // "Too frequent" is about the whole account: every lane pauses, not only this one. Set before
+        // the turn ends, so the next turn already waits.
+        if (err instanceof RateLimitedError) {
+          this.lastGlobalStart = Math.max(this.lastGlobalStart, Date.now() + err.retryAfterMs - this.opts.globalIntervalMs);
+        }
+        throw err;
+      }
+    });
+    this.globalTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
   private async run(lane: Lane): Promise<void> {
     lane.running = true;
     try {
       while (lane.jobs.length > 0) {
         const job = lane.jobs[0]!;
-        const now = Date.now();
-        // Reserve the next global slot before sleeping so concurrent lanes do not pick the same one.
-        const at = Math.max(now, lane.lastSentAt + this.opts.intervalMs, this.nextGlobalSlot);
-        this.nextGlobalSlot = at + this.opts.globalIntervalMs;
-        await this.sleep(at - now);
+        await this.sleep(lane.lastSentAt + this.opts.intervalMs - Date.now());
         if (lane.jobs[0] !== job) continue; // given up by close()
-        job.attempts += 1;
         try {
-          const id = await this.opts.send(job.conversationId, job.text);
+          const sent = await this.inGlobalTurn(async () => {
+            if (lane.jobs[0] !== job) return { skipped: true as const };
+            job.attempts += 1;
+            return { skipped: false as const, id: await this.opts.send(job.conversationId, job.text) };
+          });
+          if (sent.skipped) continue;
           lane.lastSentAt = Date.now();
           lane.jobs.shift();
-          job.resolve(id);
+          job.resolve(sent.id);
         } catch (err) {
           lane.lastSentAt = Date.now();
           const permanent = err instanceof PermanentSendError;

@@ -93,6 +93,8 @@ describe('a WeChat room running the consultation cycle', () => {
     expect(r.sent).toEqual([expect.objectContaining({ toContactId: li.id, text: expect.stringContaining('同意') })]);
     r = await w.say(wang, 'vote 1 1', room);
     expect(r.sent).toEqual([expect.objectContaining({ roomId: room.id, text: expect.stringMatching(/^@王五\u2005.*同意/) })]);
+    // Two ballots sent in quick succession: the later one counts.
+    zhao.say('投票 1 1').to(room);
     await w.say(zhao, '投票 1 3', room);
 
     const [poll] = await database.db.select().from(s.polls).where(eq(s.polls.status, 'open'));

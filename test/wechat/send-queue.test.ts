@@ -89,3 +89,22 @@ describe('the WeChat send queue', () => {
     expect(queue.pending).toBe(0);
   });
 });
+
+describe('the WeChat send queue when WeChat says "too frequent"', () => {
+  it('pauses every room for the time asked, then sends each message once', async () => {
+    const { RateLimitedError } = await import('../../src/messaging/port.js');
+    let failedAt = 0;
+    const { queue, sent, attempts } = makeQueue({
+      fail: (_to, text, n) => {
+        if (text !== 'a1' || n !== 1) return undefined;
+        failedAt = Date.now();
+        return new RateLimitedError(150);
+      },
+    });
+    open.push(queue);
+    await Promise.all([queue.enqueue('room-a', 'a1'), queue.enqueue('room-b', 'b1')]);
+    expect(attempts.get('a1')).toBe(2);
+    expect(sent.map((s) => s.text).sort()).toEqual(['a1', 'b1']);
+    for (const s of sent) expect(s.at - failedAt).toBeGreaterThanOrEqual(145);
+  });
+});
