@@ -19,16 +19,18 @@ const level: Level = process.env.YISHI_LOG_LEVEL ? config.YISHI_LOG_LEVEL : cons
 const logger = createLogger(level);
 
 const { startApp } = await import('./app.js');
-let app: Awaited<ReturnType<typeof startApp>>;
-try {
-  app = await startApp(config, { logger });
-} catch (err) {
-  const line = describeError(err);
-  exitOnStartupError(new Error(line.startsWith('yishi:') ? line : `yishi: cannot start: ${line}`));
-}
+let app: Awaited<ReturnType<typeof startApp>> | undefined;
+// A signal during start-up is honoured once start-up is done, so nothing it started is orphaned.
+let signalledDuringStart: string | undefined;
 
 let exiting = false;
 async function shutdown(code: number, why: string): Promise<never> {
+  if (!app) {
+    // A second signal means start-up itself hangs: give up at once.
+    if (signalledDuringStart) process.exit(1);
+    signalledDuringStart = why;
+    return new Promise<never>(() => {});
+  }
   if (!exiting) {
     exiting = true;
     logger.info('stopping', { why });
@@ -48,9 +50,17 @@ async function shutdown(code: number, why: string): Promise<never> {
   return new Promise<never>(() => {});
 }
 
-process.once('SIGINT', () => void shutdown(0, 'SIGINT'));
-process.once('SIGTERM', () => void shutdown(0, 'SIGTERM'));
+process.on('SIGINT', () => void shutdown(0, 'SIGINT'));
+process.on('SIGTERM', () => void shutdown(0, 'SIGTERM'));
 process.on('unhandledRejection', (err) => logger.error('unhandled rejection', { err: describeError(err) }));
+
+try {
+  app = await startApp(config, { logger });
+} catch (err) {
+  const line = describeError(err);
+  exitOnStartupError(new Error(line.startsWith('yishi:') ? line : `yishi: cannot start: ${line}`));
+}
+if (signalledDuringStart) await shutdown(0, signalledDuringStart);
 
 if (app.adapters.length) {
   logger.info('yishi running', { adapters: app.adapters, database: app.deps.database.kind });
