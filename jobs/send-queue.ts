@@ -4,7 +4,7 @@
  * id. The worker sends through the platform's PlatformSender, within per-chat and global rate limits,
  * and marks the row sent; a row already marked sent is never sent again.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -164,6 +164,22 @@ export function createSendWorker(opts: SendWorkerOptions): Worker {
       if (!fresh || fresh.status !== 'pending') {
         limiter.release(outboxId);
         return fresh?.status ?? 'missing';
+      }
+      // Jobs of one chat can reach this point out of order (they are fetched concurrently): an earlier
+      // pending message to the same chat goes first, across processes too.
+      const [earlier] = await db
+        .select({ id: outboundMessages.id })
+        .from(outboundMessages)
+        .where(and(
+          eq(outboundMessages.platform, row.platform),
+          eq(outboundMessages.platformChatId, row.platformChatId),
+          eq(outboundMessages.status, 'pending'),
+          lt(outboundMessages.id, outboxId),
+        ))
+        .limit(1);
+      if (earlier) {
+        await job.moveToDelayed(Date.now() + 50, token);
+        throw new DelayedError();
       }
       const now = Date.now();
       const at = limiter.slot(row.platform, row.platformChatId, outboxId, now);

@@ -36,7 +36,7 @@ export const freeText = (max: number, example: string) =>
     return c;
   });
 
-const MIN_POLL_MS = 5 * 60e3;
+const MIN_POLL_MS = 60e3;
 const MAX_POLL_MS = 30 * 86400e3;
 
 export const duration = z.string().transform((v, ctx) => {

@@ -18,7 +18,7 @@ export const en: Record<MessageKey, string> = {
   'err.EMPTY_TEXT': 'Please add some text, e.g. {example}',
   'err.BAD_NUMBER': 'Wrong format, e.g. {example}',
   'err.BAD_CHOICE': 'No such choice. Choices: {choices}',
-  'err.BAD_DURATION': 'Bad duration: e.g. 30m, 48h, 7d (5 minutes to 30 days).',
+  'err.BAD_DURATION': 'Bad duration: e.g. 30m, 48h, 7d (1 minute to 30 days).',
   'err.BAD_DATE': 'Bad time (YYYY-MM-DD HH:mm, in the future), e.g. {example}',
   'err.WRONG_STAGE': '#{n} is at stage "{stage}": not possible now.',
   'err.BAD_BUTTON': 'This button has expired or belongs to another chat.',

@@ -17,7 +17,7 @@ export const zhCN = {
   'err.EMPTY_TEXT': '请写上内容，例如：{example}',
   'err.BAD_NUMBER': '格式不对，例如：{example}',
   'err.BAD_CHOICE': '没有这个选项。可选：{choices}',
-  'err.BAD_DURATION': '时长格式不对：例如 30m、48h、7d（5 分钟到 30 天）。',
+  'err.BAD_DURATION': '时长格式不对：例如 30m、48h、7d（1 分钟到 30 天）。',
   'err.BAD_DATE': '时间不对（格式 YYYY-MM-DD HH:mm，须是将来的时间），例如：{example}',
   'err.WRONG_STAGE': '#{n} 现在处于「{stage}」阶段，不能这样做。',
   'err.BAD_BUTTON': '这个按钮已失效或不属于本群。',
