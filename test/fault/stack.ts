@@ -62,9 +62,10 @@ export async function startStack(opts: { databaseUrl?: string } = {}): Promise<S
         YISHI_LOG_LEVEL: process.env.YISHI_TEST_LOG ?? 'warn',
       });
       stack.app = app;
-      const polls = fake.callsOf('getUpdates').length;
+      // deleteWebhook is answered at once, right before the first long poll (which the fake records only when it ends).
+      const before = fake.callsOf('deleteWebhook').length;
       await Promise.race([
-        fake.waitFor(() => fake.callsOf('getUpdates').length > polls, 60000, 'the app to poll'),
+        fake.waitFor(() => fake.callsOf('deleteWebhook').length > before, 60000, 'the app to start polling'),
         app.exited.then((r) => { throw new Error(`the app exited (${r.code ?? r.signal}) at start:\n${app.output().slice(-3000)}`); }),
       ]);
       return app;
