@@ -81,13 +81,13 @@ export async function startStack(opts: { databaseUrl?: string } = {}): Promise<S
 }
 
 /** The staff opens the vote on #1 through the app; returns the ballot message id and its buttons' data. */
-export async function openPoll(fake: FakeBotApi): Promise<{ messageId: number; data: string[] }> {
+export async function openPoll(fake: FakeBotApi): Promise<{ messageId: number; data: string[]; update: any }> {
   const before = fake.botMessages(GROUP.id).length;
-  fake.sendText(GROUP, STAFF, '/poll 1 48h');
+  const update = fake.sendText(GROUP, STAFF, '/poll 1 48h');
   const [ballot] = await fake.waitForBotMessages(GROUP.id, before, 1, 30000);
   const data: string[] = (ballot!.reply_markup?.inline_keyboard ?? []).flat().map((b: { callback_data: string }) => b.callback_data);
   if (data.length !== 3) throw new Error(`no ballot buttons: ${JSON.stringify(ballot)}`);
-  return { messageId: ballot!.message_id, data };
+  return { messageId: ballot!.message_id, data, update };
 }
 
 /** Ids of the callback queries the bot has answered at least once (a second answer is refused by Telegram). */

@@ -102,13 +102,17 @@ export const GUARDED_TABLES = [
   'progress_updates', 'outbound_messages', 'audit_log',
 ] as const;
 
+/** The one statement behind snapshot(), for callers holding a bare driver. */
+export function snapshotQuery(tables: readonly string[] = GUARDED_TABLES): string {
+  return tables
+    .map((table) => `select '${table}' as name, count(*)::int as n, coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as digest from ${table} t`)
+    .join(' union all ');
+}
+
 /** Row count and a digest of every row of each guarded table: an insert, update or delete changes it. */
-export async function snapshot(database: Database): Promise<Record<string, string>> {
+export async function snapshot(database: Database, tables: readonly string[] = GUARDED_TABLES): Promise<Record<string, string>> {
   // One statement for all tables: this runs after every corpus case.
-  const query = GUARDED_TABLES.map(
-    (table) => `select '${table}' as name, count(*)::int as n, coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as digest from ${table} t`,
-  ).join(' union all ');
-  const res = (await database.db.execute(sql.raw(query))) as unknown as { name: string; n: number; digest: string }[] | { rows: { name: string; n: number; digest: string }[] };
+  const res = (await database.db.execute(sql.raw(snapshotQuery(tables)))) as unknown as { name: string; n: number; digest: string }[] | { rows: { name: string; n: number; digest: string }[] };
   const rows = Array.isArray(res) ? res : res.rows;
   return Object.fromEntries(rows.map((r) => [r.name, `${r.n}:${r.digest}`]));
 }
