@@ -49,7 +49,7 @@ describe('the bad-input corpus', () => {
 });
 
 describe('bad input through the core', () => {
-  let database: Database;
+  let database: Database & { url: string };
   let core: Core;
   let world: World;
   let before: Record<string, string>;
@@ -86,7 +86,7 @@ describe('bad input through the core', () => {
 });
 
 describe('bad input through the Telegram adapter', () => {
-  let database: Database;
+  let database: Database & { url: string };
   let fake: FakeBotApi;
   let tg: TelegramBot;
   let world: World;
