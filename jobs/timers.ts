@@ -26,7 +26,7 @@ import {
 } from '../src/db/schema.js';
 import { t } from '../src/i18n/index.js';
 import type { Logger } from '../src/logger.js';
-import type { SenderRegistry } from '../src/messaging/port.js';
+import { pollResultKey, type SenderRegistry } from '../src/messaging/port.js';
 import { chairOfQuarter, unitsInOrder } from '../src/council/rotation.js';
 import { formatLocal, parseQuarter, quarterOf, type Quarter } from '../src/time.js';
 import { meetingReminderKey, planMeetingDue, councilCommunities, type PlannedJob } from './plan.js';
@@ -127,7 +127,7 @@ export async function closePollAtDeadline(ctx: TimerContext, data: TimerData<'po
     {
       platform: result.to.platform,
       platformChatId: result.to.platformChatId,
-      dedupeKey: `poll-result-${data.pollId}`,
+      dedupeKey: pollResultKey(data.pollId),
       payload: { text: result.reply.text, ...(result.reply.buttons?.length ? { buttons: result.reply.buttons } : {}) },
     },
   ]);

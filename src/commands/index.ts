@@ -6,9 +6,10 @@ import { and, eq } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { Database, Tx } from '../db/client.js';
 import { isPgRetryable, isPgUniqueViolation, sqlState } from '../db/errors.js';
-import { auditLog, chats, communities, identities, polls, processedUpdates, suggestions, type Platform } from '../db/schema.js';
+import { auditLog, chats, communities, identities, outboundMessages, polls, processedUpdates, suggestions, type Platform } from '../db/schema.js';
 import { langOf, t, type Lang } from '../i18n/index.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { pollResultKey } from '../messaging/port.js';
 import { ensureIdentity, ensureResident, findIdentity, roleOf, safeName } from '../people/persons.js';
 import { createLinkCode, redeemLinkCode } from '../people/link.js';
 import { getSuggestion, makeCtx, type Chat, type CommandResult, type Community, type Ctx } from '../consultation/context.js';
@@ -355,7 +356,14 @@ export function createCore(opts: CoreOptions): Core {
           return undefined;
         }
         const to: ChatAddress = { platform: chat.platform, platformChatId: chat.platformChatId };
-        return { to, reply: fit(reply, 'zh') };
+        const fitted = fit(reply, 'zh');
+        // The result goes to the outbox in the close's own transaction: the send queue delivers it even if
+        // the process dies right after this commit.
+        await tx
+          .insert(outboundMessages)
+          .values({ ...to, dedupeKey: pollResultKey(pollId), payload: { text: fitted.text, ...(fitted.buttons?.length ? { buttons: fitted.buttons } : {}) } })
+          .onConflictDoNothing({ target: outboundMessages.dedupeKey });
+        return { to, reply: fitted };
       });
       emitAll(events);
       return result;

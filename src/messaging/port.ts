@@ -50,3 +50,6 @@ export class SenderRegistry {
     return [...this.senders.keys()];
   }
 }
+
+/** The outbox dedupe key of a poll's result: written with the close, so a crash after it loses nothing. */
+export const pollResultKey = (pollId: number) => `poll-result-${pollId}`;

@@ -112,4 +112,24 @@ describe('poll deadlines', () => {
     const [after] = await database.db.select().from(s.polls).where(eq(s.polls.id, pollId));
     expect(after!.status).toBe('closed');
   });
+
+  it('posts the result of a poll closed at its deadline by a process that died before sending it', async () => {
+    const n = await neighbourhood(database, MIN_POLL_MS - 200);
+    await n.say(unique('u'), '/suggest 小区门口加装减速带');
+    const opened = await n.say(n.staffUser, '/poll 1 1m');
+    const pollId = opened.replies[0]!.pollId!;
+    await n.say(unique('a'), '/vote 1 2');
+    await sleep(500);
+    // The close commits, then the process dies before the jobs hand the result to the send queue.
+    const closed = await n.core.closeDuePoll(pollId, new Date());
+    expect(closed?.to.platformChatId).toBe(n.chatId);
+    expect((await outboxRow(database, `poll-result-${pollId}`))?.status).toBe('pending');
+
+    const sender = new RecordingSender('telegram');
+    await start(n.core, sender);
+    const [result] = await waitFor(() => (sender.to(n.chatId).length ? sender.to(n.chatId) : undefined), 10_000, 'the result');
+    expect(result!.text).toMatch(/反对\D*1/);
+    await sleep(500);
+    expect(sender.to(n.chatId)).toHaveLength(1);
+  });
 });
