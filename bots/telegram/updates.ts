@@ -5,8 +5,14 @@ import type { Update } from 'grammy/types';
 import type { Logger } from '../../src/logger.js';
 import { describe } from './errors.js';
 
-/** The chat an update belongs to: updates of one chat run in order, different chats concurrently. */
+/**
+ * The key an update is ordered by: updates of one chat run in order, different chats concurrently.
+ * Button presses are ordered per presser within the chat: one resident's presses keep their order
+ * (a changed ballot lands after the first), while a whole group voting at once is not serialized.
+ */
 export function chatKeyOf(u: Update): string {
+  const press = u.callback_query;
+  if (press?.message) return `${press.message.chat.id}:${press.from.id}`;
   const id = u.message?.chat.id ?? u.edited_message?.chat.id ?? u.callback_query?.message?.chat.id ?? u.callback_query?.from.id ?? u.my_chat_member?.chat.id;
   return id === undefined ? 'other' : String(id);
 }
