@@ -75,23 +75,26 @@ export async function benchOutbound(services: BenchServices, log: (l: string) =>
     // The fastest schedule the configured limits allow for CHATS messages: a burst of 30, then 30 a second.
     const idealMs = (Math.ceil(CHATS / GLOBAL_PER_SECOND) - 1) * 1000;
     const rate = CHATS / (spanMs / 1000);
-    const ratio = idealMs / spanMs;
+    // As the issue states it: the achieved rate against Telegram's allowed 30 messages a second.
+    const ratio = rate / GLOBAL_PER_SECOND;
+    const perSecond: number[] = [];
+    for (const c of sends) perSecond[Math.floor((c.at - first) / 1000)] = (perSecond[Math.floor((c.at - first) / 1000)] ?? 0) + 1;
     const checks: string[] = [];
     const correct = missing === 0 && doubled === 0 && statuses.sent === CHATS;
     checks.push(`${ok.length} delivered to ${perChat.size} chats: ${missing} lost, ${doubled} doubled; ${rejected} sends answered 429 (retry_after ${RETRY_AFTER_S} s) and retried; outbox ${JSON.stringify(statuses)}`);
     checks.push(`enqueue of ${CHATS} outbox rows took ${enqueuedMs} ms`);
-    log(`  ${CHATS} messages in ${spanMs} ms (${round(rate, 1)}/s; fastest allowed ${idealMs} ms); ${rejected} × 429`);
+    log(`  ${CHATS} messages in ${spanMs} ms (${round(rate, 1)}/s; fastest allowed ${idealMs} ms); ${rejected} × 429; sends per second: ${[...perSecond].map((n) => n ?? 0).join(' ')}`);
     return {
       name: 'outbound-broadcast',
       figure: { label: `broadcast to ${CHATS} chats via the send queue, ${RATE_LIMITED_CHATS} chats answered 429 once: first send → last delivered`, value: spanMs, unit: 'ms' },
-      baseline: { label: `fastest schedule under the configured limit (30/s overall, sliding 1 s)`, value: idealMs, unit: 'ms' },
+      baseline: { label: `fastest schedule the configured limit allows (30/s overall: a burst of 30, then 30 a second)`, value: idealMs, unit: 'ms' },
       ratio: round(ratio, 3),
-      ratioMeans: `fastest allowed time ÷ achieved time (= achieved rate ÷ allowed rate); achieved ${round(rate, 1)} msg/s`,
+      ratioMeans: `achieved rate ${round(rate, 1)} msg/s ÷ Telegram's allowed 30 msg/s (fastest allowed schedule ÷ achieved time = ${round(idealMs / spanMs, 3)})`,
       target: 'ratio ≥ 0.9, none lost or doubled',
       meetsTarget: ratio >= 0.9,
       correct,
       checks,
-      extra: { spanMs, idealMs, ratePerSecond: round(rate, 2), rejected429: rejected, limits: { globalPerSecond: GLOBAL_PER_SECOND, perChat: '1/s and 20/min' } },
+      extra: { spanMs, idealMs, idealOverAchieved: round(idealMs / spanMs, 3), sendsPerSecond: [...perSecond].map((n) => n ?? 0), ratePerSecond: round(rate, 2), rejected429: rejected, limits: { globalPerSecond: GLOBAL_PER_SECOND, perChat: '1/s and 20/min' } },
     };
   } finally {
     await jobs.stop();

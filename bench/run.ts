@@ -24,6 +24,14 @@ const benches: Record<string, (s: Awaited<ReturnType<typeof startBenchServices>>
 const log = (line: string) => process.stdout.write(line + '\n');
 
 async function main() {
+  if (process.argv.includes('--table')) {
+    // Reprints the README table of the committed run without measuring anything.
+    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { date: string; machine: { cores: number; cpu?: string }; results: BenchResult[] };
+    log(`Measured ${saved.date.slice(0, 10)} on ${saved.machine.cores} cores (${saved.machine.cpu ?? 'unknown CPU'}).\n`);
+    log(table(saved.results));
+    return;
+  }
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   for (const w of wanted) if (!benches[w]) throw new Error(`unknown bench "${w}"; known: ${Object.keys(benches).join(', ')}`);
   const names = wanted.length ? wanted : Object.keys(benches);
