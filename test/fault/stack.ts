@@ -73,7 +73,8 @@ export async function startStack(opts: { databaseUrl?: string } = {}): Promise<S
     async stop() {
       await stack.app?.kill('SIGTERM');
       await fake.close();
-      await redis.stop();
+      // The current one: a test may have replaced the first (restarted Redis).
+      await stack.redis.stop();
       await sql.end({ timeout: 5 });
     },
   };
