@@ -16,7 +16,7 @@ import { getSuggestion, makeCtx, type Chat, type CommandResult, type Community, 
 import { comment, suggest, support, withdraw } from '../consultation/raise.js';
 import { agenda, close, openVote } from '../consultation/decide.js';
 import { done, progress } from '../consultation/evaluate.js';
-import { castByButton, castByCommand } from '../consultation/ballot.js';
+import { castByCommand, pressBallotButton } from '../consultation/ballot.js';
 import { list, show, stageFromText } from '../consultation/read.js';
 import { stats } from '../consultation/stats.js';
 import { ballotView as renderBallotView } from '../consultation/poll.js';
@@ -58,10 +58,15 @@ export function createCore(opts: CoreOptions): Core {
   }
 
   /** Runs `fn` in a transaction, again on a serialization failure, deadlock or lost insert race. */
-  async function inTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  function inTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return retried(() => db.transaction(fn));
+  }
+
+  /** Runs `work` (a transaction or one statement) again on a serialization failure, deadlock or lost insert race. */
+  async function retried<T>(work: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await db.transaction(fn);
+        return await work();
       } catch (err) {
         if (attempt < MAX_ATTEMPTS && (isPgRetryable(err) || isPgUniqueViolation(err))) {
           logger.debug('retrying a transaction', { attempt, sqlState: sqlState(err) });
@@ -82,10 +87,11 @@ export function createCore(opts: CoreOptions): Core {
     const events: CoreEvent[] = [];
     const log = logger.child({ platform: incoming.platform, chat: incoming.chat.platformChatId, update: incoming.updateKey });
     try {
+      if (isButton) return await pressButton(incoming, now, lang);
       const outcome = await inTx(async (tx) => {
         events.length = 0;
         if (incoming.updateKey && (await alreadyProcessed(tx, incoming.platform, incoming.updateKey))) throw DUPLICATE;
-        const result = isButton ? await pressButton(tx, incoming, now, lang, events) : await dispatch(tx, incoming, parsed!, now, lang, events);
+        const result = await dispatch(tx, incoming, parsed!, now, lang, events);
         const out = toOutcome(result, isButton, lang);
         if (incoming.updateKey)
           await tx.insert(processedUpdates).values({ platform: incoming.platform, updateKey: incoming.updateKey, replies: out.replies, processedAt: now });
@@ -152,22 +158,12 @@ export function createCore(opts: CoreOptions): Core {
   }
 
   /** Creates the identity and resident role of the sender (inside the command's transaction). */
-  async function memberCtx(tx: Tx, incoming: Incoming, chat: Chat | undefined, communityId: number, now: Date, lang: Lang, events: CoreEvent[], mustBeMember = false) {
+  async function memberCtx(tx: Tx, incoming: Incoming, chat: Chat | undefined, communityId: number, now: Date, lang: Lang, events: CoreEvent[]) {
     const [community] = await tx.select().from(communities).where(eq(communities.id, communityId));
-    let personId: number;
-    let displayName: string;
-    let joined = false;
-    if (mustBeMember) {
-      const identity = await findIdentity(tx, incoming.platform, incoming.sender.platformUserId);
-      if (!identity || !(await roleOf(tx, communityId, identity.personId))) return refuse('NOT_MEMBER');
-      personId = identity.personId;
-      displayName = identity.displayName ?? safeName(incoming.sender.displayName, incoming.sender.platformUserId);
-    } else {
-      const { identity } = await ensureIdentity(tx, incoming.platform, incoming.sender);
-      personId = identity.personId;
-      displayName = identity.displayName ?? '';
-      joined = await ensureResident(tx, communityId, personId);
-    }
+    const { identity } = await ensureIdentity(tx, incoming.platform, incoming.sender);
+    const personId = identity.personId;
+    const displayName = identity.displayName ?? '';
+    const joined = await ensureResident(tx, communityId, personId);
     const ctx = makeCtx({ tx, now, tz, lang, community, chat, personId, displayName, events, audits: { count: 0 } });
     return Object.assign(ctx, { joined });
   }
@@ -305,22 +301,26 @@ export function createCore(opts: CoreOptions): Core {
     return { reply: { text: t(lang, 'bind.ok', { name: community.name, slug }) } };
   }
 
-  async function pressButton(tx: Tx, incoming: Incoming, now: Date, lang: Lang, events: CoreEvent[]): Promise<CommandResult> {
+  /**
+   * A ballot or rating button: one statement, its own transaction (dedupe, checks, membership, ballot,
+   * audit and processed_updates row all in the database function; see pressBallotButton). Button data
+   * that is not even well formed is refused here and recorded as processed by handle's refusal path.
+   */
+  async function pressButton(incoming: Incoming, now: Date, lang: Lang): Promise<Outcome> {
     const parsed = buttonSchema.safeParse(incoming.button);
     if (!parsed.success) return refuse('BAD_BUTTON');
     const { kind, pollId, k } = parsed.data;
-    const [row] = await tx.select({ communityId: suggestions.communityId }).from(polls).innerJoin(suggestions, eq(polls.suggestionId, suggestions.id)).where(eq(polls.id, pollId));
-    if (!row) return refuse('BAD_BUTTON');
-    let chat: Chat | undefined;
-    if (incoming.chat.kind === 'group') {
-      chat = await findChat(tx, incoming.platform, incoming.chat.platformChatId);
-      // A ballot belongs to its community's chats: a button from anywhere else is forged or foreign.
-      if (!chat?.communityId || chat.communityId !== row.communityId) return refuse('BAD_BUTTON');
+    const r = await retried(() =>
+      pressBallotButton(db, { platform: incoming.platform, updateKey: incoming.updateKey, chat: incoming.chat, sender: incoming.sender, kind, pollId, position: k, now }),
+    );
+    if (r.outcome === 'duplicate') return { duplicate: true, replies: [] };
+    if (r.outcome === 'cast' || r.outcome === 'changed') {
+      const toast = kind === 'vote' ? t(lang, r.outcome === 'changed' ? 'vote.changed' : 'vote.toast', { choice: r.label }) : t(lang, 'rate.toast', { choice: r.label });
+      return { replies: [], toast, changedPollIds: [pollId] };
     }
-    const ctx = await memberCtx(tx, incoming, chat, row.communityId, now, lang, events, incoming.chat.kind !== 'group');
-    const result = await castByButton(ctx, kind, pollId, k);
-    await auditJoinIfSilent(ctx);
-    return result;
+    // A refusal: the statement wrote only the processed_updates row.
+    const err = new DomainError(r.outcome, r.outcome === 'POLL_CLOSED' && r.suggestionNumber !== undefined ? { n: r.suggestionNumber } : {});
+    return { replies: [], toast: errorText(err, lang), errorCode: err.code };
   }
 
   function toOutcome(r: CommandResult, isButton: boolean, lang: Lang): Outcome {

@@ -1,10 +1,13 @@
 /**
  * Casting a ballot (民决) or a rating (民评): one per person per poll, changeable until the poll closes.
  * The poll row is locked FOR SHARE while the ballot is written, and close locks it FOR UPDATE, so a
- * close never misses an in-flight ballot and no ballot lands after a close.
+ * close never misses an in-flight ballot and no ballot lands after a close (button presses do the same
+ * inside the database function yishi_press_button).
  */
-import { and, eq } from 'drizzle-orm';
-import { ballots, polls, ratings, suggestions } from '../db/schema.js';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { ballots, ratings, type Platform } from '../db/schema.js';
+import { safeName } from '../people/persons.js';
 import { refuse } from '../commands/errors.js';
 import type { CommandResult, Ctx, Suggestion } from './context.js';
 import { choicesOf, requireOpenPoll, type Poll, type PollKind } from './poll.js';
@@ -64,15 +67,55 @@ export async function castByCommand(ctx: Ctx, s: Suggestion, k: string, kind?: P
   return record(ctx, poll, s, labels, resolveChoice(labels, k), false);
 }
 
-/** A button press `v:<pollId>:<k>` / `r:<pollId>:<k>`: forged, stale or foreign data is refused. */
-export async function castByButton(ctx: Ctx, kind: PollKind, pollId: number, position: number): Promise<CommandResult> {
-  const [poll] = await ctx.tx.select().from(polls).where(eq(polls.id, pollId)).for('share');
-  if (!poll || poll.kind !== kind) return refuse('BAD_BUTTON');
-  const [s] = await ctx.tx.select().from(suggestions).where(eq(suggestions.id, poll.suggestionId));
-  if (!s || s.communityId !== ctx.community.id) return refuse('BAD_BUTTON');
-  if (poll.status !== 'open') return refuse('POLL_CLOSED', { n: s.number });
-  const labels = await choicesOf(ctx.tx, poll.id);
-  if (position < 1 || position > labels.length) return refuse('BAD_BUTTON');
-  return record(ctx, poll, s, labels, position, true);
-}
+/** What one button press did: `cast` / `changed` (with the choice's label), a refusal code, or `duplicate`. */
+export type PressOutcome =
+  | { outcome: 'cast' | 'changed'; suggestionNumber: number; label: string }
+  | { outcome: 'BAD_BUTTON' | 'POLL_CLOSED' | 'NOT_MEMBER'; suggestionNumber?: number }
+  | { outcome: 'duplicate' };
 
+/**
+ * A button press `v:<pollId>:<k>` / `r:<pollId>:<k>` in one statement, hence one round trip and its own
+ * transaction: yishi_press_button (drizzle/0002_press_button.sql) checks the update key, locks the poll
+ * FOR SHARE, refuses forged, stale or foreign data, makes the presser a member on first sight, and writes
+ * the ballot (or rating), its audit row and the processed_updates row. A refusal writes only the
+ * processed_updates row. Throws the database's error on a lost insert race: run it again.
+ */
+export async function pressBallotButton(
+  db: Db,
+  press: {
+    platform: Platform;
+    updateKey?: string;
+    chat: { kind: string; platformChatId: string };
+    sender: { platformUserId: string; displayName: string; lang?: string };
+    kind: PollKind;
+    pollId: number;
+    position: number;
+    now: Date;
+  },
+): Promise<PressOutcome> {
+  const { sender } = press;
+  const name = safeName(sender.displayName, sender.platformUserId);
+  const lang = sender.lang && /^en/i.test(sender.lang) ? 'en' : 'zh';
+  const result = await db.execute(sql`select outcome, suggestion_number, label from yishi_press_button(
+    ${press.platform}, ${press.updateKey ?? null}, ${press.chat.kind === 'group'}, ${press.chat.platformChatId},
+    ${sender.platformUserId}, ${name}, ${lang}, ${press.kind}, ${press.pollId}::integer, ${press.position}::integer,
+    ${press.now.toISOString()}::timestamptz)`);
+  // postgres-js answers an array of rows, PGlite an object holding them.
+  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as { outcome: string; suggestion_number: number | null; label: string | null }[];
+  const row = rows[0];
+  if (!row) throw new Error('yishi_press_button returned no row');
+  const n = row.suggestion_number ?? undefined;
+  switch (row.outcome) {
+    case 'cast':
+    case 'changed':
+      return { outcome: row.outcome, suggestionNumber: n!, label: row.label! };
+    case 'BAD_BUTTON':
+    case 'POLL_CLOSED':
+    case 'NOT_MEMBER':
+      return { outcome: row.outcome, suggestionNumber: n };
+    case 'duplicate':
+      return { outcome: 'duplicate' };
+    default:
+      throw new Error(`yishi_press_button: unknown outcome ${row.outcome}`);
+  }
+}
