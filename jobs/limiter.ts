@@ -83,15 +83,6 @@ export class SendLimiter {
    * busy chat never holds up the others.
    */
   slot(platform: Platform, chatId: string, outboxId: number, now: number): number {
-    return this.slotDetail(platform, chatId, outboxId, now).at;
-  }
-
-  /**
-   * `slot`, also saying which limit holds the message back: `chat` (its chat's windows, a reserved turn
-   * or a platform block: possibly long) or `global` (only the platform-wide window: shorter than its
-   * duration, and taken by whichever waiting message asks first once it frees up).
-   */
-  slotDetail(platform: Platform, chatId: string, outboxId: number, now: number): { at: number; by: 'chat' | 'global' | 'none' } {
     const limits = this.limits[platform] ?? { perChat: [], global: [] };
     const key = this.key(platform, chatId);
     let chat = this.chatStamps.get(key);
@@ -109,13 +100,13 @@ export class SendLimiter {
       chat.sort((a, b) => a - b);
       this.reservations.set(outboxId, chatAt);
     }
-    if (chatAt > now) return { at: chatAt, by: 'chat' };
+    if (chatAt > now) return chatAt;
 
     let global = this.globalStamps.get(platform);
     if (!global) this.globalStamps.set(platform, (global = []));
     this.prune(global, now, limits.global);
     const globalAt = earliestFit(global, limits.global, now);
-    return { at: globalAt, by: globalAt > now ? 'global' : 'none' };
+    return globalAt;
   }
 
   /** Records a send that is about to happen now (after `slot` returned `now`). */

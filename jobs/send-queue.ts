@@ -32,8 +32,6 @@ export interface OutboxMessage {
 }
 
 const TELEGRAM_MAX = 4096;
-/** Longest wait for a global send slot spent in the worker rather than in the delayed set. */
-const MAX_INLINE_WAIT_MS = 1500;
 
 function fit(payload: OutboundPayload): OutboundPayload {
   if (payload.text.length <= TELEGRAM_MAX) return payload;
@@ -183,22 +181,12 @@ export function createSendWorker(opts: SendWorkerOptions): Worker {
         await job.moveToDelayed(Date.now() + 50, token);
         throw new DelayedError();
       }
-      let now = Date.now();
-      let slot = limiter.slotDetail(row.platform, row.platformChatId, outboxId, now);
-      // A wait for the platform-wide window is under a second: waiting here keeps the job at the front,
-      // where a trip through the delayed set (and the three reads above again) made it miss its slot and
-      // left the window part unused. A chat's own wait can be long, and would hold a worker: that one is
-      // delayed in the queue.
-      while (slot.by === 'global' && slot.at - now <= MAX_INLINE_WAIT_MS) {
-        await new Promise((r) => setTimeout(r, slot.at - now));
-        now = Date.now();
-        slot = limiter.slotDetail(row.platform, row.platformChatId, outboxId, now);
-      }
-      if (slot.at > now) {
-        await job.moveToDelayed(slot.at, token);
+      const now = Date.now();
+      const at = limiter.slot(row.platform, row.platformChatId, outboxId, now);
+      if (at > now) {
+        await job.moveToDelayed(at, token);
         throw new DelayedError();
       }
-      // No await between the slot check and this stamp: two waiting jobs cannot both take one slot.
       limiter.sent(row.platform, outboxId, now);
       await db.update(outboundMessages).set({ attempts: sql`${outboundMessages.attempts} + 1` }).where(eq(outboundMessages.id, outboxId));
       let messageId: string | undefined;

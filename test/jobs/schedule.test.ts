@@ -107,21 +107,4 @@ describe('the send limiter', () => {
     }
     expect(limiter.slot('telegram', 'c', 3, 1)).toBe(1000);
   });
-
-  it('says whether the chat or only the global window holds a message back', () => {
-    const limiter = new SendLimiter({
-      telegram: { perChat: [{ max: 1, durationMs: 1000 }], global: [{ max: 2, durationMs: 1000 }] },
-      wechat: { perChat: [], global: [] },
-      console: { perChat: [], global: [] },
-    });
-    expect(limiter.slotDetail('telegram', 'a', 1, 0)).toEqual({ at: 0, by: 'none' });
-    limiter.sent('telegram', 1, 0);
-    expect(limiter.slotDetail('telegram', 'b', 2, 0)).toEqual({ at: 0, by: 'none' });
-    limiter.sent('telegram', 2, 0);
-    // Chat a's next turn is its own 1/s window; chat c waits only for the global window.
-    expect(limiter.slotDetail('telegram', 'a', 3, 10)).toEqual({ at: 1000, by: 'chat' });
-    expect(limiter.slotDetail('telegram', 'c', 4, 10)).toEqual({ at: 1000, by: 'global' });
-    limiter.block('telegram', 'd', 5, 5000);
-    expect(limiter.slotDetail('telegram', 'd', 6, 10)).toEqual({ at: 5000, by: 'chat' });
-  });
 });
