@@ -20,7 +20,7 @@ import { castByCommand, pressBallotButton } from '../consultation/ballot.js';
 import { list, show, stageFromText } from '../consultation/read.js';
 import { stats } from '../consultation/stats.js';
 import { ballotView as renderBallotView } from '../consultation/poll.js';
-import { closeLockedPoll, membersOfPoll } from '../consultation/close.js';
+import { closeLockedPoll } from '../consultation/close.js';
 import { cancelMeeting, chairInfo, moveMeeting, scheduleMeeting } from '../council/meetings.js';
 import { buttonSchema, doneArgs, freeText, linkCode, meetingArgs, parseArg, percentArg, pollArgs, slugArg, suggestionNumber } from './args.js';
 import { DomainError, errorText, refuse } from './errors.js';
@@ -343,11 +343,6 @@ export function createCore(opts: CoreOptions): Core {
     },
     async closeDuePoll(pollId, now = clock()) {
       const events: CoreEvent[] = [];
-      // On Postgres the turnout's member count runs on another pooled connection beside the close's
-      // tally (PGlite has one connection: there it runs in the transaction). It is queued before the
-      // transaction, so it never waits for a connection held by a ballot blocked on this close's poll lock.
-      const members = opts.database.kind === 'postgres' ? membersOfPoll(db, pollId) : undefined;
-      members?.catch(() => undefined);
       const result = await inTx(async (tx) => {
         events.length = 0;
         const [poll] = await tx.select().from(polls).where(eq(polls.id, pollId)).for('update');
@@ -355,7 +350,7 @@ export function createCore(opts: CoreOptions): Core {
         const [s] = await tx.select().from(suggestions).where(eq(suggestions.id, poll.suggestionId)).for('update');
         const [community] = await tx.select().from(communities).where(eq(communities.id, s.communityId));
         const [chat] = poll.chatId ? await tx.select().from(chats).where(eq(chats.id, poll.chatId)) : [];
-        const { reply } = await closeLockedPoll(tx, { poll, suggestion: s, community, now, lang: 'zh', actorId: null, byDeadline: true, events, members });
+        const { reply } = await closeLockedPoll(tx, { poll, suggestion: s, community, now, lang: 'zh', actorId: null, byDeadline: true, events });
         if (!chat) {
           logger.warn('closed a poll that has no chat to post its result to', { pollId });
           return undefined;
