@@ -348,8 +348,11 @@ export function createCore(opts: CoreOptions): Core {
         const [poll] = await tx.select().from(polls).where(eq(polls.id, pollId)).for('update');
         if (!poll || poll.status !== 'open' || poll.deadline.getTime() > now.getTime()) return undefined;
         const [s] = await tx.select().from(suggestions).where(eq(suggestions.id, poll.suggestionId)).for('update');
-        const [community] = await tx.select().from(communities).where(eq(communities.id, s.communityId));
-        const [chat] = poll.chatId ? await tx.select().from(chats).where(eq(chats.id, poll.chatId)) : [];
+        // One pipelined round trip (see closeLockedPoll).
+        const [[community], [chat]] = await Promise.all([
+          tx.select().from(communities).where(eq(communities.id, s.communityId)),
+          poll.chatId ? tx.select().from(chats).where(eq(chats.id, poll.chatId)) : Promise.resolve([]),
+        ]);
         const { reply } = await closeLockedPoll(tx, { poll, suggestion: s, community, now, lang: 'zh', actorId: null, byDeadline: true, events });
         if (!chat) {
           logger.warn('closed a poll that has no chat to post its result to', { pollId });

@@ -30,14 +30,13 @@ async function membersOf(db: Db | Tx, communityId: number): Promise<number> {
  * poll is two scans of 100,000 index entries, and a round trip less (no pooled second connection: a
  * fresh one cost more than the overlap won on 2 shared cores).
  */
-async function countsAndMembers(tx: Tx, poll: Pick<Poll, 'id' | 'kind'>, n: number, communityId: number): Promise<{ counts: number[]; members: number }> {
+async function countsAndMembers(tx: Tx, poll: Pick<Poll, 'id' | 'kind'>, communityId: number): Promise<{ counts: Map<number, number>; members: number }> {
   const members = sql<number>`(${tx.select({ n: count() }).from(roles).where(eq(roles.communityId, communityId))})`;
   const rows =
     poll.kind === 'vote'
       ? await tx.select({ k: ballots.choice, c: count(), members }).from(ballots).where(eq(ballots.pollId, poll.id)).groupBy(ballots.choice)
       : await tx.select({ k: ratings.level, c: count(), members }).from(ratings).where(eq(ratings.pollId, poll.id)).groupBy(ratings.level);
-  const counts = Array.from({ length: n }, () => 0);
-  for (const r of rows) if (r.k >= 1 && r.k <= n) counts[r.k - 1] = Number(r.c);
+  const counts = new Map(rows.map((r) => [r.k, Number(r.c)]));
   // No ballot at all: no row carried the member count.
   return { counts, members: rows.length ? Number(rows[0]!.members) : await membersOf(tx, communityId) };
 }
@@ -53,8 +52,12 @@ export async function closeLockedPoll(
   },
 ): Promise<{ reply: Reply; result: PollResult }> {
   const { poll, suggestion: s, community, now, lang } = opts;
-  const labels = await choicesOf(tx, poll.id);
-  const { counts, members } = await countsAndMembers(tx, poll, labels.length, community.id);
+  // Statements issued together go to Postgres as one pipeline (postgres-js; PGlite runs them in
+  // turn): under CPU contention each round trip costs milliseconds, and the close used a dozen.
+  const [labels, tally] = await Promise.all([choicesOf(tx, poll.id), countsAndMembers(tx, poll, community.id)]);
+  const n = labels.length;
+  const counts = Array.from({ length: n }, (_, i) => tally.counts.get(i + 1) ?? 0);
+  const members = tally.members;
   const total = counts.reduce((a, b) => a + b, 0);
   const countsText = formatCounts(labels, counts);
   let text: string;
@@ -80,17 +83,19 @@ export async function closeLockedPoll(
     result = { labels, counts, total, members: Number(members), outcome: passes ? 'evaluated' : 'reopened', satisfaction: rate ?? null };
   }
   if (opts.byDeadline) text += '\n' + t(lang, 'result.byDeadline');
-  await tx.update(polls).set({ status: 'closed', closedAt: now, closedBy: opts.actorId, result, outcome: result.outcome }).where(eq(polls.id, poll.id));
-  await tx.update(suggestions).set({ stage, updatedAt: now }).where(eq(suggestions.id, s.id));
+  await Promise.all([
+    tx.update(polls).set({ status: 'closed', closedAt: now, closedBy: opts.actorId, result, outcome: result.outcome }).where(eq(polls.id, poll.id)),
+    tx.update(suggestions).set({ stage, updatedAt: now }).where(eq(suggestions.id, s.id)),
+    tx.insert(auditLog).values({
+      communityId: community.id,
+      actorId: opts.actorId,
+      action: 'poll.closed',
+      suggestionId: s.id,
+      data: { pollId: poll.id, kind: poll.kind, byDeadline: opts.byDeadline, ...result },
+      at: now,
+    }),
+  ]);
   s.stage = stage;
-  await tx.insert(auditLog).values({
-    communityId: community.id,
-    actorId: opts.actorId,
-    action: 'poll.closed',
-    suggestionId: s.id,
-    data: { pollId: poll.id, kind: poll.kind, byDeadline: opts.byDeadline, ...result },
-    at: now,
-  });
   opts.events.push({ type: 'poll.closed', pollId: poll.id });
   return { reply: { text, pollId: poll.id }, result };
 }
