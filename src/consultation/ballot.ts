@@ -31,8 +31,12 @@ export function resolveChoice(labels: string[], k: string): number {
   return refuse('BAD_CHOICE', { choices: labels.map((l, i) => `${i + 1}.${l}`).join(' ') });
 }
 
-/** Records the person's ballot or rating on a poll that is locked and known to be open. */
-async function record(ctx: Ctx, poll: Poll, s: Suggestion, labels: string[], position: number, viaButton: boolean): Promise<CommandResult> {
+/**
+ * Records the person's ballot or rating on a poll that is locked and known to be open, for `/vote` and
+ * `/rate`. Button presses take the one-statement path of yishi_press_button (drizzle/0002): a rule changed
+ * here must be changed there too.
+ */
+async function record(ctx: Ctx, poll: Poll, s: Suggestion, labels: string[], position: number): Promise<CommandResult> {
   if (poll.deadline.getTime() <= ctx.now.getTime()) refuse('POLL_CLOSED', { n: s.number });
   const choice = labels[position - 1];
   let previous: number | undefined;
@@ -55,7 +59,6 @@ async function record(ctx: Ctx, poll: Poll, s: Suggestion, labels: string[], pos
   }
   const changed = previous !== undefined;
   const toast = poll.kind === 'vote' ? ctx.t(changed ? 'vote.changed' : 'vote.toast', { choice }) : ctx.t('rate.toast', { choice });
-  if (viaButton) return { toast, changedPollIds: [poll.id] };
   const text = poll.kind === 'vote' ? ctx.t(changed ? 'vote.okChanged' : 'vote.ok', { n: s.number, choice }) : ctx.t('rate.ok', { n: s.number, choice });
   return { reply: { text }, toast, changedPollIds: [poll.id] };
 }
@@ -64,7 +67,7 @@ async function record(ctx: Ctx, poll: Poll, s: Suggestion, labels: string[], pos
 export async function castByCommand(ctx: Ctx, s: Suggestion, k: string, kind?: PollKind): Promise<CommandResult> {
   const poll = await requireOpenPoll(ctx, s, 'share', kind);
   const labels = await choicesOf(ctx.tx, poll.id);
-  return record(ctx, poll, s, labels, resolveChoice(labels, k), false);
+  return record(ctx, poll, s, labels, resolveChoice(labels, k));
 }
 
 /** What one button press did: `cast` / `changed` (with the choice's label), a refusal code, or `duplicate`. */
