@@ -1,12 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createCore } from '../../src/commands/index.js';
 import type { Core, Incoming } from '../../src/commands/types.js';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
-import { startJobs, type Jobs } from '../../jobs/index.js';
-import { freshDatabase, redisUrl, uniqueName } from '../support/services.js';
-import { deps, dropPrefix, outboxRow, RecordingSender, sleep, testConfig, unique, waitFor } from './support.js';
+import { startJobs } from '../../jobs/index.js';
+import { redisUrl, uniqueName } from '../support/services.js';
+import { deps, outboxRow, RecordingSender, sleep, testConfig, unique, waitFor, jobsHarness } from './support.js';
 
 const MIN_POLL_MS = 60e3;
 
@@ -30,16 +30,10 @@ async function neighbourhood(database: Database, lagMs: number) {
 }
 
 describe('poll deadlines', () => {
+  const harness = jobsHarness();
+  const started = harness.started;
   let database: Database;
-  const started: Jobs[] = [];
-  beforeAll(async () => { database = await freshDatabase(); });
-  afterEach(async () => {
-    for (const j of started.splice(0)) {
-      await j.stop();
-      await dropPrefix(redisUrl(), j.prefix);
-    }
-  });
-  afterAll(async () => { await database.close(); });
+  beforeAll(() => { database = harness.database; });
 
   async function start(core: Core, sender: RecordingSender) {
     const jobs = await startJobs(deps(database, core, redisUrl(), [sender]), { prefix: uniqueName('jobs') });

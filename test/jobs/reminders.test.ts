@@ -1,24 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
-import { startJobs, type Jobs, type JobsOptions } from '../../jobs/index.js';
+import { startJobs, type JobsOptions } from '../../jobs/index.js';
 import { freshDatabase, redisUrl, uniqueName } from '../support/services.js';
-import { deps, dropPrefix, eventCore, RecordingSender, seedCommunity, seedPerson, seedPoll, sleep, waitFor } from './support.js';
+import { deps, eventCore, RecordingSender, seedCommunity, seedPerson, seedPoll, sleep, waitFor, jobsHarness } from './support.js';
 
 const noLimits = { telegram: { perChat: [], global: [] }, wechat: { perChat: [], global: [] } };
 
 describe('reminders', () => {
+  const harness = jobsHarness();
+  const started = harness.started;
   let database: Database;
-  const started: Jobs[] = [];
-  beforeAll(async () => { database = await freshDatabase(); });
-  afterEach(async () => {
-    for (const j of started.splice(0)) {
-      await j.stop();
-      await dropPrefix(redisUrl(), j.prefix);
-    }
-  });
-  afterAll(async () => { await database.close(); });
+  beforeAll(() => { database = harness.database; });
 
   async function start(core: ReturnType<typeof eventCore>, senders: RecordingSender[], opts: JobsOptions = {}) {
     const jobs = await startJobs(deps(database, core, redisUrl(), senders), { prefix: uniqueName('jobs'), limits: noLimits, ...opts });

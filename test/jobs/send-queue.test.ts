@@ -1,23 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
 import { PermanentSendError, RateLimitedError } from '../../src/messaging/port.js';
-import { startJobs, type Jobs } from '../../jobs/index.js';
-import { freshDatabase, redisUrl, uniqueName } from '../support/services.js';
-import { deps, dropPrefix, eventCore, outboxRow, RecordingSender, sleep, unique, waitFor } from './support.js';
+import { startJobs } from '../../jobs/index.js';
+import { redisUrl, uniqueName } from '../support/services.js';
+import { deps, eventCore, outboxRow, RecordingSender, sleep, unique, waitFor, jobsHarness } from './support.js';
 
 describe('the send queue', () => {
+  const harness = jobsHarness();
+  const started = harness.started;
   let database: Database;
-  const started: Jobs[] = [];
-  beforeAll(async () => { database = await freshDatabase(); });
-  afterEach(async () => {
-    for (const j of started.splice(0)) {
-      await j.stop();
-      await dropPrefix(redisUrl(), j.prefix);
-    }
-  });
-  afterAll(async () => { await database.close(); });
+  beforeAll(() => { database = harness.database; });
 
   const noLimits = { telegram: { perChat: [], global: [] }, wechat: { perChat: [], global: [] } };
   async function start(sender: RecordingSender, opts: Parameters<typeof startJobs>[1] = {}) {

@@ -1,5 +1,8 @@
 /** Test helpers for the jobs: a recording platform sender (the only fake), seeding, waiting. */
 import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { Jobs } from '../../jobs/index.js';
+import { freshDatabase, redisUrl as suiteRedisUrl } from '../support/services.js';
 import type { AppDeps } from '../../src/app-types.js';
 import type { Core, CoreEvent } from '../../src/commands/types.js';
 import { loadConfig } from '../../src/config.js';
@@ -146,4 +149,28 @@ export async function dropPrefix(redisUrl: string, prefix: string): Promise<void
   } finally {
     await redis.quit();
   }
+}
+
+/**
+ * The usual frame of a jobs test file: one fresh database for the file, and every Jobs a test starts
+ * (pushed to `started`) stopped after that test with its Redis keys dropped.
+ */
+export function jobsHarness(): { readonly database: Database; started: Jobs[] } {
+  let database: Database | undefined;
+  const started: Jobs[] = [];
+  beforeAll(async () => { database = await freshDatabase(); });
+  afterEach(async () => {
+    for (const j of started.splice(0)) {
+      await j.stop();
+      await dropPrefix(suiteRedisUrl(), j.prefix);
+    }
+  });
+  afterAll(async () => { await database?.close(); });
+  return {
+    get database() {
+      if (!database) throw new Error('jobsHarness: the database is opened in beforeAll');
+      return database;
+    },
+    started,
+  };
 }
