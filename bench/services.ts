@@ -5,10 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import postgres from 'postgres';
-import { startRedisServer, type EmbeddedRedis } from '../src/services/redis-server.js';
-import { startPostgresServer, type PostgresServer } from '../test/support/postgres-server.js';
+import { createDatabase, startRealServices } from '../test/support/real-services.js';
 import { openDatabase, type Database } from '../src/db/client.js';
 
 export interface BenchServices {
@@ -23,37 +20,15 @@ export interface BenchServices {
 }
 
 export async function startBenchServices(): Promise<BenchServices> {
-  let pg: PostgresServer | undefined;
-  let redis: EmbeddedRedis | undefined;
   const dirs: string[] = [];
   const tempDir = (prefix = 'yishi-bench-') => {
     const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
     dirs.push(d);
     return d;
   };
-  let databaseUrl = process.env.DATABASE_URL;
-  let redisUrl = process.env.REDIS_URL;
-  if (!databaseUrl) {
-    pg = await startPostgresServer();
-    databaseUrl = pg.url;
-  }
-  if (!redisUrl) {
-    redis = await startRedisServer(tempDir('yishi-bench-redis-'));
-    redisUrl = redis.url;
-  }
-  const baseUrl = databaseUrl;
-  const freshDatabaseUrl = async () => {
-    const name = `yishi_b_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-    const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
-    try {
-      await admin.unsafe(`CREATE DATABASE ${name}`);
-    } finally {
-      await admin.end({ timeout: 5 });
-    }
-    const u = new URL(baseUrl);
-    u.pathname = `/${name}`;
-    return u.toString();
-  };
+  const real = await startRealServices('yishi-bench-redis-');
+  const { databaseUrl, redisUrl } = real;
+  const freshDatabaseUrl = () => createDatabase(databaseUrl, 'yishi_b_');
   return {
     databaseUrl,
     redisUrl,
@@ -65,8 +40,7 @@ export async function startBenchServices(): Promise<BenchServices> {
     },
     tempDir,
     async stop() {
-      await redis?.stop();
-      await pg?.destroy();
+      await real.stop();
       for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
     },
   };

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { createDatabase } from './real-services.js';
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
-import postgres from 'postgres';
 import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
 
@@ -10,18 +10,7 @@ export const databaseUrl = () => inject('databaseUrl');
 export const redisUrl = () => inject('redisUrl');
 
 /** The URL of a new, empty database on the suite's Postgres server. */
-export async function freshDatabaseUrl(): Promise<string> {
-  const name = `yishi_t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  const admin = postgres(databaseUrl(), { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end({ timeout: 5 });
-  }
-  const u = new URL(databaseUrl());
-  u.pathname = `/${name}`;
-  return u.toString();
-}
+export const freshDatabaseUrl = (): Promise<string> => createDatabase(databaseUrl());
 
 /** A new database on the suite's real Postgres with the real migrations applied. */
 export async function freshDatabase(opts: { max?: number } = {}): Promise<Database & { url: string }> {
