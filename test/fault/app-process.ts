@@ -23,10 +23,10 @@ export interface AppProcess {
 }
 
 /** Starts the app with `env` added to a clean environment (PATH, HOME kept). */
-export function startApp(env: Record<string, string | undefined>, opts: { stdin?: 'ignore' | 'pipe' } = {}): AppProcess {
+export function startApp(env: Record<string, string | undefined>, opts: { stdin?: 'ignore' | 'pipe'; nodeArgs?: string[] } = {}): AppProcess {
   const clean: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NODE_ENV: 'production' };
   for (const [k, v] of Object.entries(env)) if (v !== undefined) clean[k] = v;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src/main.ts')], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(projectRoot, 'src/main.ts')], {
     cwd: projectRoot,
     env: clean,
     stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],

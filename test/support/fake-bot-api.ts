@@ -83,6 +83,12 @@ export class FakeBotApi {
   private waiters: Array<() => void> = [];
   private callListeners: Array<() => void> = [];
   private pendingPolls = new Set<http.ServerResponse>();
+  /** Updates to deliver a second time (see deliverTwice), those already served once, and those owed. */
+  private twice = new Set<number>();
+  private servedOnce = new Set<number>();
+  private owed: any[] = [];
+  /** Second deliveries made so far (deliverTwice). */
+  duplicatesDelivered = 0;
   private server?: http.Server;
   webhook?: { url: string; secret_token?: string; allowed_updates?: string[] };
   /** The Bot API root to give grammY: `client: { apiRoot }`. */
@@ -136,6 +142,15 @@ export class FakeBotApi {
     for (const u of updates) if (!this.queue.some((q) => q.update_id === u.update_id)) this.queue.push(u);
     this.queue.sort((a, b) => a.update_id - b.update_id);
     this.wake();
+  }
+
+  /**
+   * Telegram's at-least-once delivery: once the update `updateId` has been served, a copy rides along
+   * with the next non-empty getUpdates answer, whatever offset the bot confirmed meanwhile (as when a
+   * confirmation was lost).
+   */
+  deliverTwice(updateId: number): void {
+    this.twice.add(updateId);
   }
 
   /** A user writes `text` in `chat`; a private message also marks the user as having started the bot. */
@@ -313,7 +328,7 @@ export class FakeBotApi {
     if (offset !== undefined && offset > 0) this.queue = this.queue.filter((u) => u.update_id >= offset);
     const limit = Math.min(100, Math.max(1, payload.limit ?? 100));
     const timeoutMs = Math.max(0, (payload.timeout ?? 0) * 1000);
-    const take = () => this.queue.slice(0, limit);
+    const take = () => this.withOwed(this.queue.slice(0, limit));
     const ready = take();
     if (ready.length || timeoutMs === 0) return this.finish(res, 'getUpdates', payload, 200, undefined, undefined, ready);
     this.pendingPolls.add(res);
@@ -338,6 +353,20 @@ export class FakeBotApi {
         this.pendingPolls.delete(res);
       }
     });
+  }
+
+  /** Adds the copies owed by deliverTwice to a non-empty answer, in update_id order as Telegram sends a batch. */
+  private withOwed(list: any[]): any[] {
+    if (!list.length || (!this.twice.size && !this.owed.length)) return list;
+    const extra = this.owed.splice(0, this.owed.length);
+    for (const u of list) {
+      if (this.twice.has(u.update_id) && !this.servedOnce.has(u.update_id)) {
+        this.servedOnce.add(u.update_id);
+        this.owed.push(u);
+      }
+    }
+    this.duplicatesDelivered += extra.length;
+    return [...extra, ...list].sort((a, b) => a.update_id - b.update_id);
   }
 
   private wake() {
