@@ -16,7 +16,8 @@ import { getSuggestion, makeCtx, type Chat, type CommandResult, type Community, 
 import { comment, suggest, support, withdraw } from '../consultation/raise.js';
 import { agenda, close, openVote } from '../consultation/decide.js';
 import { done, progress } from '../consultation/evaluate.js';
-import { castByCommand, pressBallotButton } from '../consultation/ballot.js';
+import { castByCommand } from '../consultation/ballot.js';
+import { PressGroups, type PressGroupOptions } from '../consultation/press-groups.js';
 import { list, show, stageFromText } from '../consultation/read.js';
 import { stats } from '../consultation/stats.js';
 import { ballotView as renderBallotView } from '../consultation/poll.js';
@@ -33,6 +34,8 @@ export interface CoreOptions {
   config: Config;
   logger?: Logger;
   now?: () => Date;
+  /** How button presses are grouped into one statement (see consultation/press-groups.ts). */
+  pressGroups?: PressGroupOptions;
 }
 
 const DUPLICATE = Symbol('duplicate');
@@ -45,6 +48,7 @@ export function createCore(opts: CoreOptions): Core {
   const logger = opts.logger ?? silentLogger;
   const clock = opts.now ?? (() => new Date());
   const listeners = new Set<(e: CoreEvent) => void>();
+  const pressGroups = new PressGroups(db, opts.pressGroups);
 
   function emitAll(events: CoreEvent[]) {
     for (const e of events)
@@ -302,8 +306,9 @@ export function createCore(opts: CoreOptions): Core {
   }
 
   /**
-   * A ballot or rating button: one statement, its own transaction (dedupe, checks, membership, ballot,
-   * audit and processed_updates row all in the database function; see pressBallotButton). Button data
+   * A ballot or rating button: one statement (dedupe, checks, membership, ballot, audit and
+   * processed_updates row all in the database function; see pressBallotButton), grouped with presses
+   * arriving at the same time into one statement and transaction (see PressGroups). Button data
    * that is not even well formed is refused here and recorded as processed by handle's refusal path.
    */
   async function pressButton(incoming: Incoming, now: Date, lang: Lang): Promise<Outcome> {
@@ -311,7 +316,7 @@ export function createCore(opts: CoreOptions): Core {
     if (!parsed.success) return refuse('BAD_BUTTON');
     const { kind, pollId, k } = parsed.data;
     const r = await retried(() =>
-      pressBallotButton(db, { platform: incoming.platform, updateKey: incoming.updateKey, chat: incoming.chat, sender: incoming.sender, kind, pollId, position: k, now }),
+      pressGroups.press({ platform: incoming.platform, updateKey: incoming.updateKey, chat: incoming.chat, sender: incoming.sender, kind, pollId, position: k, now }),
     );
     if (r.outcome === 'duplicate') return { duplicate: true, replies: [] };
     if (r.outcome === 'cast' || r.outcome === 'changed') {

@@ -76,36 +76,49 @@ export type PressOutcome =
   | { outcome: 'BAD_BUTTON' | 'POLL_CLOSED' | 'NOT_MEMBER'; suggestionNumber?: number }
   | { outcome: 'duplicate' };
 
-/**
- * A button press `v:<pollId>:<k>` / `r:<pollId>:<k>` in one statement, hence one round trip and its own
- * transaction: yishi_press_button (drizzle/0002_press_button.sql) checks the update key, locks the poll
- * FOR SHARE, refuses forged, stale or foreign data, makes the presser a member on first sight, and writes
- * the ballot (or rating), its audit row and the processed_updates row. A refusal writes only the
- * processed_updates row. Throws the database's error on a lost insert race: run it again.
- */
-export async function pressBallotButton(
-  db: Db,
-  press: {
-    platform: Platform;
-    updateKey?: string;
-    chat: { kind: string; platformChatId: string };
-    sender: { platformUserId: string; displayName: string; lang?: string };
-    kind: PollKind;
-    pollId: number;
-    position: number;
-    now: Date;
-  },
-): Promise<PressOutcome> {
+/** A ballot or rating button press `v:<pollId>:<k>` / `r:<pollId>:<k>`, parsed, with who pressed it where. */
+export interface ButtonPress {
+  platform: Platform;
+  updateKey?: string;
+  chat: { kind: string; platformChatId: string };
+  sender: { platformUserId: string; displayName: string; lang?: string };
+  kind: PollKind;
+  pollId: number;
+  position: number;
+  now: Date;
+}
+
+/** The arguments of yishi_press_button, named as yishi_press_buttons reads them from its JSON array. */
+export function pressArguments(press: ButtonPress) {
   const { sender } = press;
-  const name = safeName(sender.displayName, sender.platformUserId);
-  const lang = sender.lang && /^en/i.test(sender.lang) ? 'en' : 'zh';
-  const result = await db.execute(sql`select outcome, suggestion_number, label from yishi_press_button(
-    ${press.platform}, ${press.updateKey ?? null}, ${press.chat.kind === 'group'}, ${press.chat.platformChatId},
-    ${sender.platformUserId}, ${name}, ${lang}, ${press.kind}, ${press.pollId}::integer, ${press.position}::integer,
-    ${press.now.toISOString()}::timestamptz)`);
-  // postgres-js answers an array of rows, PGlite an object holding them.
-  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as { outcome: string; suggestion_number: number | null; label: string | null }[];
-  const row = rows[0];
+  return {
+    platform: press.platform,
+    updateKey: press.updateKey ?? null,
+    group: press.chat.kind === 'group',
+    chatId: press.chat.platformChatId,
+    userId: sender.platformUserId,
+    name: safeName(sender.displayName, sender.platformUserId),
+    lang: sender.lang && /^en/i.test(sender.lang) ? 'en' : 'zh',
+    kind: press.kind,
+    pollId: press.pollId,
+    position: press.position,
+    now: press.now.toISOString(),
+  };
+}
+
+export interface PressRow {
+  outcome: string;
+  suggestion_number: number | null;
+  label: string | null;
+}
+
+/** postgres-js answers an array of rows, PGlite an object holding them. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
+}
+
+/** A row of yishi_press_button(s) as a PressOutcome. */
+export function pressOutcome(row: PressRow | undefined): PressOutcome {
   if (!row) throw new Error('yishi_press_button returned no row');
   const n = row.suggestion_number ?? undefined;
   switch (row.outcome) {
@@ -121,4 +134,20 @@ export async function pressBallotButton(
     default:
       throw new Error(`yishi_press_button: unknown outcome ${row.outcome}`);
   }
+}
+
+/**
+ * One button press in one statement, hence one round trip and its own transaction: yishi_press_button
+ * (drizzle/0002_press_button.sql) checks the update key, locks the poll FOR SHARE, refuses forged, stale
+ * or foreign data, makes the presser a member on first sight, and writes the ballot (or rating), its
+ * audit row and the processed_updates row. A refusal writes only the processed_updates row. Throws the
+ * database's error on a lost insert race: run it again. Under load the core groups presses instead
+ * (./press-groups.ts), through the same function.
+ */
+export async function pressBallotButton(db: Db, press: ButtonPress): Promise<PressOutcome> {
+  const a = pressArguments(press);
+  const result = await db.execute(sql`select outcome, suggestion_number, label from yishi_press_button(
+    ${a.platform}, ${a.updateKey}, ${a.group}, ${a.chatId}, ${a.userId}, ${a.name}, ${a.lang}, ${a.kind},
+    ${a.pollId}::integer, ${a.position}::integer, ${a.now}::timestamptz)`);
+  return pressOutcome(rowsOf<PressRow>(result)[0]);
 }
