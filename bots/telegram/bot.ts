@@ -11,6 +11,7 @@ import type { AppDeps, Stoppable } from '../../src/app-types.js';
 import type { PlatformSender } from '../../src/messaging/port.js';
 import { buttonsFeature } from './features/buttons.js';
 import { messagesFeature } from './features/messages.js';
+import { lightFetch } from './http.js';
 import { LiveEdits } from './live-edits.js';
 import { registerMenu } from './menu.js';
 import { Poller, type PollingOptions } from './polling.js';
@@ -57,7 +58,8 @@ export function createTelegramBot(deps: AppDeps, opts: TelegramBotOptions = {}):
   const logger = deps.logger.child({ adapter: 'telegram' });
   const token = opts.token ?? config.TELEGRAM_BOT_TOKEN;
   if (!token) throw new Error('yishi: TELEGRAM_BOT_TOKEN is not set');
-  const client: ApiClientOptions = { apiRoot: config.TELEGRAM_API_ROOT, ...opts.client };
+  // A light JSON fetch for every call (grammY's default node-fetch cost as much CPU per call as a press).
+  const client: ApiClientOptions = { apiRoot: config.TELEGRAM_API_ROOT, fetch: lightFetch(globalThis.fetch as never) as never, ...opts.client };
 
   const bot = new Bot(token, { client, botInfo: opts.botInfo });
   // One throttle for replies, edits and the jobs' sends, so they share each chat's budget.
