@@ -214,6 +214,25 @@ describe('telegram adapter mechanics', () => {
     expect(await core.ballotRows()).toBe(before + 1);
   });
 
+  it('does not answer a press twice when the same process gets it twice', async () => {
+    await fresh();
+    await start();
+    fake.sendText(group, zhang, '/ballot');
+    const [ballot] = await fake.waitForBotMessages(group.id, 0);
+    const before = await core.ballotRows();
+    const press = fake.press(group, li, ballot.message_id, ballot.reply_markup.inline_keyboard[0][1].callback_data);
+    fake.deliverTwice(press.update_id);
+    await fake.waitFor(() => fake.callsOf('answerCallbackQuery').length === 1, 5000, 'answered');
+    // The copy rides along with the next answer that carries an update.
+    fake.sendText(group, zhang, '/ballot');
+    await fake.waitForBotMessages(group.id, 1);
+    await fake.waitFor(() => fake.duplicatesDelivered === 1 && fake.pendingUpdates().length === 0, 5000, 'the copy delivered and confirmed');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(fake.callsOf('answerCallbackQuery')).toHaveLength(1);
+    expect(fake.callsOf('answerCallbackQuery').every((c) => c.ok)).toBe(true);
+    expect(await core.ballotRows()).toBe(before + 1);
+  });
+
   it('sends a private reply to a resident who started the bot, and only a note in the group otherwise', async () => {
     await fresh();
     await start();
