@@ -58,12 +58,22 @@ function earliestFit(stamps: number[], windows: Window[], t: number): number {
   return at;
 }
 
+/** How long past its turn a promised message may take to come back before its turn is given away. */
+const STALE_PROMISE_MS = 5000;
+
 export class SendLimiter {
   private readonly chatStamps = new Map<string, number[]>();
   private readonly globalStamps = new Map<Platform, number[]>();
   private readonly blockedUntil = new Map<string, number>();
   /** Slots reserved by messages waiting for their chat's turn, by outbox id. */
   private readonly reservations = new Map<number, number>();
+  /**
+   * Turns promised to messages that found the platform's overall window full, by outbox id: they go in
+   * the order they asked (a broadcast goes out in order, nothing starves behind later messages), and a
+   * message asking later queues behind them. A promise is an order, not a send: the window only ever
+   * counts real sends, so a turn taken late can never put more than `max` sends in a window.
+   */
+  private readonly promises = new Map<Platform, Map<number, number>>();
 
   constructor(private readonly limits: Record<Platform, PlatformLimits>) {}
 
@@ -102,16 +112,41 @@ export class SendLimiter {
     }
     if (chatAt > now) return chatAt;
 
+    return this.globalTurn(platform, outboxId, now, limits.global);
+  }
+
+  private globalTurn(platform: Platform, outboxId: number, now: number, windows: Window[]): number {
     let global = this.globalStamps.get(platform);
     if (!global) this.globalStamps.set(platform, (global = []));
-    this.prune(global, now, limits.global);
-    const globalAt = earliestFit(global, limits.global, now);
-    return globalAt;
+    this.prune(global, now, windows);
+    let promised = this.promises.get(platform);
+    if (!promised) this.promises.set(platform, (promised = new Map()));
+    // A promise whose message never came back (sent elsewhere, removed) stops holding the line.
+    for (const [id, at] of promised) if (at < now - STALE_PROMISE_MS) promised.delete(id);
+    const mine = promised.get(outboxId);
+    // Ahead of this message: real sends, and the messages promised a turn before it.
+    const ahead: number[] = [];
+    let lastPromise = now;
+    for (const [id, at] of promised) {
+      if (id === outboxId) continue;
+      if (mine === undefined || at < mine || (at === mine && id < outboxId)) ahead.push(at);
+      if (mine === undefined) lastPromise = Math.max(lastPromise, at);
+    }
+    const stamps = [...global, ...ahead].sort((a, b) => a - b);
+    // A newcomer queues behind every promised turn; a promised message takes its turn when it fits.
+    const at = earliestFit(stamps, windows, mine === undefined ? lastPromise : now);
+    if (at <= now) {
+      promised.delete(outboxId);
+      return now;
+    }
+    promised.set(outboxId, at);
+    return at;
   }
 
   /** Records a send that is about to happen now (after `slot` returned `now`). */
   sent(platform: Platform, outboxId: number, now: number): void {
     this.reservations.delete(outboxId);
+    this.promises.get(platform)?.delete(outboxId);
     let global = this.globalStamps.get(platform);
     if (!global) this.globalStamps.set(platform, (global = []));
     global.push(now);
@@ -120,6 +155,7 @@ export class SendLimiter {
   /** The platform said "too many requests" for this chat: nothing goes there before `until`. */
   block(platform: Platform, chatId: string, outboxId: number, until: number): void {
     this.reservations.delete(outboxId);
+    this.promises.get(platform)?.delete(outboxId);
     const key = this.key(platform, chatId);
     this.blockedUntil.set(key, Math.max(until, this.blockedUntil.get(key) ?? 0));
   }
@@ -127,5 +163,6 @@ export class SendLimiter {
   /** Forgets a reservation of a message that will not be sent now (failed, or already sent). */
   release(outboxId: number): void {
     this.reservations.delete(outboxId);
+    for (const promised of this.promises.values()) promised.delete(outboxId);
   }
 }
