@@ -1,8 +1,8 @@
 /** Button presses grouped into one statement (group commit) on real Postgres: exact, audited, and a failing press costs the others nothing. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, count, eq, sql } from 'drizzle-orm';
-import { freshDatabase } from '../support/services.js';
-import type { Database } from '../../src/db/client.js';
+import { freshDatabase, tempDir } from '../support/services.js';
+import { openDatabase, type Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
 import { PressGroups } from '../../src/consultation/press-groups.js';
 import { makeWorld, press, replyText, say, uid, type World } from '../commands/helpers.js';
@@ -96,5 +96,24 @@ describe('press groups', () => {
     const retry = await press(w, '坏', buttons[1].data, { updateKey: `f-${w.slug}-2` });
     expect(retry.toast).toBe('已投：反对');
     expect(replyText(await say(w, 'staff', `/close ${n}`))).toContain('同意 5 · 反对 1 · 弃权 0');
+  });
+});
+
+describe('press groups on the embedded PGlite', () => {
+  it('stores a burst of presses exactly, through the same statements', async () => {
+    const database = await openDatabase({ dataDir: tempDir() });
+    try {
+      expect(database.kind).toBe('pglite');
+      const w = await makeWorld(database);
+      const { n, pollId, buttons } = await openVote(w);
+      const outs = await Promise.all(Array.from({ length: 30 }, (_, i) => press(w, `嵌${i}`, buttons[i % 3].data, { updateKey: `p-${i}` })));
+      expect(outs.every((o) => o.toast?.startsWith('已投'))).toBe(true);
+      const again = await press(w, '嵌0', buttons[2].data, { updateKey: 'p-0' });
+      expect(again.duplicate).toBe(true);
+      expect(await countOf(database, s.ballots, eq(s.ballots.pollId, pollId))).toBe(30);
+      expect(replyText(await say(w, 'staff', `/close ${n}`))).toContain('同意 10 · 反对 10 · 弃权 10');
+    } finally {
+      await database.close();
+    }
   });
 });
