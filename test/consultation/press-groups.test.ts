@@ -115,5 +115,5 @@ describe('press groups on the embedded PGlite', () => {
     } finally {
       await database.close();
     }
-  });
+  }, 60000);
 });
