@@ -32,20 +32,23 @@ describe('press groups', () => {
     const { pollId } = await openVote(w);
     const groups = new PressGroups(database.db, { maxInFlight: 2, minGroup: 4 });
     const voters = Array.from({ length: 40 }, (_, i) => `组${i}`);
-    const outs = await Promise.all(
-      voters.map((v, i) =>
-        groups.press({
-          platform: 'telegram',
-          updateKey: `g-${w.slug}-${i}`,
-          chat: { kind: 'group', platformChatId: w.chatId },
-          sender: { platformUserId: uid(w, v), displayName: v },
-          kind: 'vote',
-          pollId,
-          position: (i % 3) + 1,
-          now: w.clock.current,
-        }),
-      ),
-    );
+    // Everyone presses at once, each delivery with its own update key; position(i) is the choice.
+    const pressAll = (position: (i: number) => number) =>
+      Promise.all(
+        voters.map((v, i) =>
+          groups.press({
+            platform: 'telegram',
+            updateKey: `g-${w.slug}-${i}`,
+            chat: { kind: 'group', platformChatId: w.chatId },
+            sender: { platformUserId: uid(w, v), displayName: v },
+            kind: 'vote',
+            pollId,
+            position: position(i),
+            now: w.clock.current,
+          }),
+        ),
+      );
+    const outs = await pressAll((i) => (i % 3) + 1);
     expect(outs.every((o) => o.outcome === 'cast')).toBe(true);
     expect(groups.stats.presses).toBe(40);
     expect(groups.stats.groups).toBeLessThanOrEqual(4);
@@ -57,22 +60,9 @@ describe('press groups', () => {
     expect(await countOf(database, s.processedUpdates, sql`${s.processedUpdates.updateKey} like ${`g-${w.slug}-%`}`)).toBe(40);
 
     // The same forty again (a re-delivery): duplicates, nothing written.
-    const again = await Promise.all(
-      voters.map((v, i) =>
-        groups.press({
-          platform: 'telegram',
-          updateKey: `g-${w.slug}-${i}`,
-          chat: { kind: 'group', platformChatId: w.chatId },
-          sender: { platformUserId: uid(w, v), displayName: v },
-          kind: 'vote',
-          pollId,
-          position: 1,
-          now: w.clock.current,
-        }),
-      ),
-    );
+    const again = await pressAll(() => 1);
     expect(again.every((o) => o.outcome === 'duplicate')).toBe(true);
-    const [view] = [await w.core.ballotView(pollId)];
+    const view = await w.core.ballotView(pollId);
     expect(view!.text).toContain('同意 14 · 反对 13 · 弃权 13');
   });
 
