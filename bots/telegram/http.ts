@@ -3,7 +3,7 @@
  * with kept-alive sockets, answering only what grammY reads (`json()`). In a vote storm every press
  * costs one answerCallbackQuery; node-fetch (grammY's default on Node) spent about as much CPU per call
  * as the rest of the press. Bodies that are not a string (file uploads as multipart streams) go to
- * grammY's default fetch unchanged.
+ * `fallback` unchanged (the bot passes Node's own fetch).
  */
 import http from 'node:http';
 import https from 'node:https';

@@ -5,7 +5,7 @@
  * inside the database function yishi_press_button).
  */
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { rowsOf, type Db } from '../db/client.js';
 import { ballots, ratings, type Platform } from '../db/schema.js';
 import { safeName } from '../people/persons.js';
 import { refuse } from '../commands/errors.js';
@@ -110,11 +110,6 @@ export interface PressRow {
   outcome: string;
   suggestion_number: number | null;
   label: string | null;
-}
-
-/** postgres-js answers an array of rows, PGlite an object holding them. */
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
 }
 
 /** A row of yishi_press_button(s) as a PressOutcome. */

@@ -14,8 +14,8 @@
  * groups) costs the others only a second round trip, and each caller gets its own press's error.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { pressArguments, pressBallotButton, pressOutcome, rowsOf, type ButtonPress, type PressOutcome, type PressRow } from './ballot.js';
+import { rowsOf, type Db } from '../db/client.js';
+import { pressArguments, pressBallotButton, pressOutcome, type ButtonPress, type PressOutcome, type PressRow } from './ballot.js';
 
 export interface PressGroupOptions {
   /** Groups running at once (database connections used by presses). Default 4. */
