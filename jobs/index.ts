@@ -8,6 +8,7 @@ import type { AppDeps, Stoppable } from '../src/app-types.js';
 import type { CoreEvent } from '../src/commands/types.js';
 import type { Platform } from '../src/db/schema.js';
 import { meetings } from '../src/db/schema.js';
+import { KeyedSerializer } from '../src/keyed-serializer.js';
 import type { Logger } from '../src/logger.js';
 import { quarterOf } from '../src/time.js';
 import { eq } from 'drizzle-orm';
@@ -117,12 +118,8 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
 
   // Every change to the timers queue goes through this chain, so an event handled during a reconcile
   // cannot have its fresh job removed as stale by that reconcile.
-  let chain: Promise<unknown> = Promise.resolve();
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = chain.then(fn, fn);
-    chain = run.catch(() => undefined);
-    return run;
-  };
+  const timerChanges = new KeyedSerializer();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => timerChanges.run('timers', fn);
 
   async function removeJob(id: string): Promise<boolean> {
     try {

@@ -12,6 +12,7 @@ import type { Db, Tx } from '../src/db/client.js';
 import { outboundMessages, PLATFORMS, type Platform } from '../src/db/schema.js';
 import type { Logger } from '../src/logger.js';
 import { PermanentSendError, RateLimitedError, type SenderRegistry } from '../src/messaging/port.js';
+import { KeyedSerializer } from '../src/keyed-serializer.js';
 import { SendLimiter } from './limiter.js';
 import { jobIds, sendJobSchema } from './queues.js';
 
@@ -127,20 +128,8 @@ const isPermanent = (err: unknown) => err instanceof PermanentSendError || (err 
 /** The send worker. Messages to one chat go one at a time, in order. */
 export function createSendWorker(opts: SendWorkerOptions): Worker {
   const { db, senders, limiter, logger } = opts;
-  const chatTails = new Map<string, Promise<unknown>>();
-
-  // Serialises work per chat inside this process so messages to one chat keep their order.
-  async function inChatOrder<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const before = chatTails.get(key) ?? Promise.resolve();
-    const run = before.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    chatTails.set(key, tail);
-    try {
-      return await run;
-    } finally {
-      if (chatTails.get(key) === tail) chatTails.delete(key);
-    }
-  }
+  // Messages to one chat go one at a time inside this process, so they keep their order.
+  const chatOrder = new KeyedSerializer();
 
   const processSend = async (job: Job, token?: string): Promise<string> => {
     const parsed = sendJobSchema.safeParse(job.data);
@@ -158,7 +147,7 @@ export function createSendWorker(opts: SendWorkerOptions): Worker {
     // No adapter for this platform is running (yet): retried with backoff, and re-enqueued at next start.
     if (!sender) throw new Error(`no sender for platform ${row.platform}`);
 
-    return inChatOrder(`${row.platform}:${row.platformChatId}`, async () => {
+    return chatOrder.run(`${row.platform}:${row.platformChatId}`, async () => {
       // Re-read under the chat's turn: an earlier copy of this job may have sent it meanwhile.
       const [fresh] = await db.select({ status: outboundMessages.status }).from(outboundMessages).where(eq(outboundMessages.id, outboxId));
       if (!fresh || fresh.status !== 'pending') {

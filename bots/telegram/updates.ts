@@ -1,4 +1,4 @@
-/** Running updates exactly once: per-chat ordering, retry until committed, one error boundary. */
+/** Running updates exactly once: per-chat ordering keys, one error boundary. */
 import type { Bot } from 'grammy';
 import { BotError } from 'grammy';
 import type { Update } from 'grammy/types';
@@ -36,27 +36,6 @@ export async function runUpdate(bot: Bot, update: Update, logger: Logger, attemp
     const cause = err instanceof BotError ? err.error : err;
     logger.error('update not handled; it will be retried', { ...updateContext(update), attempt, ...describe(cause) });
     throw cause;
-  }
-}
-
-/** Serializes async work per key (one chat's updates in order), running different keys concurrently. */
-export class KeyedSerializer {
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const prev = this.tails.get(key) ?? Promise.resolve();
-    const next = prev.then(work, work);
-    const tail = next.catch(() => undefined);
-    this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
-    return next;
-  }
-
-  /** Resolves when everything queued so far has finished. */
-  async idle(): Promise<void> {
-    while (this.tails.size) await Promise.allSettled([...this.tails.values()]);
   }
 }
 

@@ -8,7 +8,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../../src/logger.js';
-import { chatKeyOf, KeyedSerializer, runUpdate } from './updates.js';
+import { KeyedSerializer } from '../../src/keyed-serializer.js';
+import { chatKeyOf, runUpdate } from './updates.js';
 
 const MAX_BODY = 1 << 20;
 
