@@ -30,7 +30,7 @@ export async function benchOutbound(services: BenchServices, log: (l: string) =>
     TELEGRAM_API_ROOT: fake.apiRoot,
     YISHI_LOG_LEVEL: 'silent',
   });
-  const { createCore } = await import('../src/commands/index.js');
+  const { createCore } = await import('../src/core/index.js');
   const { createTelegramBot } = await import('../bots/telegram/index.js');
   const { startJobs } = await import('../jobs/index.js');
   const core = createCore({ database, config, logger: silentLogger });

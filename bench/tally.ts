@@ -60,7 +60,7 @@ export async function benchTally(services: BenchServices, log: (line: string) =>
     }
     const baselineMs = median(bare);
 
-    const { createCore } = await import('../src/commands/index.js');
+    const { createCore } = await import('../src/core/index.js');
     const config = loadConfig({ DATABASE_URL: url, YISHI_DATA_DIR: services.tempDir(), YISHI_LOG_LEVEL: 'silent' });
     const core = createCore({ database, config, logger: silentLogger });
     const checks: string[] = [];

@@ -5,7 +5,7 @@
 import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { AppDeps, Stoppable } from '../src/app-types.js';
-import type { CoreEvent } from '../src/commands/types.js';
+import type { CoreEvent } from '../src/core/types.js';
 import type { Platform } from '../src/db/schema.js';
 import { meetings } from '../src/db/schema.js';
 import { KeyedSerializer } from '../src/keyed-serializer.js';

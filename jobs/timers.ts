@@ -6,7 +6,7 @@
 import { and, asc, eq, inArray, isNotNull, ne, notExists, sql } from 'drizzle-orm';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Core } from '../src/commands/types.js';
+import type { Core } from '../src/core/types.js';
 import type { Db } from '../src/db/client.js';
 import {
   auditLog,

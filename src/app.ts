@@ -87,7 +87,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       logger.info('embedded redis-server started', { url: redis.url, dir });
     }
 
-    const { createCore } = await import('./commands/index.js');
+    const { createCore } = await import('./core/index.js');
     const core = createCore({ database, config, logger, now: opts.now });
     const deps: AppDeps = { config, database, redisUrl, core, logger, senders: new SenderRegistry() };
 

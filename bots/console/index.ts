@@ -6,7 +6,7 @@
 import readline from 'node:readline';
 import { and, eq } from 'drizzle-orm';
 import type { AppDeps } from '../../src/app-types.js';
-import type { Incoming, Outcome, Reply } from '../../src/commands/types.js';
+import type { Incoming, Outcome, Reply } from '../../src/core/types.js';
 import type { Db } from '../../src/db/client.js';
 import { auditLog, chats, communities, roles } from '../../src/db/schema.js';
 import { ensureIdentity, ensureResident, safeName } from '../../src/people/persons.js';

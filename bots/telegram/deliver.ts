@@ -1,7 +1,7 @@
 /** Sends an Outcome's replies for one update: to the chat, or to the sender in private. */
 import type { Api } from 'grammy';
 import type { Chat, User } from 'grammy/types';
-import type { Core, Outcome, Reply } from '../../src/commands/types.js';
+import type { Core, Outcome, Reply } from '../../src/core/types.js';
 import { t } from '../../src/i18n/index.js';
 import type { Logger } from '../../src/logger.js';
 import { describe, isGrammyError } from './errors.js';

@@ -1,6 +1,6 @@
 /** grammY context -> the core's Incoming. */
 import type { Chat, User } from 'grammy/types';
-import type { ChatRef, Incoming, Sender } from '../../src/commands/types.js';
+import type { ChatRef, Incoming, Sender } from '../../src/core/types.js';
 
 export function chatRef(chat: Chat): ChatRef {
   return {

@@ -5,7 +5,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { Api } from 'grammy';
-import type { Core } from '../../src/commands/types.js';
+import type { Core } from '../../src/core/types.js';
 import type { Database } from '../../src/db/client.js';
 import { chats, polls } from '../../src/db/schema.js';
 import type { Logger } from '../../src/logger.js';

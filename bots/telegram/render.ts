@@ -1,6 +1,6 @@
 /** Reply -> Telegram message parts. Plain text only (no parse_mode), so user text can't inject markup. */
 import type { InlineKeyboardMarkup } from 'grammy/types';
-import type { Button } from '../../src/commands/types.js';
+import type { Button } from '../../src/core/types.js';
 
 export const MAX_MESSAGE_LENGTH = 4096;
 export const MAX_TOAST_LENGTH = 200;

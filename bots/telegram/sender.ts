@@ -4,7 +4,7 @@
  * becomes PermanentSendError. Sends share the adapter's throttle, so the chat budgets are common.
  */
 import type { Api } from 'grammy';
-import type { Button } from '../../src/commands/types.js';
+import type { Button } from '../../src/core/types.js';
 import type { Logger } from '../../src/logger.js';
 import { PermanentSendError, RateLimitedError, type OutboundMessage, type PlatformSender, type SentMessage } from '../../src/messaging/port.js';
 import { describe, isNotModified, isPermanent, retryAfterSeconds } from './errors.js';

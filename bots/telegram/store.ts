@@ -7,7 +7,7 @@
  * so one poisoned update cannot hold its chat forever.
  */
 import { sql } from 'drizzle-orm';
-import type { Core, Incoming, Outcome } from '../../src/commands/types.js';
+import type { Core, Incoming, Outcome } from '../../src/core/types.js';
 import type { Database } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 

@@ -1,5 +1,5 @@
 /** A core Reply as WeChat text: WeChat has no buttons, so choices become numbered lines. */
-import type { Button } from '../../src/commands/types.js';
+import type { Button } from '../../src/core/types.js';
 import { t } from '../../src/i18n/index.js';
 import { wechatStrings } from './strings.js';
 import { stripUnsafe } from './text.js';

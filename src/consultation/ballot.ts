@@ -8,7 +8,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client.js';
 import { ballots, ratings, type Platform } from '../db/schema.js';
 import { safeName } from '../people/persons.js';
-import { refuse } from '../commands/errors.js';
+import { refuse } from '../domain/errors.js';
 import type { CommandResult, Ctx, Suggestion } from './context.js';
 import { choicesOf, requireOpenPoll, type Poll, type PollKind } from './poll.js';
 

@@ -2,8 +2,8 @@
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { auditLog, chats, communities, suggestions } from '../db/schema.js';
-import type { CoreEvent, Reply } from '../commands/types.js';
-import { refuse } from '../commands/errors.js';
+import type { CoreEvent, Reply } from '../domain/messages.js';
+import { refuse } from '../domain/errors.js';
 import { t, type Lang, type MessageKey, type Params } from '../i18n/index.js';
 import { isChair, roleOf } from '../people/persons.js';
 

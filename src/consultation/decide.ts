@@ -3,7 +3,7 @@ import { and, asc, eq, gt } from 'drizzle-orm';
 import { agendaItems, meetings } from '../db/schema.js';
 import { getSuggestion, requireChairOrStaff, requireStage, setStage, type CommandResult, type Ctx } from './context.js';
 import { closeLockedPoll } from './close.js';
-import { DEFAULT_VOTE_CHOICES } from './outcome.js';
+import { DEFAULT_VOTE_CHOICES } from '../domain/outcome.js';
 import { openPoll, requireOpenPoll } from './poll.js';
 import { formatLocal } from '../time.js';
 

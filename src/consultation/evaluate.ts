@@ -1,7 +1,7 @@
 /** 民事民评: progress while carried out, then the residents' satisfaction rating. */
 import { progressUpdates } from '../db/schema.js';
 import { getSuggestion, requireStaff, requireStage, setStage, type CommandResult, type Ctx } from './context.js';
-import { RATING_CHOICES } from './outcome.js';
+import { RATING_CHOICES } from '../domain/outcome.js';
 import { openPoll } from './poll.js';
 
 export async function progress(ctx: Ctx, n: number, percent: number, text: string): Promise<CommandResult> {

@@ -2,9 +2,9 @@
 import { and, asc, count, desc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { ballots, pollChoices, polls, ratings, suggestions } from '../db/schema.js';
-import type { Button, Reply } from '../commands/types.js';
-import { refuse } from '../commands/errors.js';
-import { clip, oneLine } from '../commands/text.js';
+import type { Button, Reply } from '../domain/messages.js';
+import { refuse } from '../domain/errors.js';
+import { clip, oneLine } from '../domain/text.js';
 import { t, type Lang } from '../i18n/index.js';
 import { formatLocal } from '../time.js';
 import type { Ctx, Suggestion } from './context.js';

@@ -1,8 +1,8 @@
 /** 民事民提 and 民事民议: suggest, support, comment, withdraw. */
 import { and, count, eq, max, sql } from 'drizzle-orm';
 import { comments, communities, suggestions, supports } from '../db/schema.js';
-import { refuse } from '../commands/errors.js';
-import { clip, oneLine } from '../commands/text.js';
+import { refuse } from '../domain/errors.js';
+import { clip, oneLine } from '../domain/text.js';
 import { getSuggestion, requireStage, type CommandResult, type Ctx } from './context.js';
 
 /** Records a suggestion, numbered per community (the community row is locked to allocate the number). */

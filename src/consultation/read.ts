@@ -1,10 +1,10 @@
 /** Reading: the list and one suggestion's whole story (never who voted or rated what). */
 import { and, asc, count, desc, eq, ne } from 'drizzle-orm';
 import { agendaItems, comments, meetings, persons, polls, progressUpdates, suggestions, STAGES, type Stage } from '../db/schema.js';
-import { clip, MAX_MESSAGE, oneLine } from '../commands/text.js';
+import { clip, MAX_MESSAGE, oneLine } from '../domain/text.js';
 import { formatLocal } from '../time.js';
 import { getSuggestion, type CommandResult, type Ctx } from './context.js';
-import { percent, satisfactionRate } from './outcome.js';
+import { percent, satisfactionRate } from '../domain/outcome.js';
 import { choicesOf, countsOf, formatCounts } from './poll.js';
 import type { PollResult } from './close.js';
 

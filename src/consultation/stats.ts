@@ -4,7 +4,7 @@ import { meetings, polls, suggestions, STAGES } from '../db/schema.js';
 import { addQuarters, quarterEnd, quarterOf, quarterStart, quartersBetween } from '../time.js';
 import { requireStaff, type CommandResult, type Ctx } from './context.js';
 import type { PollResult } from './close.js';
-import { percent } from './outcome.js';
+import { percent } from '../domain/outcome.js';
 
 export interface Stats {
   stages: Record<string, number>;

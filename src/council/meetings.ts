@@ -2,7 +2,7 @@
 import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { agendaItems, meetings, suggestions } from '../db/schema.js';
-import { refuse } from '../commands/errors.js';
+import { refuse } from '../domain/errors.js';
 import { formatLocal, quarterOf } from '../time.js';
 import { requireChairOrStaff, type CommandResult, type Ctx } from '../consultation/context.js';
 import { rotation } from './rotation.js';

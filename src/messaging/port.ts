@@ -1,5 +1,5 @@
 /** The outbound port: how jobs and the send queue reach a platform. Adapters implement it. */
-import type { Button, Platform } from '../commands/types.js';
+import type { Button, Platform } from '../core/types.js';
 
 export interface OutboundMessage {
   platform: Platform;

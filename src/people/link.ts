@@ -6,7 +6,7 @@ import { randomInt } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { auditLog, identities, linkCodes, suggestions, supports, type Platform } from '../db/schema.js';
-import { refuse } from '../commands/errors.js';
+import { refuse } from '../domain/errors.js';
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: codes are read and typed by people
 export const LINK_CODE_TTL_MS = 10 * 60 * 1000;

@@ -2,7 +2,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { identities, persons, roles, type Platform } from '../db/schema.js';
-import { LIMITS, clip, oneLine } from '../commands/text.js';
+import { LIMITS, clip, oneLine } from '../domain/text.js';
 import { currentChair } from '../council/rotation.js';
 
 export type Identity = typeof identities.$inferSelect;

@@ -4,9 +4,9 @@ import { eq } from 'drizzle-orm';
 import { freshDatabase } from '../support/services.js';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
-import type { CoreEvent } from '../../src/commands/types.js';
+import type { CoreEvent } from '../../src/core/types.js';
 import { addQuarters, quarterOf, quarterStart } from '../../src/time.js';
-import { config, makeWorld, replyText, say } from '../commands/helpers.js';
+import { config, makeWorld, replyText, say } from '../core/helpers.js';
 
 describe('meetings and statistics', () => {
   let database: Database;

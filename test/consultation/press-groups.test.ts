@@ -5,7 +5,7 @@ import { freshDatabase, tempDir } from '../support/services.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
 import { PressGroups } from '../../src/consultation/press-groups.js';
-import { makeWorld, press, replyText, say, uid, type World } from '../commands/helpers.js';
+import { makeWorld, press, replyText, say, uid, type World } from '../core/helpers.js';
 
 async function openVote(w: World) {
   const sug = await say(w, '作者', '/suggest 楼道装感应灯');

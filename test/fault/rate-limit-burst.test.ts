@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore } from '../../src/commands/index.js';
+import { createCore } from '../../src/core/index.js';
 import type { Database } from '../../src/db/client.js';
 import { startJobs, type Jobs } from '../../jobs/index.js';
 import type { TelegramBot } from '../../bots/telegram/index.js';

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Jobs } from '../../jobs/index.js';
 import { freshDatabase, redisUrl as suiteRedisUrl } from '../support/services.js';
 import type { AppDeps } from '../../src/app-types.js';
-import type { Core, CoreEvent } from '../../src/commands/types.js';
+import type { Core, CoreEvent } from '../../src/core/types.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';

@@ -4,7 +4,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { freshDatabase } from '../support/services.js';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
-import { makeWorld, replyText, say, type World } from '../commands/helpers.js';
+import { makeWorld, replyText, say, type World } from '../core/helpers.js';
 
 const wechat = (w: World, who: string) => ({
   platform: 'wechat' as const,

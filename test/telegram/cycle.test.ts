@@ -6,15 +6,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { addCommunity } from '../../src/admin/communities.js';
 import { grantRole } from '../../src/admin/roles.js';
-import { createCore } from '../../src/commands/index.js';
-import type { Core } from '../../src/commands/types.js';
+import { createCore } from '../../src/core/index.js';
+import type { Core } from '../../src/core/types.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
 import type { TelegramBot } from '../../bots/telegram/index.js';
 import { fixtures, startFakeBotApi, type FakeBotApi, type FakeChat, type FakeUser, type StoredMessage } from '../support/fake-bot-api.js';
 import { freshDatabase, freshDatabaseUrl, tempDir } from '../support/services.js';
-import { snapshot } from '../commands/helpers.js';
+import { snapshot } from '../core/helpers.js';
 import { startBot, testDeps, testLogger } from './support/harness.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import type { AppDeps } from '../../src/app-types.js';
-import { createCore } from '../../src/commands/index.js';
+import { createCore } from '../../src/core/index.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { SenderRegistry } from '../../src/messaging/port.js';

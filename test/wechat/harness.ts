@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { types } from 'wechaty';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import type { AppDeps } from '../../src/app-types.js';
-import type { Outcome } from '../../src/commands/types.js';
+import type { Outcome } from '../../src/core/types.js';
 import { createWechatBot, type WechatBot } from '../../bots/wechat/index.js';
 
 type ContactMock = ReturnType<mock.Mocker['createContact']>;

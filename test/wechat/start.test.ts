@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
 import type { AppDeps } from '../../src/app-types.js';
-import type { Core } from '../../src/commands/types.js';
+import type { Core } from '../../src/core/types.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import { SenderRegistry } from '../../src/messaging/port.js';

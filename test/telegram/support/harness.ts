@@ -1,7 +1,7 @@
 /** Builds the real Telegram adapter against the fake Bot API, as tests need it. */
 import { createTelegramBot, type TelegramBot, type TelegramBotOptions } from '../../../bots/telegram/index.js';
 import type { AppDeps } from '../../../src/app-types.js';
-import type { Core } from '../../../src/commands/types.js';
+import type { Core } from '../../../src/core/types.js';
 import { loadConfig } from '../../../src/config.js';
 import type { Database } from '../../../src/db/client.js';
 import { createLogger, silentLogger, type Logger } from '../../../src/logger.js';

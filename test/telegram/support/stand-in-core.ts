@@ -6,7 +6,7 @@
  *   `/private` answers in private; `/long` answers with 5000 characters; anything else is ignored.
  */
 import { and, count, eq, sql } from 'drizzle-orm';
-import type { Core, Incoming, Outcome, Reply } from '../../../src/commands/types.js';
+import type { Core, Incoming, Outcome, Reply } from '../../../src/core/types.js';
 import type { Database } from '../../../src/db/client.js';
 import * as s from '../../../src/db/schema.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ratingPasses, satisfactionRate, voteOutcome } from '../../src/consultation/outcome.js';
+import { ratingPasses, satisfactionRate, voteOutcome } from '../../src/domain/outcome.js';
 
 const yesNo = ['同意', '反对', '弃权'];
 

@@ -3,8 +3,9 @@
  * the core answers with an Outcome made of Replies (data, never platform calls).
  */
 import type { Platform } from '../db/schema.js';
+import type { Button, ChatAddress, CoreEvent, Reply } from '../domain/messages.js';
 
-export type { Platform };
+export type { Button, ChatAddress, CoreEvent, Platform, Reply };
 
 export interface Sender {
   /** The platform's stable user id (never a display name). */
@@ -32,22 +33,6 @@ export interface Incoming {
   updateKey?: string;
 }
 
-export interface Button {
-  label: string;
-  /** Compact, validated by the core when pressed; at most 64 bytes (Telegram's callback_data limit). */
-  data: string;
-}
-
-export interface Reply {
-  text: string;
-  /** Rows of choice buttons (inline keyboard on Telegram; numbered lines on WeChat and the console). */
-  buttons?: Button[][];
-  /** 'chat' (default): where the command came from; 'private': to the sender in private, when possible. */
-  to?: 'chat' | 'private';
-  /** Set on a ballot or rating message, so the adapter can remember its message id for live-count edits. */
-  pollId?: number;
-}
-
 export interface Outcome {
   /** One command, one reply: normally exactly one; empty for ignored chatter and duplicates. */
   replies: Reply[];
@@ -63,13 +48,7 @@ export interface Outcome {
   errorCode?: string;
 }
 
-/** Where a message goes: a platform chat. */
-export interface ChatAddress {
-  platform: Platform;
-  platformChatId: string;
-}
-
-/** The core as adapters and jobs see it (built by createCore in src/commands/index.ts). */
+/** The core as adapters and jobs see it (built by createCore in src/core/index.ts). */
 export interface Core {
   /** Runs one command or button press: validate, write with its audit row in one transaction, reply. */
   handle(incoming: Incoming): Promise<Outcome>;
@@ -86,10 +65,3 @@ export interface Core {
   onEvent(listener: (event: CoreEvent) => void): () => void;
 }
 
-/** Committed changes that something time-driven may depend on. */
-export type CoreEvent =
-  | { type: 'poll.opened'; pollId: number; kind: 'vote' | 'rating'; deadline: Date }
-  | { type: 'poll.closed'; pollId: number }
-  | { type: 'meeting.scheduled' | 'meeting.moved' | 'meeting.cancelled'; meetingId: number }
-  | { type: 'chat.bound'; communityId: number; platform: Platform; platformChatId: string }
-  | { type: 'council.changed'; communityId: number };

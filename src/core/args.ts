@@ -1,7 +1,7 @@
 /** Argument schemas (zod) for each command. A failed parse is a DomainError with the code in the issue. */
 import { z } from 'zod';
-import { DomainError, type ErrorCode } from './errors.js';
-import { charLength, cleanText, LIMITS, oneLine } from './text.js';
+import { DomainError, type ErrorCode } from '../domain/errors.js';
+import { charLength, cleanText, LIMITS, oneLine } from '../domain/text.js';
 import { parseDuration, parseLocalDateTime } from '../time.js';
 import { splitArgs } from './parse.js';
 

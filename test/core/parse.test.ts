@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand, splitArgs } from '../../src/commands/parse.js';
-import { cleanText } from '../../src/commands/text.js';
+import { parseCommand, splitArgs } from '../../src/core/parse.js';
+import { cleanText } from '../../src/domain/text.js';
 import { langOf, t } from '../../src/i18n/index.js';
 import { en } from '../../src/i18n/en.js';
 import { zhCN } from '../../src/i18n/zh-CN.js';

@@ -1,5 +1,5 @@
 /** Domain errors: values with a stable code, rendered to a short localized reply in one place. */
-import { t, type Lang, type MessageKey, type Params } from '../i18n/index.js';
+import type { MessageKey, Params } from '../i18n/index.js';
 
 export const ERROR_CODES = [
   'NOT_MEMBER',
@@ -49,8 +49,3 @@ export class DomainError extends Error {
 export const refuse = (code: ErrorCode, params: Params = {}, messageKey?: MessageKey): never => {
   throw new DomainError(code, params, messageKey);
 };
-
-/** The localized reply text of a refusal. */
-export function errorText(err: DomainError, lang: Lang): string {
-  return t(lang, err.messageKey ?? (`err.${err.code}` as MessageKey), err.params);
-}

@@ -24,9 +24,10 @@ import { ballotView as renderBallotView } from '../consultation/poll.js';
 import { closeLockedPoll } from '../consultation/close.js';
 import { cancelMeeting, chairInfo, moveMeeting, scheduleMeeting } from '../council/meetings.js';
 import { buttonSchema, doneArgs, freeText, linkCode, meetingArgs, parseArg, percentArg, pollArgs, slugArg, suggestionNumber } from './args.js';
-import { DomainError, errorText, refuse } from './errors.js';
+import { DomainError, refuse } from '../domain/errors.js';
+import { errorText } from './refusals.js';
 import { parseCommand, splitArgs, type CommandName, type Parsed } from './parse.js';
-import { LIMITS, MAX_MESSAGE } from './text.js';
+import { LIMITS, MAX_MESSAGE } from '../domain/text.js';
 import type { ChatAddress, Core, CoreEvent, Incoming, Outcome, Reply } from './types.js';
 
 export interface CoreOptions {

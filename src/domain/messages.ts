@@ -1,0 +1,37 @@
+/**
+ * What use cases produce: replies (data, never platform calls) and the events they commit. The core's
+ * contract (src/core/types.ts) carries them to adapters and jobs.
+ */
+import type { Platform } from '../db/schema.js';
+
+export type { Platform };
+
+export interface Button {
+  label: string;
+  /** Compact, validated by the core when pressed; at most 64 bytes (Telegram's callback_data limit). */
+  data: string;
+}
+
+export interface Reply {
+  text: string;
+  /** Rows of choice buttons (inline keyboard on Telegram; numbered lines on WeChat and the console). */
+  buttons?: Button[][];
+  /** 'chat' (default): where the command came from; 'private': to the sender in private, when possible. */
+  to?: 'chat' | 'private';
+  /** Set on a ballot or rating message, so the adapter can remember its message id for live-count edits. */
+  pollId?: number;
+}
+
+/** Where a message goes: a platform chat. */
+export interface ChatAddress {
+  platform: Platform;
+  platformChatId: string;
+}
+
+/** Committed changes that something time-driven may depend on. */
+export type CoreEvent =
+  | { type: 'poll.opened'; pollId: number; kind: 'vote' | 'rating'; deadline: Date }
+  | { type: 'poll.closed'; pollId: number }
+  | { type: 'meeting.scheduled' | 'meeting.moved' | 'meeting.cancelled'; meetingId: number }
+  | { type: 'chat.bound'; communityId: number; platform: Platform; platformChatId: string }
+  | { type: 'council.changed'; communityId: number };
