@@ -52,13 +52,32 @@ export const envSchema = z.object({
     .refine((v) => v === undefined || (/^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535), { message: 'must be a port number 1-65535' })
     .transform((v) => (v === undefined ? undefined : Number(v))),
   WECHATY_PUPPET: blankToUndefined,
+  WECOM_BOT_ID: blankToUndefined,
+  WECOM_BOT_SECRET: blankToUndefined,
+  WECOM_WS_URL: optionalUrl(['wss:', 'ws:'], 'WebSocket'),
   YISHI_TZ: blankToUndefined
     .transform((v) => v ?? 'Asia/Shanghai')
     .refine(isTimeZone, { message: 'must be an IANA time zone such as Asia/Shanghai' }),
   YISHI_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** The staff web page: port 0 takes a free port (tests, several apps on one machine). */
+  YISHI_WEB_PORT: blankToUndefined
+    .refine((v) => v === undefined || (/^\d{1,5}$/.test(v) && Number(v) <= 65535), { message: 'must be a port number 0-65535' })
+    .transform((v) => (v === undefined ? 8080 : Number(v))),
+  YISHI_WEB_HOST: blankToUndefined
+    .refine((v) => v === undefined || /^[A-Za-z0-9.:\-\[\]]+$/.test(v), { message: 'must be a host name or IP address such as 127.0.0.1' })
+    .transform((v) => v ?? '127.0.0.1'),
+  /** The page's public base URL in the links the bot sends; unset: http://<host>:<port> (see webUrlOf). */
+  YISHI_WEB_URL: optionalUrl(['http:', 'https:'], 'HTTP(S)').transform((v) => v?.replace(/\/+$/, '')),
 });
 
 export type Config = z.infer<typeof envSchema>;
+
+/** The web page's public base URL: YISHI_WEB_URL, else http://<host>:<port> (`port`: the one actually bound). */
+export function webUrlOf(config: Pick<Config, 'YISHI_WEB_URL' | 'YISHI_WEB_HOST' | 'YISHI_WEB_PORT'>, port = config.YISHI_WEB_PORT): string {
+  if (config.YISHI_WEB_URL) return config.YISHI_WEB_URL;
+  const host = config.YISHI_WEB_HOST.includes(':') && !config.YISHI_WEB_HOST.startsWith('[') ? `[${config.YISHI_WEB_HOST}]` : config.YISHI_WEB_HOST;
+  return `http://${host}:${port}`;
+}
 
 export class ConfigError extends Error {}
 
@@ -70,6 +89,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const name = issue.path.join('.') || 'environment';
     const value = typeof env[name] === 'string' ? ` (got ${JSON.stringify(String(env[name]).slice(0, 60))})` : '';
     throw new ConfigError(`yishi: invalid ${name}${value}: ${issue.message}`);
+  }
+  // The WeCom smart bot needs both its id and its secret: one without the other is a typo, not "off".
+  if (!parsed.data.WECOM_BOT_ID !== !parsed.data.WECOM_BOT_SECRET) {
+    const missing = parsed.data.WECOM_BOT_ID ? 'WECOM_BOT_SECRET' : 'WECOM_BOT_ID';
+    throw new ConfigError(`yishi: ${missing} is not set: WECOM_BOT_ID and WECOM_BOT_SECRET go together (both or neither)`);
   }
   return parsed.data;
 }
