@@ -33,6 +33,12 @@ export const DEFAULT_LIMITS: Record<Platform, PlatformLimits> = {
     perChat: [{ max: 1, durationMs: 3000 }],
     global: [{ max: 20, durationMs: 60_000 }],
   },
+  // WeCom smart bot: no rate is documented for aibot_send_msg, so the documented group-robot limit
+  // (20 messages a minute per robot) is kept for the whole bot, and one message per 3 s to a chat.
+  wecom: {
+    perChat: [{ max: 1, durationMs: 3000 }],
+    global: [{ max: 20, durationMs: 60_000 }],
+  },
   console: { perChat: [], global: [] },
 };
 

@@ -23,7 +23,7 @@ import {
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 /** The platforms a chat or identity can live on. */
-export const PLATFORMS = ['telegram', 'wechat', 'console'] as const;
+export const PLATFORMS = ['telegram', 'wechat', 'wecom', 'console'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 export const STAGES = [
