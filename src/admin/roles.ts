@@ -1,21 +1,19 @@
-/** Granting and revoking community roles from the admin CLI; an unseen user gets a person and identity. */
+/**
+ * Granting and revoking community roles from the admin CLI; an unseen user gets a person and identity
+ * by the same rule as a first message or press (ensureIdentity: yishi_ensure_identity, no name known).
+ */
 import { and, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { auditLog, identities, persons, roles } from '../db/schema.js';
+import { auditLog, roles } from '../db/schema.js';
+import { ensureIdentity, findIdentity } from '../people/persons.js';
 import type { Community } from './communities.js';
 import { AdminError } from './errors.js';
 import type { RoleName, UserRef } from './validation.js';
 
-/** The person behind a platform identity, creating both when this user was never seen. */
+/** The person behind a platform identity, creating both when this user was never seen (no name known). */
 export async function ensurePerson(tx: Tx, user: UserRef): Promise<{ personId: number; created: boolean }> {
-  const [found] = await tx
-    .select({ personId: identities.personId })
-    .from(identities)
-    .where(and(eq(identities.platform, user.platform), eq(identities.platformUserId, user.platformUserId)));
-  if (found) return { personId: found.personId, created: false };
-  const [person] = await tx.insert(persons).values({ displayName: user.platformUserId }).returning({ id: persons.id });
-  await tx.insert(identities).values({ personId: person.id, platform: user.platform, platformUserId: user.platformUserId });
-  return { personId: person.id, created: true };
+  const { identity, created } = await ensureIdentity(tx, user.platform, { platformUserId: user.platformUserId });
+  return { personId: identity.personId, created };
 }
 
 export interface RoleChange {
@@ -56,10 +54,7 @@ export async function grantRole(db: Db, community: Community, user: UserRef, rol
  */
 export async function revokeRole(db: Db, community: Community, user: UserRef, role: RoleName): Promise<RoleChange> {
   return db.transaction(async (tx) => {
-    const [identity] = await tx
-      .select({ personId: identities.personId })
-      .from(identities)
-      .where(and(eq(identities.platform, user.platform), eq(identities.platformUserId, user.platformUserId)));
+    const identity = await findIdentity(tx, user.platform, user.platformUserId);
     const [existing] = identity
       ? await tx
           .select({ role: roles.role })

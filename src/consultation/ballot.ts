@@ -1,16 +1,19 @@
 /**
  * Casting a ballot (民决) or a rating (民评): one per person per poll, changeable until the poll closes.
- * The poll row is locked FOR SHARE while the ballot is written, and close locks it FOR UPDATE, so a
- * close never misses an in-flight ballot and no ballot lands after a close (button presses do the same
- * inside the database function yishi_press_button).
+ * Every rule of it lives in one place, the database function yishi_press_button (drizzle/0004): a button
+ * press runs it alone (pressBallotButton) or in a group (./press-groups.ts), and /vote and /rate run the
+ * same statement inside the command's transaction (castByCommand). It locks the poll row FOR SHARE while
+ * the ballot is written, and close locks it FOR UPDATE, so a close never misses an in-flight ballot and
+ * no ballot lands after a close.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client.js';
-import { ballots, ratings, type Platform } from '../db/schema.js';
+import type { Platform } from '../db/schema.js';
 import { safeName } from '../people/persons.js';
 import { refuse } from '../domain/errors.js';
+import { langOf, t, type Lang } from '../i18n/index.js';
 import type { CommandResult, Ctx, Suggestion } from './context.js';
-import { choicesOf, requireOpenPoll, type Poll, type PollKind } from './poll.js';
+import { choicesOf, requireOpenPoll, type PollKind } from './poll.js';
 
 const ENGLISH_CHOICES: Record<string, string> = {
   agree: '同意', yes: '同意', for: '同意', against: '反对', no: '反对', abstain: '弃权',
@@ -32,42 +35,40 @@ export function resolveChoice(labels: string[], k: string): number {
 }
 
 /**
- * Records the person's ballot or rating on a poll that is locked and known to be open, for `/vote` and
- * `/rate`. Button presses take the one-statement path of yishi_press_button (drizzle/0002): a rule changed
- * here must be changed there too.
+ * `/vote <n> <k>` or `/rate <n> <k>`, inside the command's transaction: the open poll of `kind` on
+ * suggestion n (NO_OPEN_POLL / POLL_CLOSED otherwise) and the choice's number or text as a position
+ * (BAD_CHOICE) are found here; the ballot or rating itself is the very statement a button press runs,
+ * yishi_press_button (drizzle/0004), as the sender pressing that choice's button in this chat, so every
+ * ballot rule has one implementation. Its update key is NULL: the command's wrapper records the update.
  */
-async function record(ctx: Ctx, poll: Poll, s: Suggestion, labels: string[], position: number): Promise<CommandResult> {
-  if (poll.deadline.getTime() <= ctx.now.getTime()) refuse('POLL_CLOSED', { n: s.number });
-  const choice = labels[position - 1];
-  let previous: number | undefined;
-  if (poll.kind === 'vote') {
-    const [old] = await ctx.tx.select({ choice: ballots.choice }).from(ballots).where(and(eq(ballots.pollId, poll.id), eq(ballots.personId, ctx.personId)));
-    previous = old?.choice;
-    await ctx.tx
-      .insert(ballots)
-      .values({ pollId: poll.id, personId: ctx.personId, choice: position, castAt: ctx.now })
-      .onConflictDoUpdate({ target: [ballots.pollId, ballots.personId], set: { choice: position, changedAt: ctx.now } });
-    await ctx.audit(previous === undefined ? 'ballot.cast' : 'ballot.changed', { pollId: poll.id, choice: position, from: previous ?? null }, s.id);
-  } else {
-    const [old] = await ctx.tx.select({ level: ratings.level }).from(ratings).where(and(eq(ratings.pollId, poll.id), eq(ratings.personId, ctx.personId)));
-    previous = old?.level;
-    await ctx.tx
-      .insert(ratings)
-      .values({ pollId: poll.id, personId: ctx.personId, level: position, ratedAt: ctx.now })
-      .onConflictDoUpdate({ target: [ratings.pollId, ratings.personId], set: { level: position, changedAt: ctx.now } });
-    await ctx.audit(previous === undefined ? 'rating.cast' : 'rating.changed', { pollId: poll.id, level: position, from: previous ?? null }, s.id);
-  }
-  const changed = previous !== undefined;
-  const toast = poll.kind === 'vote' ? ctx.t(changed ? 'vote.changed' : 'vote.toast', { choice }) : ctx.t('rate.toast', { choice });
-  const text = poll.kind === 'vote' ? ctx.t(changed ? 'vote.okChanged' : 'vote.ok', { n: s.number, choice }) : ctx.t('rate.ok', { n: s.number, choice });
-  return { reply: { text }, toast, changedPollIds: [poll.id] };
-}
-
-/** `/vote <n> <k>` or `/rate <n> <k>`: the open poll on suggestion n (a vote or a rating, whichever is open). */
 export async function castByCommand(ctx: Ctx, s: Suggestion, k: string, kind?: PollKind): Promise<CommandResult> {
   const poll = await requireOpenPoll(ctx, s, 'share', kind);
-  const labels = await choicesOf(ctx.tx, poll.id);
-  return record(ctx, poll, s, labels, resolveChoice(labels, k));
+  const position = resolveChoice(await choicesOf(ctx.tx, poll.id), k);
+  if (!ctx.chat) throw new Error('castByCommand needs the bound chat the command came from');
+  // The sender's identity on this chat's platform (the command's wrapper has just ensured it), with its
+  // current name, so the statement finds the member and has no name to refresh.
+  const result = await ctx.tx.execute(sql`with me as (
+      select platform, platform_user_id, display_name from identities
+      where person_id = ${ctx.personId} and platform = ${ctx.chat.platform} order by id limit 1)
+    select r.outcome, r.suggestion_number, r.label from me, yishi_press_button(
+      me.platform, null, true, ${ctx.chat.platformChatId}, me.platform_user_id, me.display_name, ${ctx.lang}, ${poll.kind},
+      ${poll.id}::integer, ${position}::integer, ${ctx.now.toISOString()}::timestamptz) r`);
+  const r = pressOutcome(rowsOf<PressRow>(result)[0]);
+  if (r.outcome === 'POLL_CLOSED') return refuse('POLL_CLOSED', { n: s.number });
+  if (r.outcome !== 'cast' && r.outcome !== 'changed') throw new Error(`yishi_press_button refused a command's ballot: ${r.outcome}`);
+  // The statement wrote this command's audit row (so a first-time voter gets no separate member.joined).
+  ctx.audits.count++;
+  return { reply: { text: ballotText(ctx.lang, poll.kind, r, s.number), confidential: true }, toast: ballotToast(ctx.lang, poll.kind, r), changedPollIds: [poll.id] };
+}
+
+/** The short answer to a stored ballot or rating: 已投 / 已改投 / 已评. */
+export function ballotToast(lang: Lang, kind: PollKind, r: { outcome: 'cast' | 'changed'; label: string }): string {
+  return kind === 'vote' ? t(lang, r.outcome === 'changed' ? 'vote.changed' : 'vote.toast', { choice: r.label }) : t(lang, 'rate.toast', { choice: r.label });
+}
+
+/** The reply to a stored /vote or /rate. */
+function ballotText(lang: Lang, kind: PollKind, r: { outcome: 'cast' | 'changed'; label: string }, n: number): string {
+  return kind === 'vote' ? t(lang, r.outcome === 'changed' ? 'vote.okChanged' : 'vote.ok', { n, choice: r.label }) : t(lang, 'rate.ok', { n, choice: r.label });
 }
 
 /** What one button press did: `cast` / `changed` (with the choice's label), a refusal code, or `duplicate`. */
@@ -98,7 +99,7 @@ export function pressArguments(press: ButtonPress) {
     chatId: press.chat.platformChatId,
     userId: sender.platformUserId,
     name: safeName(sender.displayName, sender.platformUserId),
-    lang: sender.lang && /^en/i.test(sender.lang) ? 'en' : 'zh',
+    lang: langOf(sender.lang),
     kind: press.kind,
     pollId: press.pollId,
     position: press.position,
@@ -133,7 +134,7 @@ export function pressOutcome(row: PressRow | undefined): PressOutcome {
 
 /**
  * One button press in one statement, hence one round trip and its own transaction: yishi_press_button
- * (drizzle/0002_press_button.sql) checks the update key, locks the poll FOR SHARE, refuses forged, stale
+ * (drizzle/0004_ballot_rules_one_home.sql) checks the update key, locks the poll FOR SHARE, refuses forged, stale
  * or foreign data, makes the presser a member on first sight, and writes the ballot (or rating), its
  * audit row and the processed_updates row. A refusal writes only the processed_updates row. Throws the
  * database's error on a lost insert race: run it again. Under load the core groups presses instead

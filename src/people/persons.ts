@@ -1,7 +1,8 @@
 /** Persons, their platform identities and their role in a community. */
-import { and, eq } from 'drizzle-orm';
-import type { Db, Tx } from '../db/client.js';
-import { identities, persons, roles, type Platform } from '../db/schema.js';
+import { and, eq, sql } from 'drizzle-orm';
+import { rowsOf, type Db, type Tx } from '../db/client.js';
+import { identities, roles, type Platform } from '../db/schema.js';
+import { langOf } from '../i18n/index.js';
 import { LIMITS, clip, oneLine } from '../domain/text.js';
 import { currentChair } from '../council/rotation.js';
 
@@ -19,37 +20,47 @@ export async function findIdentity(db: Db | Tx, platform: Platform, platformUser
   return row;
 }
 
-/**
- * The identity of a platform user, created with a new person on first sight; the display name is
- * refreshed when it changed. Identity is by platform user id, never by name.
- */
-export async function ensureIdentity(
-  tx: Tx,
-  platform: Platform,
-  sender: { platformUserId: string; displayName: string; lang?: string },
-): Promise<{ identity: Identity; created: boolean }> {
-  const name = safeName(sender.displayName, sender.platformUserId);
-  const existing = await findIdentity(tx, platform, sender.platformUserId);
-  if (existing) {
-    if (existing.displayName !== name) {
-      await tx.update(identities).set({ displayName: name }).where(eq(identities.id, existing.id));
-      await tx.update(persons).set({ displayName: name }).where(eq(persons.id, existing.personId));
-      existing.displayName = name;
-    }
-    return { identity: existing, created: false };
-  }
-  const lang = sender.lang && /^en/i.test(sender.lang) ? 'en' : 'zh';
-  const [person] = await tx.insert(persons).values({ displayName: name, lang }).returning();
-  // A concurrent first message of the same user fails here on the unique index; the caller's
-  // transaction is retried and then finds the identity.
-  const [identity] = await tx.insert(identities).values({ personId: person.id, platform, platformUserId: sender.platformUserId, displayName: name }).returning();
-  return { identity, created: true };
+/** What a sender looks like to the membership rules: a platform user id, perhaps a name and a language. */
+export interface SenderRef {
+  platformUserId: string;
+  /** As the platform shows it; cleaned here (safeName). Undefined when unknown (the admin CLI). */
+  displayName?: string;
+  /** The platform's language code ('en-GB', 'zh-hans', …): English makes an English person (langOf). */
+  lang?: string;
 }
 
-/** Makes the person a resident of the community unless they already have a role there. True if it did. */
+/**
+ * The identity of a platform user, created with a new person on first sight; the display name is
+ * refreshed when it changed. Identity is by platform user id, never by name. One rule for commands,
+ * buttons and the admin CLI: the database function yishi_ensure_identity (drizzle/0004), which
+ * yishi_press_button runs too. A concurrent first sight of the same user fails on the unique index;
+ * the caller's transaction is retried and then finds the identity.
+ */
+export async function ensureIdentity(tx: Tx, platform: Platform, sender: SenderRef): Promise<{ identity: Identity; created: boolean }> {
+  const name = sender.displayName === undefined ? null : safeName(sender.displayName, sender.platformUserId);
+  const result = await tx.execute(sql`select identity_id, person_id, display_name, private_chat_id, to_json(created_at) #>> '{}' as created_at, created
+    from yishi_ensure_identity(${platform}, ${sender.platformUserId}, ${name}, ${langOf(sender.lang)})`);
+  const [row] = rowsOf<{ identity_id: number; person_id: number; display_name: string | null; private_chat_id: string | null; created_at: string; created: boolean }>(result);
+  if (!row) throw new Error('yishi_ensure_identity returned no row');
+  const identity: Identity = {
+    id: row.identity_id,
+    personId: row.person_id,
+    platform,
+    platformUserId: sender.platformUserId,
+    displayName: row.display_name,
+    privateChatId: row.private_chat_id,
+    createdAt: new Date(row.created_at),
+  };
+  return { identity, created: row.created };
+}
+
+/**
+ * Makes the person a resident of the community unless they already have a role there. True if it did.
+ * The rule is yishi_ensure_resident (drizzle/0004), which button presses run too.
+ */
 export async function ensureResident(tx: Tx, communityId: number, personId: number): Promise<boolean> {
-  const inserted = await tx.insert(roles).values({ communityId, personId, role: 'resident' }).onConflictDoNothing().returning();
-  return inserted.length > 0;
+  const result = await tx.execute(sql`select yishi_ensure_resident(${communityId}::integer, ${personId}::integer) as joined`);
+  return rowsOf<{ joined: boolean }>(result)[0]?.joined === true;
 }
 
 export async function roleOf(db: Db | Tx, communityId: number, personId: number): Promise<Role | undefined> {
