@@ -81,7 +81,7 @@ export class SendLimiter {
    */
   private readonly promises = new Map<Platform, Map<number, number>>();
 
-  constructor(private readonly limits: Record<Platform, PlatformLimits>) {}
+  constructor(private readonly limits: Partial<Record<Platform, PlatformLimits>>) {}
 
   private key(platform: Platform, chatId: string) {
     return `${platform}\u0000${chatId}`;

@@ -1,4 +1,5 @@
 import type { MessageKey } from './zh-CN.js';
+import { wecomEn } from './wecom.js';
 
 /** The same keys in English, for senders whose language starts with 'en'. */
 export const en: Record<MessageKey, string> = {
@@ -150,4 +151,5 @@ export const en: Record<MessageKey, string> = {
   // --- wechat: numbered choices in WeChat, which has no buttons (owned by the WeChat helper) ---
   'wechat.howToVote': 'Reply "/vote {n} <number>" to vote, e.g. "/vote {n} 1"; you may change it, the latest counts.',
   'wechat.howToRate': 'Reply "/rate {n} <number>" to rate, e.g. "/rate {n} 1"; you may change it, the latest counts.',
+  ...wecomEn,
 };

@@ -1,3 +1,5 @@
+import { wecomZh } from './wecom.js';
+
 /** Every user-facing string in Chinese (the default). Params are written `{name}`. */
 export const zhCN = {
   // Domain errors: one short reply each, keyed by the stable code.
@@ -149,6 +151,7 @@ export const zhCN = {
   // --- wechat: numbered choices in WeChat, which has no buttons (owned by the WeChat helper) ---
   'wechat.howToVote': '回复「投票 {n} 序号」投票，如「投票 {n} 1」；可改投，以最后一次为准。',
   'wechat.howToRate': '回复「评价 {n} 序号」评价，如「评价 {n} 1」；可更改，以最后一次为准。',
+  ...wecomZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
