@@ -24,6 +24,8 @@ export interface WecomBotOptions {
   heartbeatMs?: number;
   /** How long start() waits for the first login before going on in the background (default 15 s). */
   startTimeoutMs?: number;
+  /** How long a rate-limited send waits (default 60 s: WeCom names no retry time, its windows are per minute). */
+  rateLimitWaitMs?: number;
   /** Register the sender in deps.senders (default true). */
   registerSender?: boolean;
   /** Retries of the adapter's own later sends (default 5) and how long each waits for a reconnect (default 60 s). */
@@ -46,7 +48,7 @@ export function createWecomBot(deps: AppDeps, opts: WecomBotOptions = {}): Wecom
   const channel = new WecomChannel({ botId, secret, wsUrl: opts.wsUrl ?? deps.config.WECOM_WS_URL, reconnectBaseMs: opts.reconnectBaseMs, heartbeatMs: opts.heartbeatMs, logger });
   const later = new LaterSends(channel, logger, opts.later);
   const env: WecomEnv = { channel, core: deps.core, logger, later };
-  const sender = wecomSender(channel, logger.child({ part: 'sender' }));
+  const sender = wecomSender(channel, logger.child({ part: 'sender' }), { rateLimitWaitMs: opts.rateLimitWaitMs });
 
   // One chat's messages in arrival order; presses ordered per presser, so a whole group voting is not serialized.
   const order = new KeyedSerializer();

@@ -36,15 +36,16 @@ export function bodiesOf(text: string, buttons: Button[][] | undefined, pollId: 
   return { bodies: parts.map((content) => ({ msgtype: 'markdown', markdown: { content } })) };
 }
 
-function mapError(err: unknown): Error {
-  if (isRateLimited(err)) return new RateLimitedError(RATE_LIMIT_WAIT_MS, `wecom rate limited: ${JSON.stringify(describe(err))}`);
+function mapError(err: unknown, rateLimitWaitMs: number): Error {
+  if (isRateLimited(err)) return new RateLimitedError(rateLimitWaitMs, `wecom rate limited: ${JSON.stringify(describe(err))}`);
   if (isNotConnected(err)) return new RateLimitedError(RECONNECT_RETRY_MS, 'wecom: not connected; the message waits for the reconnect');
   if (isPermanent(err)) return new PermanentSendError(`wecom refused the message: ${JSON.stringify(describe(err))}`);
   return err instanceof Error ? err : new Error(`wecom send failed: ${JSON.stringify(describe(err))}`);
 }
 
 /** The outbound port for 'wecom'. */
-export function wecomSender(channel: WecomChannel, logger: Logger): PlatformSender {
+export function wecomSender(channel: WecomChannel, logger: Logger, opts: { rateLimitWaitMs?: number } = {}): PlatformSender {
+  const rateLimitWaitMs = opts.rateLimitWaitMs ?? RATE_LIMIT_WAIT_MS;
   return {
     platform: 'wecom',
     async send(message: OutboundMessage): Promise<SentMessage> {
@@ -56,7 +57,7 @@ export function wecomSender(channel: WecomChannel, logger: Logger): PlatformSend
         } catch (err) {
           // A long text goes in parts: parts already out are not taken back; the rest is retried.
           if (i > 0) logger.warn('wecom: a long message was cut short', { chatId: message.platformChatId, part: i + 1, of: bodies.length });
-          throw mapError(err);
+          throw mapError(err, rateLimitWaitMs);
         }
       }
       return { messageId: taskId };

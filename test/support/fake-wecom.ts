@@ -60,7 +60,14 @@ export class FakeWecom {
     return this.socket?.readyState === 1;
   }
 
+  /** While true, every new connection is cut at once (WeCom unreachable); the bot keeps retrying. */
+  refusing = false;
+
   private accept(ws: WebSocket): void {
+    if (this.refusing) {
+      ws.terminate();
+      return;
+    }
     ws.on('message', (data) => {
       let frame: { cmd?: string; headers?: { req_id?: string }; body?: any };
       try {
