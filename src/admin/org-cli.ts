@@ -1,0 +1,143 @@
+/**
+ * The tree's admin commands (`org`, `unit`, `grid`, `stats`), checked before anything is opened:
+ *   org add <level> <slug> <name> [--parent <slug>] · org move <slug> --parent <slug> · org show [<slug>]
+ *   org staff <street|district> <platform>:<userId> · unit add <node> <name> --kind K [--contact p:id]
+ *   grid add <community> <slug> <name> [--worker p:id] · stats <slug> [--quarter 2026Q4] [--format csv]
+ */
+import type { Config } from '../config.js';
+import type { Database, Db } from '../db/client.js';
+import { nodeBySlug } from '../org/tree.js';
+import { AdminError } from './errors.js';
+import { hours, pct, areaFigures } from '../whistle/figures.js';
+import { quarterOf } from '../time.js';
+import { figuresCsv } from './export.js';
+import { addGridTx, addNodeStaffTx, addNodeTx, addUnitTx, exportTree, levelSchema, moveNodeTx, requireNode, showTree, unitKindSchema } from './org.js';
+import { communityNameSchema, slugSchema, unitNameSchema, userRefSchema } from './validation.js';
+
+interface CliCtx {
+  out(line: string): void;
+  err(line: string): void;
+  stdout: NodeJS.WritableStream | { write(s: string): unknown };
+  now(): Date;
+}
+type WithDb<J> = (fn: (database: Database, config: Config, ctx: CliCtx) => Promise<number>) => J;
+type Bad = (message: string) => never;
+type Values = Record<string, string | boolean | undefined>;
+
+export const ORG_OPTIONS = {
+  org: { parent: { type: 'string' } },
+  unit: { kind: { type: 'string' }, contact: { type: 'string' } },
+  grid: { worker: { type: 'string' } },
+  stats: { quarter: { type: 'string' }, format: { type: 'string' } },
+} as const;
+
+function check<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } } }, v: unknown, bad: Bad): T {
+  const r = schema.safeParse(v);
+  return r.success ? r.data : bad(r.error.issues[0]?.message ?? 'invalid argument');
+}
+
+const str = (v: Values[string]) => (typeof v === 'string' ? v : undefined);
+
+export function orgJob<J>(command: keyof typeof ORG_OPTIONS, positionals: string[], values: Values, bad: Bad, withDb: WithDb<J>): J {
+  const tx = (fn: (database: Database, lines: (ls: Array<string | undefined>) => void) => Promise<void>) =>
+    withDb(async (database, _config, ctx) => {
+      const out: string[] = [];
+      await fn(database, (ls) => out.push(...ls.filter((l): l is string => Boolean(l))));
+      for (const l of out.length ? out : ['nothing changed: it is already there']) ctx.out(l);
+      return 0;
+    });
+  const [sub, ...rest] = positionals;
+  switch (command) {
+    case 'org': {
+      const parent = str(values.parent) === undefined ? undefined : check(slugSchema, values.parent, bad);
+      if (sub === 'add') {
+        const [level, slug, ...name] = rest;
+        if (!level || !slug || !name.length) bad('expected: org add <level> <slug> <name> [--parent <slug>]');
+        const n = { level: check(levelSchema, level, bad), slug: check(slugSchema, slug, bad), name: check(communityNameSchema, name.join(' '), bad), parent };
+        return tx(async (d, lines) => lines([await d.db.transaction((t) => addNodeTx(t, n, 'cli'))]));
+      }
+      if (sub === 'move') {
+        const [slug, ...extra] = rest;
+        if (!slug || extra.length || !parent) bad('expected: org move <slug> --parent <slug>');
+        const s = check(slugSchema, slug, bad);
+        return tx(async (d, lines) => lines([await d.db.transaction((t) => moveNodeTx(t, s, parent!, 'cli'))]));
+      }
+      if (sub === 'show') {
+        if (rest.length > 1) bad('expected: org show [<slug>]');
+        const s = rest[0] === undefined ? undefined : check(slugSchema, rest[0], bad);
+        return tx(async (d, lines) => lines(await showTree(d.db, s)));
+      }
+      if (sub === 'staff') {
+        const [slug, who, ...extra] = rest;
+        if (!slug || !who || extra.length) bad('expected: org staff <street|district slug> <platform>:<userId>');
+        const s = check(slugSchema, slug, bad);
+        const user = check(userRefSchema, who, bad);
+        return tx(async (d, lines) => lines([await d.db.transaction((t) => addNodeStaffTx(t, s, user, 'cli'))]));
+      }
+      return bad('expected: org add|move|show|staff …');
+    }
+    case 'unit': {
+      const [slug, ...name] = rest;
+      if (sub !== 'add' || !slug || !name.length || !str(values.kind)) bad('expected: unit add <slug> <name> --kind K [--contact <platform>:<userId>]');
+      const u = {
+        at: check(slugSchema, slug, bad),
+        name: check(unitNameSchema, name.join(' '), bad),
+        kind: check(unitKindSchema, values.kind, bad),
+        contacts: str(values.contact) === undefined ? [] : [check(userRefSchema, values.contact, bad)],
+      };
+      return tx(async (d, lines) => lines(await d.db.transaction((t) => addUnitTx(t, u, 'cli'))));
+    }
+    case 'grid': {
+      const [community, slug, ...name] = rest;
+      if (sub !== 'add' || !community || !slug || !name.length) bad('expected: grid add <community> <slug> <name> [--worker <platform>:<userId>]');
+      const g = {
+        community: check(slugSchema, community, bad),
+        slug: check(slugSchema, slug, bad),
+        name: check(communityNameSchema, name.join(' '), bad),
+        workers: str(values.worker) === undefined ? [] : [check(userRefSchema, values.worker, bad)],
+      };
+      return tx(async (d, lines) => lines(await d.db.transaction((t) => addGridTx(t, g, 'cli'))));
+    }
+    case 'stats': {
+      if (!sub || rest.length) bad('expected: stats <slug> [--quarter 2026Q4] [--format csv]');
+      const s = check(slugSchema, sub, bad);
+      const quarter = str(values.quarter);
+      if (quarter !== undefined && !/^\d{4}Q[1-4]$/.test(quarter)) bad('--quarter is like 2026Q4');
+      const format = str(values.format) ?? 'text';
+      if (format !== 'text' && format !== 'csv') bad('--format is text or csv');
+      return withDb(async (database, config, ctx) => {
+        const node = await requireNode(database.db, s);
+        const rows = await areaFigures(database.db, node, ctx.now(), config.YISHI_TZ, quarter);
+        if (format === 'csv') {
+          ctx.stdout.write(figuresCsv(rows));
+          return 0;
+        }
+        ctx.out(`${node.level} ${node.slug} ${node.name}: whistles ${quarter ?? `all time (now ${quarterOf(ctx.now(), config.YISHI_TZ)})`}`);
+        for (const r of rows) {
+          const who = r.scope === 'total' ? 'total' : r.scope === 'level' ? `units at ${r.level} level` : `  ${r.unit} (${r.at})`;
+          ctx.out(
+            `${who}: received ${r.received}, reported on time ${r.reportedOnTime} (${pct(r.reportedOnTimeRate)}), answered on time ${r.answeredOnTime} (${pct(r.answeredOnTimeRate)}), ` +
+              `median to report ${hours(r.medianReportMs)}, to answer ${hours(r.medianAnswerMs)}, open ${r.open}, overdue ${r.overdue}`,
+          );
+        }
+        return 0;
+      });
+    }
+  }
+}
+
+/**
+ * `export` without a slug, or with a district's or street's: the (part of the) tree as an import file.
+ * False for a community's slug, whose suggestions `export` gives as before.
+ */
+export async function exportTreeIfNode(db: Db, slug: string | undefined, format: string | boolean, ctx: Pick<CliCtx, 'stdout' | 'err'>): Promise<boolean> {
+  if (slug !== undefined) {
+    const node = await nodeBySlug(db, slug);
+    if (!node || node.level === 'community') return false;
+  }
+  if (format !== 'json') throw new AdminError('BAD_ARGUMENT', 'the tree is exported as JSON only (--format json)');
+  const tree = await exportTree(db, slug);
+  ctx.stdout.write(JSON.stringify(tree, null, 2) + '\n');
+  ctx.err(`exported ${tree.org.nodes.length} district(s) and street(s), ${tree.communities.length} communit(ies), ${tree.org.units.length} unit(s)`);
+  return true;
+}

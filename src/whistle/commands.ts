@@ -1,0 +1,71 @@
+/** The whistle commands' arguments: `/whistle <n> <unit> [deadline]`, `/report <n>`, `/answer <n> <text>`. */
+import { z } from 'zod';
+import { duration, freeText, parseArg, splitArgs, suggestionNumber } from '../domain/args.js';
+import { DomainError, refuse } from '../domain/errors.js';
+import { LIMITS } from '../domain/text.js';
+import type { CommandResult, Ctx } from '../consultation/context.js';
+import type { PersonCtx } from '../people/context.js';
+import { actorOfGroup, actorOfPerson } from './actor.js';
+import { blowWhistle } from './blow.js';
+import { answerWhistle, reportWhistle, type ItemRef } from './respond.js';
+
+const WHISTLE_EXAMPLE = '/whistle 3 城管执法队 24';
+const REPORT_EXAMPLE = '/report 3';
+const ANSWER_EXAMPLE = '/answer 3 已安排下周二维修';
+
+/** A report deadline: a bare number is hours; else a duration as for /poll (30m, 2h, 3d), at least 1 minute. */
+export function reportDeadlineArg(text: string): number {
+  if (/^\d{1,4}$/.test(text)) return parseArg(duration, `${text}h`);
+  return parseArg(duration, text);
+}
+
+const looksLikeDeadline = (s: string) => /^\d{1,4}$/.test(s) || /^\d+\s*[A-Za-z]+$/.test(s);
+
+/** `/whistle <n> <unit name> [deadline]` (吹哨). */
+export async function whistleCommand(ctx: Ctx, args: string): Promise<CommandResult> {
+  const [nText = '', rest = ''] = splitArgs(args, 2);
+  const n = parseArg(suggestionNumber(WHISTLE_EXAMPLE), nText);
+  const words = rest.trim().split(/\s+/).filter(Boolean);
+  let reportMs: number | undefined;
+  if (words.length > 1 && looksLikeDeadline(words[words.length - 1]!)) reportMs = reportDeadlineArg(words.pop()!);
+  const unit = parseArg(freeText(100, WHISTLE_EXAMPLE), words.join(' '));
+  return blowWhistle(ctx, n, unit, reportMs);
+}
+
+/** `3`, `#3` or `<community>#3`. */
+export const itemRef = (example: string) =>
+  z.string().transform((v, ctx): ItemRef => {
+    const m = /^(?:([a-z0-9][a-z0-9-]{0,39})#|#)?(\d{1,9})$/.exec(v.trim().toLowerCase());
+    if (!m || Number(m[2]) < 1) {
+      ctx.addIssue({ code: 'custom', message: 'BAD_NUMBER', params: { code: 'BAD_NUMBER', example } });
+      return z.NEVER;
+    }
+    return { slug: m[1], n: Number(m[2]) };
+  });
+
+/** In a group the item is this community's: a `<community>#<n>` naming another one is refused. */
+function inGroup(ctx: Ctx, ref: ItemRef): ItemRef {
+  if (ref.slug && ref.slug !== ctx.community.slug) throw new DomainError('NO_OPEN_WHISTLE', { n: `${ref.slug}#${ref.n}` });
+  return { n: ref.n };
+}
+
+export const reportCommand = (ctx: Ctx, args: string) => reportWhistle(actorOfGroup(ctx), inGroup(ctx, parseArg(itemRef(REPORT_EXAMPLE), args)), ctx.community.id);
+
+export const reportPrivately = (ctx: PersonCtx, args: string) => reportWhistle(actorOfPerson(ctx), parseArg(itemRef(REPORT_EXAMPLE), args));
+
+function answerArgs(args: string): { ref: ItemRef; text: string } {
+  const [r = '', text = ''] = splitArgs(args, 2);
+  const ref = parseArg(itemRef(ANSWER_EXAMPLE), r);
+  if (!text.trim()) return refuse('EMPTY_TEXT', { example: ANSWER_EXAMPLE });
+  return { ref, text: parseArg(freeText(LIMITS.comment, ANSWER_EXAMPLE), text) };
+}
+
+export async function answerCommand(ctx: Ctx, args: string): Promise<CommandResult> {
+  const a = answerArgs(args);
+  return answerWhistle(actorOfGroup(ctx), inGroup(ctx, a.ref), a.text, ctx.community.id);
+}
+
+export async function answerPrivately(ctx: PersonCtx, args: string): Promise<CommandResult> {
+  const a = answerArgs(args);
+  return answerWhistle(actorOfPerson(ctx), a.ref, a.text);
+}
