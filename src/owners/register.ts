@@ -156,4 +156,7 @@ export async function mergeOwnerLinks(tx: Tx, keep: number, gone: number): Promi
     select owner_id, ${keep}, via, created_at from owner_persons where person_id = ${gone} on conflict do nothing`);
   await tx.execute(sql`delete from owner_persons where person_id = ${gone}`);
   await tx.execute(sql`update owner_ballots set person_id = ${keep} where person_id = ${gone}`);
+  await tx.execute(sql`update owner_codes set used_by = ${keep} where used_by = ${gone}`);
+  await tx.execute(sql`update owners_votes set opened_by = ${keep} where opened_by = ${gone}`);
+  await tx.execute(sql`update owners_votes set closed_by = ${keep} where closed_by = ${gone}`);
 }

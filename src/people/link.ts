@@ -7,6 +7,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { auditLog, identities, linkCodes, suggestions, supports, type Platform } from '../db/schema.js';
 import { refuse } from '../domain/errors.js';
+import { mergeOwnerLinks } from '../owners/register.js';
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: codes are read and typed by people
 export const LINK_CODE_TTL_MS = 10 * 60 * 1000;
@@ -71,6 +72,7 @@ export async function mergePersons(tx: Tx, keep: number, gone: number): Promise<
   await x(sql`update polls set opened_by = ${keep} where opened_by = ${gone}`);
   await x(sql`update polls set closed_by = ${keep} where closed_by = ${gone}`);
   await x(sql`update link_codes set person_id = ${keep} where person_id = ${gone}`);
+  await mergeOwnerLinks(tx, keep, gone);
   // Supports: one per person, and never on one's own suggestion; then recount what changed.
   const touched = (
     await tx.select({ id: supports.suggestionId }).from(supports).where(inArray(supports.personId, [keep, gone]))

@@ -289,6 +289,21 @@ describe("owners' votes counted by area and by head (art. 278), through the core
     expect((await say(w, 'staff', '/close 1')).errorCode).toBe('NO_OPEN_POLL');
     expect((await say(w, 'zhang', '/ownervote 1 1')).errorCode).toBe('POLL_CLOSED');
   });
+
+  it('keeps an owner link when its person is merged into another by /link', async () => {
+    const w = await makeWorld(database);
+    const [community] = await database.db.select().from(s.communities).where(eq(s.communities.id, w.communityId));
+    await importProperty(database.db, community, checkRegisterCsv('building,unit,area,owner\n1,101,80,A\n1,102,80,B').rows, 'x.csv', w.clock.now());
+    // The owner link is on the person of another identity ("phone"), which then joins zhang's person.
+    await linkOwner(database.db, community, 'A', { platform: 'telegram', platformUserId: uid(w, 'phone') }, w.clock.now());
+    const code = /([A-Z0-9]{6})/.exec(replyText(await say(w, 'zhang', '/link')))![1];
+    const linked = await w.core.handle({ platform: 'telegram', chat: { platformChatId: 'p-phone', kind: 'private' }, sender: { platformUserId: uid(w, 'phone'), displayName: 'phone' }, text: `/link ${code}` });
+    expect(linked.errorCode).toBeUndefined();
+    await say(w, 'zhang', '/suggest 修订管理规约');
+    const opened = await say(w, 'staff', '/ownersvote 1 2');
+    const voteId = Number(/^o:(\d+):/.exec(opened.replies[0].buttons![0][0].data)![1]);
+    expect((await press(w, 'zhang', `o:${voteId}:1`)).toast).toBe('已表决：同意（代表 1 套房屋）');
+  });
 });
 
 describe('the counting rule itself (pure)', () => {
