@@ -19,6 +19,7 @@ import { addCouncilUnitTx } from '../council/units.js';
 import { insertCommunity } from './communities.js';
 import { AdminError } from './errors.js';
 import { grantRoleTx } from './roles.js';
+import { gridImportSchema, importOrg, orgImportSchema } from './org.js';
 import {
   communityNameSchema,
   roleSchema,
@@ -41,10 +42,14 @@ export const importFileSchema = z
             satisfactionThreshold: satisfactionThresholdSchema.optional(),
             councilUnits: z.array(z.object({ name: unitNameSchema, contact: userRefSchema.optional() }).strict()).default([]),
             roles: z.array(z.object({ user: userRefSchema, role: roleSchema }).strict()).default([]),
+            /** The street (or district) the community sits under, and its grids (see ./org.ts). */
+            parent: slugSchema.optional(),
+            grids: z.array(gridImportSchema).default([]),
           })
           .strict(),
       )
       .min(1, 'list at least one community'),
+    org: orgImportSchema.optional(),
   })
   .strict();
 
@@ -108,6 +113,7 @@ export async function importData(db: Db, data: ImportFile, now: Date, tz: string
         if (change.before !== change.after) lines.push(`granted ${r.role} in ${c.slug} to ${r.user.platform}:${r.user.platformUserId}`);
       }
     }
+    lines.push(...(await importOrg(tx, data.org, data.communities)));
     if (!lines.length) lines.push('nothing to change: everything in the file is already there');
     return lines;
   });

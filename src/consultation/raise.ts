@@ -4,6 +4,7 @@ import { comments, communities, suggestions, supports } from '../db/schema.js';
 import { refuse } from '../domain/errors.js';
 import { clip, oneLine } from '../domain/text.js';
 import { getSuggestion, requireStage, type CommandResult, type Ctx } from './context.js';
+import { tellGridWorkers } from '../org/grids.js';
 
 /** Records a suggestion, numbered per community (the community row is locked to allocate the number). */
 export async function suggest(ctx: Ctx, text: string): Promise<CommandResult> {
@@ -13,9 +14,10 @@ export async function suggest(ctx: Ctx, text: string): Promise<CommandResult> {
   const n = (last ?? 0) + 1;
   const [s] = await ctx.tx
     .insert(suggestions)
-    .values({ communityId: ctx.community.id, number: n, authorId: ctx.personId, chatId: ctx.chat?.id, text, createdAt: ctx.now, updatedAt: ctx.now })
+    .values({ communityId: ctx.community.id, number: n, authorId: ctx.personId, chatId: ctx.chat?.id, gridId: ctx.chat?.gridId ?? null, text, createdAt: ctx.now, updatedAt: ctx.now })
     .returning();
   await ctx.audit('suggestion.raised', { number: n, text }, s.id);
+  await tellGridWorkers(ctx, s);
   return { reply: { text: ctx.t('suggest.ok', { n, text: clip(oneLine(text), 100), threshold: ctx.community.supportThreshold }) } };
 }
 

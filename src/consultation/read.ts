@@ -7,6 +7,7 @@ import { getSuggestion, type CommandResult, type Ctx } from './context.js';
 import { percent, satisfactionRate } from '../domain/outcome.js';
 import { choicesOf, countsOf, formatCounts } from './poll.js';
 import type { PollResult } from './close.js';
+import { whistleStory } from '../whistle/story.js';
 
 /** Accepts a stage by its code (`voting`) or its Chinese or English name (`表决中`). */
 export function stageFromText(ctx: Ctx, text: string): Stage | undefined {
@@ -17,8 +18,8 @@ export function stageFromText(ctx: Ctx, text: string): Stage | undefined {
 
 const LIST_LIMIT = 40;
 
-export async function list(ctx: Ctx, stage: Stage | undefined): Promise<CommandResult> {
-  const where = and(eq(suggestions.communityId, ctx.community.id), stage ? eq(suggestions.stage, stage) : ne(suggestions.stage, 'withdrawn'));
+export async function list(ctx: Ctx, stage: Stage | undefined, gridId?: number): Promise<CommandResult> {
+  const where = and(eq(suggestions.communityId, ctx.community.id), stage ? eq(suggestions.stage, stage) : ne(suggestions.stage, 'withdrawn'), gridId ? eq(suggestions.gridId, gridId) : undefined);
   const rows = await ctx.tx.select().from(suggestions).where(where).orderBy(desc(suggestions.number)).limit(LIST_LIMIT + 1);
   const [{ total }] = await ctx.tx.select({ total: count() }).from(suggestions).where(where);
   if (!rows.length) return { reply: { text: ctx.t('list.empty') } };
@@ -80,6 +81,7 @@ export async function show(ctx: Ctx, n: number): Promise<CommandResult> {
   for (const u of progress) events.push({ at: u.createdAt, order: 1, line: ctx.t('show.progress', { percent: u.percent, text: clip(oneLine(u.text), 120), when: formatLocal(u.createdAt, tz) }) });
   events.sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order);
   for (const e of events) lines.push(e.line);
+  lines.push(...(await whistleStory(ctx.tx, s.id, tz, ctx.t)));
   return { reply: { text: lines.join('\n') } };
 }
 

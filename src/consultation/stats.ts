@@ -5,6 +5,8 @@ import { addQuarters, quarterEnd, quarterOf, quarterStart, quartersBetween } fro
 import { requireStaff, type CommandResult, type Ctx } from './context.js';
 import type { PollResult } from './close.js';
 import { percent } from '../domain/outcome.js';
+import { resolveGrid } from '../org/grids.js';
+import { whistleStatsLine } from '../whistle/figures.js';
 
 export interface Stats {
   stages: Record<string, number>;
@@ -15,16 +17,16 @@ export interface Stats {
   unmetQuarters: string[];
 }
 
-export async function computeStats(ctx: Ctx): Promise<Stats> {
+export async function computeStats(ctx: Ctx, gridId?: number): Promise<Stats> {
   const c = ctx.community;
-  const rows = await ctx.tx.select({ stage: suggestions.stage, c: count() }).from(suggestions).where(eq(suggestions.communityId, c.id)).groupBy(suggestions.stage);
+  const rows = await ctx.tx.select({ stage: suggestions.stage, c: count() }).from(suggestions).where(and(eq(suggestions.communityId, c.id), gridId ? eq(suggestions.gridId, gridId) : undefined)).groupBy(suggestions.stage);
   const stages: Record<string, number> = {};
   for (const r of rows) stages[r.stage] = Number(r.c);
   const closed = await ctx.tx
     .select({ kind: polls.kind, result: polls.result })
     .from(polls)
     .innerJoin(suggestions, eq(polls.suggestionId, suggestions.id))
-    .where(and(eq(suggestions.communityId, c.id), eq(polls.status, 'closed')));
+    .where(and(eq(suggestions.communityId, c.id), eq(polls.status, 'closed'), gridId ? eq(suggestions.gridId, gridId) : undefined));
   let voters = 0;
   let eligible = 0;
   let closedVotes = 0;
@@ -68,16 +70,19 @@ export async function computeStats(ctx: Ctx): Promise<Stats> {
   };
 }
 
-export async function stats(ctx: Ctx): Promise<CommandResult> {
+/** `/stats [grid]`: the community's figures, or one grid's; whistle figures included. */
+export async function stats(ctx: Ctx, args = ''): Promise<CommandResult> {
   await requireStaff(ctx);
-  const st = await computeStats(ctx);
+  const grid = args.trim() ? await resolveGrid(ctx.tx, ctx.community.id, args) : undefined;
+  const st = await computeStats(ctx, grid?.id);
   const stageText = STAGES.filter((s) => st.stages[s]).map((s) => `${ctx.t(`stage.${s}`)} ${st.stages[s]}`).join(' · ') || ctx.t('stats.none');
   const lines = [
-    ctx.t('stats.title', { name: ctx.community.name }),
+    ctx.t('stats.title', { name: ctx.community.name }) + (grid ? ctx.t('whistle.stats.grid', { grid: grid.name }) : ''),
     ctx.t('stats.stages', { stages: stageText }),
     ctx.t('stats.turnout', { polls: st.closedVotes, turnout: percent(st.turnout) }),
     ctx.t('stats.satisfaction', { polls: st.ratingRounds, rate: percent(st.satisfaction) }),
     ctx.t('stats.unmet', { count: st.unmetQuarters.length, list: st.unmetQuarters.length ? `（${st.unmetQuarters.slice(-8).join('、')}）` : '' }),
+    await whistleStatsLine(ctx, grid?.id),
   ];
   return { reply: { text: lines.join('\n') } };
 }
