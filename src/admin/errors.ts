@@ -5,7 +5,9 @@ export type AdminErrorCode =
   | 'COMMUNITY_EXISTS'
   | 'UNIT_EXISTS'
   | 'NO_SUCH_ROLE'
-  | 'BAD_FILE';
+  | 'BAD_FILE'
+  | 'UNKNOWN_OWNER'
+  | 'VOTE_OPEN';
 
 export class AdminError extends Error {
   constructor(public readonly code: AdminErrorCode, message: string) {

@@ -299,3 +299,5 @@ export const auditLog = pgTable('audit_log', {
   data: jsonb('data'),
   at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [index('audit_log_community_at').on(t.communityId, t.at)]);
+
+export * from './schema-owners.js';

@@ -26,6 +26,11 @@ export const ERROR_CODES = [
   'BAD_CODE',
   'ALREADY_LINKED',
   'UNKNOWN_MEETING',
+  // owners' joint decisions (src/owners)
+  'NOT_OWNER',
+  'BAD_MATTER',
+  'BAD_OWNER_CODE',
+  'NO_PROPERTY',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

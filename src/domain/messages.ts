@@ -34,4 +34,7 @@ export type CoreEvent =
   | { type: 'poll.closed'; pollId: number }
   | { type: 'meeting.scheduled' | 'meeting.moved' | 'meeting.cancelled'; meetingId: number }
   | { type: 'chat.bound'; communityId: number; platform: Platform; platformChatId: string }
-  | { type: 'council.changed'; communityId: number };
+  | { type: 'council.changed'; communityId: number }
+  /** An owners' vote (src/owners): the jobs close it at its deadline with closeDueOwnersVote. */
+  | { type: 'owners_vote.opened'; voteId: number; deadline: Date }
+  | { type: 'owners_vote.closed'; voteId: number };

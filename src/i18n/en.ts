@@ -1,4 +1,5 @@
 import type { MessageKey } from './zh-CN.js';
+import { ownersEn } from './owners.js';
 import { wecomEn } from './wecom.js';
 
 /** The same keys in English, for senders whose language starts with 'en'. */
@@ -152,4 +153,5 @@ export const en: Record<MessageKey, string> = {
   'wechat.howToVote': 'Reply "/vote {n} <number>" to vote, e.g. "/vote {n} 1"; you may change it, the latest counts.',
   'wechat.howToRate': 'Reply "/rate {n} <number>" to rate, e.g. "/rate {n} 1"; you may change it, the latest counts.',
   ...wecomEn,
+  ...ownersEn,
 };

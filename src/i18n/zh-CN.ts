@@ -1,6 +1,8 @@
 import { wecomZh } from './wecom.js';
 
 /** Every user-facing string in Chinese (the default). Params are written `{name}`. */
+import { ownersZh } from './owners.js';
+
 export const zhCN = {
   // Domain errors: one short reply each, keyed by the stable code.
   'err.NOT_MEMBER': '你还不是这个社区的居民：请先在社区群里发言或按按钮。',
@@ -152,6 +154,7 @@ export const zhCN = {
   'wechat.howToVote': '回复「投票 {n} 序号」投票，如「投票 {n} 1」；可改投，以最后一次为准。',
   'wechat.howToRate': '回复「评价 {n} 序号」评价，如「评价 {n} 1」；可更改，以最后一次为准。',
   ...wecomZh,
+  ...ownersZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
