@@ -5,12 +5,11 @@
  */
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { eq, count } from 'drizzle-orm';
 import type { Config } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
-import { communities, outboundMessages } from '../src/db/schema.js';
-import { chairOfQuarter, unitsInOrder } from '../src/council/rotation.js';
-import { formatLocal, quarterOf } from '../src/time.js';
+import { currentChair } from '../src/council/rotation.js';
+import { countPendingOutbox } from '../src/messaging/outbox.js';
+import { formatLocal } from '../src/time.js';
 import { nextQuarterlyRun, planSchedulers, planTimers } from './plan.js';
 import { DEFAULT_PREFIX, TIMER_NAMES, TIMERS_QUEUE } from './queues.js';
 
@@ -57,8 +56,7 @@ export async function printSchedules(opts: ScheduleOptions, out: NodeJS.Writable
     for (const s of schedulers) {
       const r = inRedis.get(s.id);
       const next = r?.next ?? nextQuarterlyRun(now, tz).getTime();
-      const [community] = await db.select({ rotationStart: communities.rotationStart }).from(communities).where(eq(communities.id, s.communityId));
-      const unit = chairOfQuarter(await unitsInOrder(db, s.communityId), community?.rotationStart ?? null, quarterOf(new Date(next), tz));
+      const unit = (await currentChair(db, s.communityId, new Date(next), tz))?.unit;
       const note = r ? '' : '  (not in Redis: set up at next start)';
       write(`  ${s.id}  ${s.slug} ${s.name}  next ${fmt(next)}  chair ${unit?.name ?? '-'}${note}`);
     }
@@ -90,9 +88,8 @@ export async function printSchedules(opts: ScheduleOptions, out: NodeJS.Writable
       write(`  ${fmt(r.at)}  ${id}  ${r.name} (stale: removed at next start)`);
     }
 
-    const [pending] = await db.select({ n: count() }).from(outboundMessages).where(eq(outboundMessages.status, 'pending'));
     write();
-    write(`Outbox: ${pending?.n ?? 0} message(s) waiting to be sent`);
+    write(`Outbox: ${await countPendingOutbox(db)} message(s) waiting to be sent`);
   } finally {
     await queue?.close().catch(() => undefined);
     await redis?.quit().catch(() => redis.disconnect());

@@ -5,15 +5,13 @@
 import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { AppDeps, Stoppable } from '../src/app-types.js';
-import type { CoreEvent } from '../src/core/types.js';
-import type { Platform } from '../src/db/schema.js';
-import { meetings } from '../src/db/schema.js';
+import type { CoreEvent, Platform } from '../src/core/types.js';
+import { councilCommunities, meetingById } from '../src/council/schedule-plan.js';
 import { KeyedSerializer } from '../src/keyed-serializer.js';
 import type { Logger } from '../src/logger.js';
 import { quarterOf } from '../src/time.js';
-import { eq } from 'drizzle-orm';
 import { DEFAULT_LIMITS, SendLimiter, type PlatformLimits } from './limiter.js';
-import { councilCommunities, planMeeting, planMeetingDue, planPoll, planSchedulers, planTimers, type PlannedJob } from './plan.js';
+import { planMeeting, planMeetingDue, planPoll, planSchedulers, planTimers, type PlannedJob } from './plan.js';
 import { CHAIR_PATTERN, DEFAULT_PREFIX, jobIds, SEND_QUEUE, TIMER_NAMES, TIMERS_QUEUE, type MeetingOffset } from './queues.js';
 import { createSendWorker, enqueueAllPending, queueMessages, type OutboxMessage, type SendQueueOptions } from './send-queue.js';
 import { createTimersWorker, type TimerContext } from './timers.js';
@@ -233,7 +231,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
         for (const before of ['24h', '1h'] as MeetingOffset[]) await removeJob(jobIds.meeting(event.meetingId, before));
         await schedule(await planMeeting(db, event.meetingId, at, { catchUp: false }));
         // A meeting settles the quarter's 45th-day check; a cancelled one may bring it back.
-        const [m] = await db.select({ communityId: meetings.communityId }).from(meetings).where(eq(meetings.id, event.meetingId));
+        const m = await meetingById(db, event.meetingId);
         const c = m && (await councilCommunities(db)).find((x) => x.id === m.communityId);
         if (c) {
           const due = await planMeetingDue(db, c, at, tz);

@@ -3,10 +3,20 @@
  * (poll closes, non-voter nudges, meeting reminders, the 45th-day meeting check). Reconcile makes Redis
  * match this; `yishi schedules` prints it.
  */
-import { and, asc, eq, inArray, isNotNull, min, ne, sql } from 'drizzle-orm';
 import { getNextMillis } from 'bullmq';
 import type { Db } from '../src/db/client.js';
-import { auditLog, communities, councilUnits, meetings, outboundMessages, polls, quarterlyChairs, suggestions } from '../src/db/schema.js';
+import {
+  announcedQuarters,
+  councilCommunities,
+  meetingById,
+  meetingDueSettled,
+  meetingReminderWritten,
+  openPolls,
+  upcomingMeetings,
+  type CouncilCommunity,
+  type Meeting,
+  type OpenPoll,
+} from '../src/council/schedule-plan.js';
 import { quarterOf, quarterStart, zonedParts, zonedTimeToDate, type Quarter } from '../src/time.js';
 import { CHAIR_PATTERN, jobIds, MEETING_OFFSETS, type MeetingOffset, type TimerData, type TimerName } from './queues.js';
 
@@ -48,66 +58,32 @@ export function meetingDueAt(quarter: Quarter, tz: string): Date {
   return zonedTimeToDate({ year: day45.getUTCFullYear(), month: day45.getUTCMonth() + 1, day: day45.getUTCDate(), hour: 9, minute: 0 }, tz);
 }
 
-export const meetingReminderKey = (meetingId: number, startsAt: Date, before: MeetingOffset) => `meeting-${meetingId}-${startsAt.getTime()}-${before}`;
-
-/** Communities that have active council units, i.e. a rotating chair. */
-export async function councilCommunities(db: Db): Promise<Array<{ id: number; slug: string; name: string; firstUnitAt: Date }>> {
-  const rows = await db
-    .select({ id: communities.id, slug: communities.slug, name: communities.name, firstUnitAt: min(councilUnits.createdAt) })
-    .from(communities)
-    .innerJoin(councilUnits, and(eq(councilUnits.communityId, communities.id), eq(councilUnits.active, true)))
-    .groupBy(communities.id)
-    .orderBy(asc(communities.id));
-  return rows.map((r) => ({ ...r, firstUnitAt: r.firstUnitAt ?? new Date(0) }));
-}
-
 export async function planSchedulers(db: Db, tz: string): Promise<PlannedScheduler[]> {
   return (await councilCommunities(db)).map((c) => ({ id: jobIds.chairScheduler(c.id), communityId: c.id, slug: c.slug, name: c.name, pattern: CHAIR_PATTERN, tz }));
 }
 
 /** The delayed jobs of one open poll. */
 export async function planPoll(db: Db, pollId: number, now: Date): Promise<PlannedJob[]> {
-  const [p] = await db
-    .select({ id: polls.id, kind: polls.kind, status: polls.status, deadline: polls.deadline, openedAt: polls.openedAt, number: suggestions.number, slug: communities.slug })
-    .from(polls)
-    .innerJoin(suggestions, eq(suggestions.id, polls.suggestionId))
-    .innerJoin(communities, eq(communities.id, suggestions.communityId))
-    .where(eq(polls.id, pollId));
-  if (!p || p.status !== 'open') return [];
-  return pollJobs(p, await nudgedPolls(db, [p.id]), now);
+  return (await openPolls(db, pollId)).flatMap((p) => pollJobs(p, now));
 }
 
-function pollJobs(
-  p: { id: number; kind: 'vote' | 'rating'; deadline: Date; openedAt: Date; number: number; slug: string },
-  nudged: Set<number>,
-  now: Date,
-): PlannedJob[] {
+function pollJobs(p: OpenPoll, now: Date): PlannedJob[] {
   const out: PlannedJob[] = [
     { id: jobIds.pollClose(p.id), name: 'poll-close', data: { pollId: p.id }, at: p.deadline.getTime(), what: `close ${p.kind} #${p.number} (${p.slug})` },
   ];
-  if (p.deadline.getTime() > now.getTime() && !nudged.has(p.id)) {
+  if (p.deadline.getTime() > now.getTime() && !p.nudged) {
     out.push({ id: jobIds.pollNudge(p.id), name: 'poll-nudge', data: { pollId: p.id }, at: nudgeTime(p.openedAt, p.deadline), what: `remind non-voters of #${p.number} (${p.slug})` });
   }
   return out;
 }
 
-async function nudgedPolls(db: Db, pollIds: number[]): Promise<Set<number>> {
-  if (!pollIds.length) return new Set();
-  const rows = await db
-    .select({ pollId: sql<string>`${auditLog.data}->>'pollId'` })
-    .from(auditLog)
-    .where(and(eq(auditLog.action, 'poll.nudged'), inArray(sql`(${auditLog.data}->>'pollId')::int`, pollIds)));
-  return new Set(rows.map((r) => Number(r.pollId)));
-}
-
 /** The reminders of one meeting that are still to come (or missed but still useful before it starts). */
 export async function planMeeting(db: Db, meetingId: number, now: Date, opts: { catchUp: boolean }): Promise<PlannedJob[]> {
-  const [m] = await db.select().from(meetings).where(eq(meetings.id, meetingId));
-  if (!m) return [];
-  return meetingJobs(db, m, now, opts);
+  const m = await meetingById(db, meetingId);
+  return m ? meetingJobs(db, m, now, opts) : [];
 }
 
-async function meetingJobs(db: Db, m: typeof meetings.$inferSelect, now: Date, opts: { catchUp: boolean }): Promise<PlannedJob[]> {
+async function meetingJobs(db: Db, m: Meeting, now: Date, opts: { catchUp: boolean }): Promise<PlannedJob[]> {
   const t = now.getTime();
   const starts = m.startsAt.getTime();
   if (m.status !== 'scheduled' || starts <= t) return [];
@@ -124,29 +100,18 @@ async function meetingJobs(db: Db, m: typeof meetings.$inferSelect, now: Date, o
     const isLatestDue = before === '1h' || starts - MEETING_OFFSETS['1h'] > t;
     const wasDueAfterScheduling = at > m.createdAt.getTime();
     if (!isLatestDue || !wasDueAfterScheduling) continue;
-    const [sent] = await db.select({ id: outboundMessages.id }).from(outboundMessages).where(sql`${outboundMessages.dedupeKey} like ${meetingReminderKey(m.id, m.startsAt, before) + '%'}`).limit(1);
-    if (!sent) out.push(job);
+    if (!(await meetingReminderWritten(db, m, before))) out.push(job);
   }
   return out;
 }
 
 /** The 45th-day check of the quarter `now` is in, for one council community, unless already settled. */
-export async function planMeetingDue(db: Db, community: { id: number; slug: string; firstUnitAt: Date }, now: Date, tz: string): Promise<PlannedJob[]> {
+export async function planMeetingDue(db: Db, community: Pick<CouncilCommunity, 'id' | 'slug' | 'firstUnitAt'>, now: Date, tz: string): Promise<PlannedJob[]> {
   const quarter = quarterOf(now, tz);
   const at = meetingDueAt(quarter, tz);
   // A council formed after the 45th day never had the chance to schedule: no reminder.
   if (community.firstUnitAt.getTime() >= at.getTime()) return [];
-  const [chair] = await db
-    .select({ meetingReminderAt: quarterlyChairs.meetingReminderAt })
-    .from(quarterlyChairs)
-    .where(and(eq(quarterlyChairs.communityId, community.id), eq(quarterlyChairs.quarter, quarter)));
-  if (chair?.meetingReminderAt) return [];
-  const [meeting] = await db
-    .select({ id: meetings.id })
-    .from(meetings)
-    .where(and(eq(meetings.communityId, community.id), eq(meetings.quarter, quarter), ne(meetings.status, 'cancelled')))
-    .limit(1);
-  if (meeting) return [];
+  if (await meetingDueSettled(db, community.id, quarter)) return [];
   return [{ id: jobIds.meetingDue(community.id, quarter), name: 'meeting-due', data: { communityId: community.id, quarter }, at: at.getTime(), what: `meeting check ${quarter} (${community.slug})` }];
 }
 
@@ -157,34 +122,16 @@ export async function planMeetingDue(db: Db, community: { id: number; slug: stri
 async function planChairCatchUp(db: Db, community: { id: number; slug: string }, now: Date, tz: string): Promise<PlannedJob[]> {
   const quarter = quarterOf(now, tz);
   if (now.getTime() < quarterStart(quarter, tz, 9).getTime()) return [];
-  const rows = await db
-    .select({ quarter: quarterlyChairs.quarter })
-    .from(quarterlyChairs)
-    .where(and(eq(quarterlyChairs.communityId, community.id), isNotNull(quarterlyChairs.announcedAt)));
-  if (rows.some((r) => r.quarter === quarter) || !rows.some((r) => r.quarter < quarter)) return [];
+  const announced = await announcedQuarters(db, community.id);
+  if (announced.includes(quarter) || !announced.some((q) => q < quarter)) return [];
   return [{ id: jobIds.chairCatchUp(community.id, quarter), name: 'chair-announce', data: { communityId: community.id }, at: now.getTime(), what: `announce the ${quarter} chair (${community.slug}), missed` }];
 }
 
 /** Every delayed job Redis should hold now. */
 export async function planTimers(db: Db, tz: string, now: Date): Promise<PlannedJob[]> {
   const out: PlannedJob[] = [];
-  const open = await db
-    .select({ id: polls.id, kind: polls.kind, deadline: polls.deadline, openedAt: polls.openedAt, number: suggestions.number, slug: communities.slug })
-    .from(polls)
-    .innerJoin(suggestions, eq(suggestions.id, polls.suggestionId))
-    .innerJoin(communities, eq(communities.id, suggestions.communityId))
-    .where(eq(polls.status, 'open'))
-    .orderBy(asc(polls.deadline));
-  const nudged = await nudgedPolls(db, open.map((p) => p.id));
-  for (const p of open) out.push(...pollJobs(p, nudged, now));
-
-  const upcoming = await db
-    .select()
-    .from(meetings)
-    .where(and(eq(meetings.status, 'scheduled'), sql`${meetings.startsAt} > ${now.toISOString()}`))
-    .orderBy(asc(meetings.startsAt));
-  for (const m of upcoming) out.push(...(await meetingJobs(db, m, now, { catchUp: true })));
-
+  for (const p of await openPolls(db)) out.push(...pollJobs(p, now));
+  for (const m of await upcomingMeetings(db, now)) out.push(...(await meetingJobs(db, m, now, { catchUp: true })));
   for (const c of await councilCommunities(db)) {
     out.push(...(await planMeetingDue(db, c, now, tz)));
     out.push(...(await planChairCatchUp(db, c, now, tz)));

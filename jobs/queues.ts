@@ -1,5 +1,6 @@
 /** Queue names, job names, deterministic job ids and the job payload schemas. */
 import { z } from 'zod';
+import { MEETING_OFFSETS, type MeetingOffset } from '../src/council/meeting-reminders.js';
 
 export const DEFAULT_PREFIX = 'yishi';
 export const TIMERS_QUEUE = 'timers';
@@ -8,8 +9,7 @@ export const SEND_QUEUE = 'send';
 /** 09:00 on the first day of each quarter. */
 export const CHAIR_PATTERN = '0 9 1 1,4,7,10 *';
 
-export const MEETING_OFFSETS = { '24h': 24 * 3600e3, '1h': 3600e3 } as const;
-export type MeetingOffset = keyof typeof MEETING_OFFSETS;
+export { MEETING_OFFSETS, type MeetingOffset };
 
 // Job ids must not contain ':' and must not be all digits (BullMQ reserves both).
 export const jobIds = {

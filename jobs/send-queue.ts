@@ -4,49 +4,28 @@
  * id. The worker sends through the platform's PlatformSender, within per-chat and global rate limits,
  * and marks the row sent; a row already marked sent is never sent again.
  */
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
-import type { Db, Tx } from '../src/db/client.js';
-import { outboundMessages, PLATFORMS, type Platform } from '../src/db/schema.js';
+import type { Db } from '../src/db/client.js';
 import type { Logger } from '../src/logger.js';
+import {
+  countOutboxAttempt,
+  earlierPendingInChat,
+  loadPendingSend,
+  markOutboxFailed,
+  markOutboxSent,
+  noteOutboxError,
+  outboxStatus,
+  pendingOutboxIds,
+  writeOutbox,
+  type OutboxMessage,
+} from '../src/messaging/outbox.js';
 import { PermanentSendError, RateLimitedError, type SenderRegistry } from '../src/messaging/port.js';
 import { KeyedSerializer } from '../src/keyed-serializer.js';
 import { SendLimiter } from './limiter.js';
 import { jobIds, sendJobSchema } from './queues.js';
 
-const buttonSchema = z.object({ label: z.string().min(1), data: z.string().min(1).max(64) });
-export const payloadSchema = z.object({
-  text: z.string().min(1).max(4096),
-  buttons: z.array(z.array(buttonSchema)).optional(),
-  pollId: z.number().int().positive().optional(),
-});
-export type OutboundPayload = z.infer<typeof payloadSchema>;
-
-export interface OutboxMessage {
-  platform: Platform;
-  platformChatId: string;
-  /** The same key is queued once, ever (e.g. `poll-result-<pollId>`). */
-  dedupeKey: string;
-  payload: OutboundPayload;
-}
-
-const TELEGRAM_MAX = 4096;
-
-function fit(payload: OutboundPayload): OutboundPayload {
-  if (payload.text.length <= TELEGRAM_MAX) return payload;
-  return { ...payload, text: payload.text.slice(0, TELEGRAM_MAX - 1) + '…' };
-}
-
-/** Writes messages to the outbox (inside the caller's transaction when given); known keys are skipped. */
-export async function writeOutbox(db: Db | Tx, messages: OutboxMessage[]): Promise<void> {
-  if (!messages.length) return;
-  await db
-    .insert(outboundMessages)
-    .values(messages.map((m) => ({ platform: m.platform, platformChatId: m.platformChatId, dedupeKey: m.dedupeKey, payload: fit(m.payload) })))
-    .onConflictDoNothing({ target: outboundMessages.dedupeKey });
-}
+export type { OutboxMessage };
 
 export interface SendQueueOptions {
   db: Db;
@@ -56,13 +35,9 @@ export interface SendQueueOptions {
 
 /** Enqueues the pending outbox rows with these dedupe keys (a retry of a crashed enqueue is harmless). */
 export async function enqueuePending(opts: SendQueueOptions, dedupeKeys: string[]): Promise<number[]> {
-  if (!dedupeKeys.length) return [];
-  const rows = await opts.db
-    .select({ id: outboundMessages.id })
-    .from(outboundMessages)
-    .where(and(inArray(outboundMessages.dedupeKey, dedupeKeys), eq(outboundMessages.status, 'pending')));
-  await enqueueIds(opts, rows.map((r) => r.id));
-  return rows.map((r) => r.id);
+  const ids = await pendingOutboxIds(opts.db, dedupeKeys);
+  await enqueueIds(opts, ids);
+  return ids;
 }
 
 /** Adds send jobs for outbox ids; a job that already exists is kept, a failed one is retried. */
@@ -92,9 +67,9 @@ export async function queueMessages(opts: SendQueueOptions, messages: OutboxMess
 
 /** Re-enqueues every pending outbox row (a crash between commit and enqueue loses nothing). */
 export async function enqueueAllPending(opts: SendQueueOptions): Promise<number> {
-  const rows = await opts.db.select({ id: outboundMessages.id }).from(outboundMessages).where(eq(outboundMessages.status, 'pending'));
-  await enqueueIds(opts, rows.map((r) => r.id));
-  return rows.length;
+  const ids = await pendingOutboxIds(opts.db);
+  await enqueueIds(opts, ids);
+  return ids.length;
 }
 
 export interface SendWorkerOptions {
@@ -135,38 +110,23 @@ export function createSendWorker(opts: SendWorkerOptions): Worker {
     const parsed = sendJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`bad send job payload: ${parsed.error.issues[0]?.message}`);
     const outboxId = parsed.data.outboxId;
-    const [row] = await db.select().from(outboundMessages).where(eq(outboundMessages.id, outboxId));
-    if (!row) return 'missing';
-    if (row.status !== 'pending') return row.status;
-    const payload = payloadSchema.safeParse(row.payload);
-    if (!payload.success || !(PLATFORMS as readonly string[]).includes(row.platform)) {
-      await db.update(outboundMessages).set({ status: 'failed', lastError: 'invalid payload' }).where(eq(outboundMessages.id, outboxId));
-      throw new UnrecoverableError(`outbox ${outboxId}: invalid payload`);
-    }
+    const row = await loadPendingSend(db, outboxId);
+    if (row === 'invalid') throw new UnrecoverableError(`outbox ${outboxId}: invalid payload`);
+    if (typeof row === 'string') return row;
     const sender = senders.get(row.platform);
     // No adapter for this platform is running (yet): retried with backoff, and re-enqueued at next start.
     if (!sender) throw new Error(`no sender for platform ${row.platform}`);
 
     return chatOrder.run(`${row.platform}:${row.platformChatId}`, async () => {
       // Re-read under the chat's turn: an earlier copy of this job may have sent it meanwhile.
-      const [fresh] = await db.select({ status: outboundMessages.status }).from(outboundMessages).where(eq(outboundMessages.id, outboxId));
-      if (!fresh || fresh.status !== 'pending') {
+      const status = await outboxStatus(db, outboxId);
+      if (status !== 'pending') {
         limiter.release(outboxId);
-        return fresh?.status ?? 'missing';
+        return status;
       }
       // Jobs of one chat can reach this point out of order (they are fetched concurrently): an earlier
       // pending message to the same chat goes first, across processes too.
-      const [earlier] = await db
-        .select({ id: outboundMessages.id })
-        .from(outboundMessages)
-        .where(and(
-          eq(outboundMessages.platform, row.platform),
-          eq(outboundMessages.platformChatId, row.platformChatId),
-          eq(outboundMessages.status, 'pending'),
-          lt(outboundMessages.id, outboxId),
-        ))
-        .limit(1);
-      if (earlier) {
+      if (await earlierPendingInChat(db, row)) {
         await job.moveToDelayed(Date.now() + 50, token);
         throw new DelayedError();
       }
@@ -177,10 +137,10 @@ export function createSendWorker(opts: SendWorkerOptions): Worker {
         throw new DelayedError();
       }
       limiter.sent(row.platform, outboxId, now);
-      await db.update(outboundMessages).set({ attempts: sql`${outboundMessages.attempts} + 1` }).where(eq(outboundMessages.id, outboxId));
+      await countOutboxAttempt(db, outboxId);
       let messageId: string | undefined;
       try {
-        const sent = await sender.send({ platform: row.platform, platformChatId: row.platformChatId, ...payload.data });
+        const sent = await sender.send({ platform: row.platform, platformChatId: row.platformChatId, ...row.payload });
         messageId = sent.messageId;
       } catch (err) {
         if (isRateLimited(err)) {
@@ -192,20 +152,15 @@ export function createSendWorker(opts: SendWorkerOptions): Worker {
         }
         const message = err instanceof Error ? err.message : String(err);
         if (isPermanent(err)) {
-          await db.update(outboundMessages).set({ status: 'failed', lastError: message.slice(0, 500) }).where(eq(outboundMessages.id, outboxId));
+          await markOutboxFailed(db, outboxId, message);
           logger.warn('send failed permanently', { outboxId, platform: row.platform, error: message });
           throw new UnrecoverableError(message);
         }
-        await db.update(outboundMessages).set({ lastError: message.slice(0, 500) }).where(eq(outboundMessages.id, outboxId)).catch(() => undefined);
+        await noteOutboxError(db, outboxId, message).catch(() => undefined);
         throw err;
       }
       // The message is out: marking it must not be lost to a transient database error, or it would go twice.
-      await withRetries(() =>
-        db
-          .update(outboundMessages)
-          .set({ status: 'sent', platformMessageId: messageId ?? null, sentAt: new Date(), lastError: null })
-          .where(and(eq(outboundMessages.id, outboxId), eq(outboundMessages.status, 'pending'))),
-      );
+      await withRetries(() => markOutboxSent(db, outboxId, messageId));
       return 'sent';
     });
   };

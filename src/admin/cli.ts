@@ -17,6 +17,7 @@ import { rotationReport } from './rotation.js';
 import { grantRole, revokeRole } from './roles.js';
 import {
   communityNameSchema,
+  langSchema,
   parseArg,
   roleSchema,
   satisfactionThresholdSchema,
@@ -27,7 +28,7 @@ import {
 } from './validation.js';
 
 const COMMANDS = {
-  community: 'community add <slug> <name> [--support-threshold N] [--satisfaction-threshold 0.6]',
+  community: 'community add <slug> <name> [--support-threshold N] [--satisfaction-threshold 0.6] [--lang zh|en]',
   role: 'role grant|revoke <slug> <platform>:<userId> staff|resident',
   council: 'council add <slug> <unit name> [--contact <platform>:<userId>]',
   rotation: 'rotation show <slug>',
@@ -121,7 +122,7 @@ function prepare(command: keyof typeof COMMANDS, args: string[]): Job {
   };
   switch (command) {
     case 'community': {
-      const { values, positionals } = parse(args, { 'support-threshold': { type: 'string' }, 'satisfaction-threshold': { type: 'string' } }, command);
+      const { values, positionals } = parse(args, { 'support-threshold': { type: 'string' }, 'satisfaction-threshold': { type: 'string' }, lang: { type: 'string' } }, command);
       const [sub, slug, ...nameParts] = positionals;
       if (sub !== 'add' || !slug || !nameParts.length) bad('expected: community add <slug> <name>');
       const c = {
@@ -130,11 +131,12 @@ function prepare(command: keyof typeof COMMANDS, args: string[]): Job {
         supportThreshold: values['support-threshold'] === undefined ? undefined : arg(supportThresholdSchema, values['support-threshold']),
         satisfactionThreshold:
           values['satisfaction-threshold'] === undefined ? undefined : arg(satisfactionThresholdSchema, values['satisfaction-threshold']),
+        lang: values.lang === undefined ? undefined : arg(langSchema, values.lang),
       };
       return withDb(async (database, _config, ctx) => {
         const row = await addCommunity(database.db, c);
         ctx.out(
-          `created community ${row.slug} (${row.name}): support threshold ${row.supportThreshold}, satisfaction threshold ${row.satisfactionThreshold}`,
+          `created community ${row.slug} (${row.name}): support threshold ${row.supportThreshold}, satisfaction threshold ${row.satisfactionThreshold}, language ${row.lang}`,
         );
         return 0;
       });

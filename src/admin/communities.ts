@@ -12,6 +12,8 @@ export interface NewCommunity {
   name: string;
   supportThreshold?: number;
   satisfactionThreshold?: number;
+  /** The language the jobs post in to its chats (default zh). */
+  lang?: 'zh' | 'en';
 }
 
 /** The community with this slug, or an UNKNOWN_COMMUNITY error. */
@@ -30,12 +32,13 @@ export async function insertCommunity(tx: Tx, c: NewCommunity, via: string): Pro
       name: c.name,
       ...(c.supportThreshold !== undefined ? { supportThreshold: c.supportThreshold } : {}),
       ...(c.satisfactionThreshold !== undefined ? { satisfactionThreshold: c.satisfactionThreshold } : {}),
+      ...(c.lang !== undefined ? { lang: c.lang } : {}),
     })
     .returning();
   await tx.insert(auditLog).values({
     communityId: row.id,
     action: 'community.created',
-    data: { via, slug: row.slug, name: row.name, supportThreshold: row.supportThreshold, satisfactionThreshold: row.satisfactionThreshold },
+    data: { via, slug: row.slug, name: row.name, supportThreshold: row.supportThreshold, satisfactionThreshold: row.satisfactionThreshold, lang: row.lang },
   });
   return row;
 }

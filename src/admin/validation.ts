@@ -21,6 +21,8 @@ export const satisfactionThresholdSchema = z.coerce
   .min(0, 'the satisfaction threshold must be a number from 0 to 1, such as 0.6')
   .max(1, 'the satisfaction threshold must be a number from 0 to 1, such as 0.6');
 
+export const langSchema = z.enum(['zh', 'en'], { message: 'the language is zh or en' });
+
 export const roleSchema = z.enum(['staff', 'resident'], { message: 'the role is staff or resident' });
 export type RoleName = z.infer<typeof roleSchema>;
 

@@ -48,12 +48,15 @@ export const communities = pgTable('communities', {
   satisfactionThreshold: real('satisfaction_threshold').notNull().default(0.6),
   /** How a vote's outcome is decided: 'majority' = 同意 > 反对 and 同意 > half of the non-abstaining ballots. */
   outcomeRule: text('outcome_rule').notNull().default('majority'),
+  /** The language of what the jobs post in the community's chats (announcements, reminders). */
+  lang: text('lang', { enum: ['zh', 'en'] }).notNull().default('zh'),
   /** The quarter (e.g. 2026Q4) in which the first council unit was added: it chairs that quarter. */
   rotationStart: text('rotation_start'),
   createdAt: createdAt(),
 }, (t) => [
   check('communities_support_threshold', sql`${t.supportThreshold} >= 1`),
   check('communities_satisfaction_threshold', sql`${t.satisfactionThreshold} >= 0 and ${t.satisfactionThreshold} <= 1`),
+  check('communities_lang', sql`${t.lang} in ('zh', 'en')`),
 ]);
 
 /** Grids (网格): subdivisions of a community a chat may belong to. */
@@ -211,6 +214,8 @@ export const polls = pgTable('polls', {
   deadline: timestamp('deadline', { withTimezone: true }).notNull(),
   openedBy: integer('opened_by').references(() => persons.id),
   openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),
+  /** When its non-voters were nudged (once per poll; who was nudged is in poll_nudges). */
+  nudgedAt: timestamp('nudged_at', { withTimezone: true }),
   closedAt: timestamp('closed_at', { withTimezone: true }),
   /** A person id, or null when the deadline closed it. */
   closedBy: integer('closed_by').references(() => persons.id),
@@ -301,3 +306,4 @@ export const auditLog = pgTable('audit_log', {
 }, (t) => [index('audit_log_community_at').on(t.communityId, t.at)]);
 
 export * from './schema-owners.js';
+export * from './schema-jobs.js';

@@ -51,5 +51,5 @@ export class SenderRegistry {
   }
 }
 
-/** The outbox dedupe key of a poll's result: written with the close, so a crash after it loses nothing. */
-export const pollResultKey = (pollId: number) => `poll-result-${pollId}`;
+/** Kept for the core's close (src/core/index.ts); the keys live in outbox-keys.ts. */
+export { pollResultKey } from './outbox-keys.js';

@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
-import { startRedisServer, type EmbeddedRedis } from '../../src/services/redis-server.js';
+import type { EmbeddedRedis } from '../../src/services/redis-server.js';
 import { startJobs, type Jobs } from '../../jobs/index.js';
 import { printSchedules } from '../../jobs/cli.js';
-import { freshDatabase, tempDir, uniqueName } from '../support/services.js';
-import { deps, eventCore, RecordingSender, seedCommunity, seedPerson, seedPoll, sleep, testConfig, waitFor } from './support.js';
+import { uniqueName } from '../support/services.js';
+import { deps, eventCore, ownRedisHarness, RecordingSender, seedCommunity, seedPerson, seedPoll, sleep, testConfig, waitFor } from './support.js';
 import { addQuarters, quarterOf } from '../../src/time.js';
 
 /** What Redis holds for the app: schedulers and delayed jobs with their due times (rounded to seconds). */
@@ -33,15 +33,11 @@ async function schedulesText(database: Database, redisUrl: string, prefix: strin
 
 describe('reconcile from Postgres', () => {
   // A Redis of its own: this file wipes it with FLUSHALL.
+  const own = ownRedisHarness();
   let redis: EmbeddedRedis;
   let database: Database;
-  beforeAll(async () => {
-    redis = await startRedisServer(tempDir('yishi-redis-'));
-    database = await freshDatabase();
-  });
-  afterAll(async () => {
-    await database.close();
-    await redis.stop();
+  beforeAll(() => {
+    ({ redis, database } = own);
   });
 
   it('restores every scheduler and delayed job after FLUSHALL and a restart, and drops stale ones', async () => {

@@ -2,7 +2,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Jobs } from '../../jobs/index.js';
-import { freshDatabase, redisUrl as suiteRedisUrl } from '../support/services.js';
+import { freshDatabase, redisUrl as suiteRedisUrl, tempDir } from '../support/services.js';
+import { startRedisServer, type EmbeddedRedis } from '../../src/services/redis-server.js';
 import type { AppDeps } from '../../src/app-types.js';
 import type { Core, CoreEvent } from '../../src/core/types.js';
 import { loadConfig } from '../../src/config.js';
@@ -172,5 +173,29 @@ export function jobsHarness(): { readonly database: Database; started: Jobs[] } 
       return database;
     },
     started,
+  };
+}
+
+/** A Redis server of the file's own (for files that wipe it with FLUSHALL) and a fresh database. */
+export function ownRedisHarness(): { readonly redis: EmbeddedRedis; readonly database: Database } {
+  let redis: EmbeddedRedis | undefined;
+  let database: Database | undefined;
+  beforeAll(async () => {
+    redis = await startRedisServer(tempDir('yishi-redis-'));
+    database = await freshDatabase();
+  });
+  afterAll(async () => {
+    await database?.close();
+    await redis?.stop();
+  });
+  return {
+    get redis() {
+      if (!redis) throw new Error('ownRedisHarness: Redis is started in beforeAll');
+      return redis;
+    },
+    get database() {
+      if (!database) throw new Error('ownRedisHarness: the database is opened in beforeAll');
+      return database;
+    },
   };
 }
