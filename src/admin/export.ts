@@ -3,6 +3,10 @@ import { asc, count, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { ballots, comments, persons, pollChoices, polls, progressUpdates, ratings, suggestions } from '../db/schema.js';
 import type { Community } from './communities.js';
+import type { FigureRow } from '../whistle/figures.js';
+import type { Stage } from '../db/schema.js';
+import { t, type Lang } from '../i18n/index.js';
+import { formatLocal } from '../time.js';
 
 const RATING_LABELS = ['满意', '基本满意', '不满意'] as const;
 
@@ -127,7 +131,7 @@ export async function exportSuggestions(db: Db, community: Community): Promise<E
 }
 
 /** A CSV cell: quoted when needed, and never read as a formula by a spreadsheet. */
-function cell(v: unknown): string {
+export function cell(v: unknown): string {
   let s = v === null || v === undefined ? '' : String(v);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -135,18 +139,40 @@ function cell(v: unknown): string {
 
 const counts = (cs: { label: string; count: number }[]) => cs.map((c) => `${c.label} ${c.count}`).join(' · ');
 
-export function toCsv(rows: ExportedSuggestion[]): string {
-  const header = ['number', 'stage', 'text', 'author', 'created_at', 'supports', 'support_threshold', 'comments', 'progress',
-    'vote_status', 'vote_result', 'vote_outcome', 'rating_status', 'rating_result', 'satisfied_share'];
-  const lines = [header.join(',')];
-  for (const r of rows) {
-    lines.push(
-      [r.number, r.stage, r.text, r.author, r.createdAt, r.supports, r.supportThreshold, r.comments, r.progress,
-        r.vote?.status, r.vote ? counts(r.vote.choices) : '', r.vote?.outcome, r.rating?.status, r.rating ? counts(r.rating.choices) : '',
-        r.rating?.satisfiedShare]
-        .map(cell)
-        .join(','),
-    );
-  }
-  return lines.join('\n') + '\n';
+/** The columns a person reads (CSV and the items sheet of the xlsx), with headers in their language. */
+export const ITEM_COLUMNS = ['number', 'stage', 'text', 'author', 'createdAt', 'supports', 'supportThreshold', 'comments', 'progress',
+  'voteStatus', 'voteResult', 'voteOutcome', 'ratingStatus', 'ratingResult', 'satisfied'] as const;
+
+/** One row of the items table for people: stage and status names in `lang`, times local in `tz`. */
+export function itemRow(r: ExportedSuggestion, lang: Lang, tz: string): (string | number | null)[] {
+  const status = (v: string | undefined) => (v === 'open' || v === 'closed' ? t(lang, `web.status.${v}`) : '');
+  const outcome = (v: string | null | undefined) => (v === 'approved' || v === 'rejected' ? t(lang, `stage.${v}`) : v ?? '');
+  return [r.number, t(lang, `stage.${r.stage as Stage}`), r.text, r.author, formatLocal(new Date(r.createdAt), tz), r.supports, r.supportThreshold, r.comments, r.progress,
+    status(r.vote?.status), r.vote ? counts(r.vote.choices) : '', outcome(r.vote?.outcome), status(r.rating?.status), r.rating ? counts(r.rating.choices) : '',
+    r.rating?.satisfiedShare ?? null];
+}
+
+export const itemHeaders = (lang: Lang) => ITEM_COLUMNS.map((c) => t(lang, `web.col.${c}`));
+
+/**
+ * CSV for people: a BOM (Excel and WPS on Windows read UTF-8 without one as the local code page),
+ * headers in `lang` (Chinese by default), local times in `tz`, CRLF line ends.
+ */
+export function toCsv(rows: ExportedSuggestion[], opts: { lang?: Lang; tz?: string } = {}): string {
+  const lang = opts.lang ?? 'zh';
+  const tz = opts.tz ?? 'Asia/Shanghai';
+  const lines = [itemHeaders(lang).map(cell).join(',')];
+  for (const r of rows) lines.push(itemRow(r, lang, tz).map(cell).join(','));
+  return '\uFEFF' + lines.join('\r\n') + '\r\n';
+}
+
+/** Whistle figures (src/whistle/figures.ts) as CSV: one row for the area, per unit level and per unit. */
+export function figuresCsv(rows: FigureRow[]): string {
+  const header = ['scope', 'level', 'unit', 'at', 'received', 'reported_on_time', 'reported_on_time_rate', 'answered_on_time', 'answered_on_time_rate',
+    'median_report_hours', 'median_answer_hours', 'open', 'overdue'];
+  const h = (ms?: number) => (ms === undefined ? '' : Math.round(ms / 36e3) / 100);
+  const r = (x?: number) => (x === undefined ? '' : Math.round(x * 10000) / 10000);
+  const lines = rows.map((x) => [x.scope, x.level, x.unit, x.at, x.received, x.reportedOnTime, r(x.reportedOnTimeRate), x.answeredOnTime,
+    r(x.answeredOnTimeRate), h(x.medianReportMs), h(x.medianAnswerMs), x.open, x.overdue].map(cell).join(','));
+  return [header.join(','), ...lines].join('\n') + '\n';
 }

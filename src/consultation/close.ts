@@ -97,5 +97,6 @@ export async function closeLockedPoll(
   ]);
   s.stage = stage;
   opts.events.push({ type: 'poll.closed', pollId: poll.id });
-  return { reply: { text, pollId: poll.id }, result };
+  // The result picture goes with the result message (adapters that can send pictures draw it).
+  return { reply: { text, pollId: poll.id, attachment: { kind: 'poll-chart', pollId: poll.id } }, result };
 }

@@ -1,6 +1,7 @@
 import type { MessageKey } from './zh-CN.js';
 import { ownersEn } from './owners.js';
 import { wecomEn } from './wecom.js';
+import { webEn } from './web.js';
 
 /** The same keys in English, for senders whose language starts with 'en'. */
 export const en: Record<MessageKey, string> = {
@@ -153,5 +154,6 @@ export const en: Record<MessageKey, string> = {
   'wechat.howToVote': 'Reply "/vote {n} <number>" to vote, e.g. "/vote {n} 1"; you may change it, the latest counts.',
   'wechat.howToRate': 'Reply "/rate {n} <number>" to rate, e.g. "/rate {n} 1"; you may change it, the latest counts.',
   ...wecomEn,
+  ...webEn,
   ...ownersEn,
 };

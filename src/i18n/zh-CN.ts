@@ -1,4 +1,5 @@
 import { wecomZh } from './wecom.js';
+import { webZh } from './web.js';
 
 /** Every user-facing string in Chinese (the default). Params are written `{name}`. */
 import { ownersZh } from './owners.js';
@@ -154,6 +155,7 @@ export const zhCN = {
   'wechat.howToVote': '回复「投票 {n} 序号」投票，如「投票 {n} 1」；可改投，以最后一次为准。',
   'wechat.howToRate': '回复「评价 {n} 序号」评价，如「评价 {n} 1」；可更改，以最后一次为准。',
   ...wecomZh,
+  ...webZh,
   ...ownersZh,
 } as const;
 

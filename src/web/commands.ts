@@ -1,0 +1,40 @@
+/** The staff page's chat commands: `/web` (网页) and `/notice <n>` (公示), privately. */
+import { and, eq } from 'drizzle-orm';
+import { suggestions } from '../db/schema.js';
+import { parseArg, suggestionNumber } from '../domain/args.js';
+import { refuse } from '../domain/errors.js';
+import type { CommandResult } from '../consultation/context.js';
+import type { PersonCtx } from '../people/context.js';
+import { latestClosedPoll } from '../reports/results.js';
+import { createSignInLink, staffCommunities } from './sessions.js';
+import { publicWebUrl, signInUrl } from './url.js';
+
+/** `/web`: a one-time sign-in link for staff of at least one community. */
+export async function webCommand(ctx: PersonCtx, _args: string): Promise<CommandResult> {
+  const mine = await staffCommunities(ctx.tx, ctx.personId);
+  if (!mine.length) return refuse('NOT_STAFF');
+  const token = await createSignInLink(ctx.tx, ctx.personId, ctx.now);
+  await ctx.audit('web.link_sent', { platform: ctx.platform });
+  return { reply: { text: ctx.t('web.link', { url: signInUrl(publicWebUrl(), token) }), to: 'private' } };
+}
+
+/** `/notice <n>` or `/notice <community>#<n>`: the 公示 PDF of the item's latest closed vote or rating. */
+export async function noticeCommand(ctx: PersonCtx, args: string): Promise<CommandResult> {
+  const mine = await staffCommunities(ctx.tx, ctx.personId);
+  if (!mine.length) return refuse('NOT_STAFF');
+  const m = /^\s*([a-z0-9][a-z0-9_-]*)\s*[#＃]\s*(.*)$/i.exec(args);
+  const n = parseArg(suggestionNumber('/notice 3'), m ? m[2] : args);
+  let community = mine[0]!;
+  if (m) {
+    const found = mine.find((c) => c.slug === m[1]!.toLowerCase());
+    if (!found) return refuse('NOT_STAFF');
+    community = found;
+  } else if (mine.length > 1) {
+    return refuse('UNKNOWN_COMMUNITY', { slug: mine[0]!.slug }, 'web.notice.which');
+  }
+  const [s] = await ctx.tx.select().from(suggestions).where(and(eq(suggestions.communityId, community.id), eq(suggestions.number, n)));
+  if (!s) return refuse('UNKNOWN_SUGGESTION', { n });
+  const poll = await latestClosedPoll(ctx.tx, s.id);
+  if (!poll) return { reply: { text: ctx.t('web.notice.none', { n }) } };
+  return { reply: { text: ctx.t('web.notice.reply', { n }), to: 'private', attachment: { kind: 'notice', pollId: poll.id } } };
+}

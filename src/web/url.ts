@@ -1,0 +1,17 @@
+/**
+ * Where the running web page can be reached, for the links the bot sends. startWeb publishes it once it
+ * listens (port 0 picks a free port); before that, YISHI_WEB_URL or http://<host>:<port> from the config.
+ */
+import { loadConfig, webUrlOf } from '../config.js';
+
+let published: string | undefined;
+
+export function publishWebUrl(url: string | undefined): void {
+  published = url;
+}
+
+export function publicWebUrl(): string {
+  return published ?? webUrlOf(loadConfig(process.env));
+}
+
+export const signInUrl = (base: string, token: string) => `${base}/signin/${token}`;
