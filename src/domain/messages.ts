@@ -20,6 +20,23 @@ export interface Reply {
   to?: 'chat' | 'private';
   /** Set on a ballot or rating message, so the adapter can remember its message id for live-count edits. */
   pollId?: number;
+  /**
+   * A file sent with the text (after it; the text still goes when the file cannot): by reference, so
+   * stored replies and outbox rows stay small. Adapters get the bytes from the core (renderAttachment).
+   */
+  attachment?: Attachment;
+}
+
+/** A poll's result picture (PNG) or its 公示 notice (PDF). */
+export type Attachment = { kind: 'poll-chart'; pollId: number } | { kind: 'notice'; pollId: number };
+
+/** An attachment drawn: the bytes and how to send them. */
+export interface RenderedFile {
+  bytes: Uint8Array;
+  filename: string;
+  mime: 'image/png' | 'application/pdf';
+  /** A short caption (the picture's text alternative). */
+  caption: string;
 }
 
 /** Where a message goes: a platform chat. */

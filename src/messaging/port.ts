@@ -1,5 +1,6 @@
 /** The outbound port: how jobs and the send queue reach a platform. Adapters implement it. */
 import type { Button, Platform } from '../core/types.js';
+import type { Attachment } from '../domain/messages.js';
 
 export interface OutboundMessage {
   platform: Platform;
@@ -7,6 +8,8 @@ export interface OutboundMessage {
   text: string;
   buttons?: Button[][];
   pollId?: number;
+  /** A picture or document sent after the text (see Reply.attachment); its failure never loses the text. */
+  attachment?: Attachment;
 }
 
 export interface SentMessage {
