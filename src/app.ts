@@ -1,6 +1,8 @@
 /**
  * The composition of the running app: database, Redis, core, jobs and the configured adapters, built
  * from a Config so tests build the same app on test services. Stops in the reverse order it started.
+ * The jobs and the adapters are passed in (`Wiring`, given by the entry point src/main.ts), so nothing
+ * under src/ but the entry point imports bots/ or jobs/.
  */
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -12,7 +14,14 @@ import { SenderRegistry } from './messaging/port.js';
 import { describeError, openConfiguredDatabase, redactUrl } from './services/database.js';
 import { startRedisServer, writeRedisInfo } from './services/redis-server.js';
 
+/** What the entry point plugs in: the jobs, and each adapter with when it is configured. */
+export interface Wiring {
+  startJobs(deps: AppDeps, opts: { prefix?: string; now?: () => Date }): Promise<Stoppable>;
+  adapters: { name: AdapterName; configured(config: Config): boolean; start(deps: AppDeps): Promise<Stoppable> }[];
+}
+
 export interface StartOptions {
+  wiring: Wiring;
   logger?: Logger;
   /** Start Telegram / WeChat when configured (default true); tests of the console path pass false. */
   adapters?: boolean;
@@ -21,7 +30,7 @@ export interface StartOptions {
   now?: () => Date;
 }
 
-export type AdapterName = 'telegram' | 'wechat';
+export type AdapterName = 'telegram' | 'wechat' | 'wecom';
 
 export interface App {
   deps: AppDeps;
@@ -34,8 +43,8 @@ export interface App {
 }
 
 /** Whether no chat platform is configured, so `npm start` runs the console adapter. */
-export function wantsConsole(config: Config): boolean {
-  return !config.TELEGRAM_BOT_TOKEN && !config.WECHATY_PUPPET;
+export function wantsConsole(config: Config, wiring: Pick<Wiring, 'adapters'>): boolean {
+  return !wiring.adapters.some((a) => a.configured(config));
 }
 
 /** Checks that REDIS_URL answers, so a wrong URL is one clear line instead of endless reconnects. */
@@ -53,7 +62,7 @@ async function pingRedis(url: string): Promise<void> {
   }
 }
 
-export async function startApp(config: Config, opts: StartOptions = {}): Promise<App> {
+export async function startApp(config: Config, opts: StartOptions): Promise<App> {
   const logger = opts.logger ?? createLogger(config.YISHI_LOG_LEVEL);
   // Everything started so far, stopped in reverse if a later step fails or at shutdown.
   const started: { name: string; stop: () => Promise<void> }[] = [];
@@ -91,23 +100,16 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     const core = createCore({ database, config, logger, now: opts.now });
     const deps: AppDeps = { config, database, redisUrl, core, logger, senders: new SenderRegistry() };
 
-    const { startJobs } = await import('../jobs/index.js');
-    const jobs = await startJobs(deps, opts.jobs ?? {});
+    const jobs = await opts.wiring.startJobs(deps, opts.jobs ?? {});
     started.push({ name: 'jobs', stop: () => jobs.stop() });
 
     const adapters: AdapterName[] = [];
     if (opts.adapters !== false) {
-      const add = (name: AdapterName, s: Stoppable) => {
-        adapters.push(name);
-        started.push({ name, stop: () => s.stop() });
-      };
-      if (config.TELEGRAM_BOT_TOKEN) {
-        const { startTelegram } = await import('../bots/telegram/index.js');
-        add('telegram', await startTelegram(deps));
-      }
-      if (config.WECHATY_PUPPET) {
-        const { startWechat } = await import('../bots/wechat/index.js');
-        add('wechat', await startWechat(deps));
+      for (const adapter of opts.wiring.adapters) {
+        if (!adapter.configured(config)) continue;
+        const s = await adapter.start(deps);
+        adapters.push(adapter.name);
+        started.push({ name: adapter.name, stop: () => s.stop() });
       }
     }
     return { deps, adapters, embeddedRedisUrl, stop };

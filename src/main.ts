@@ -1,71 +1,101 @@
 /**
- * `npm start`: the whole app. With no chat platform configured it runs the console adapter on
- * stdin/stdout and exits 0 at the end of the input, stopping everything it started.
+ * The entry point, and the one place that wires bots/ and jobs/ into the app:
+ * - `npm start` (tsx src/main.ts): the whole app. With no chat platform configured it runs the console
+ *   adapter on stdin/stdout and exits 0 at the end of the input, stopping everything it started.
+ * - `npx yishi <command>` (bin/yishi.js calls runAdmin): the admin CLI.
  */
+import { fileURLToPath } from 'node:url';
+import { startJobs } from '../jobs/index.js';
+import { printSchedules } from '../jobs/cli.js';
+import { startTelegram } from '../bots/telegram/index.js';
+import { startWechat } from '../bots/wechat/index.js';
+import { startWecom } from '../bots/wecom/index.js';
+import { runConsole } from '../bots/console/index.js';
+import { runCli } from './admin/cli.js';
+import { startApp, wantsConsole, type App, type StartOptions, type Wiring } from './app.js';
 import { exitOnStartupError, loadConfig, type Config } from './config.js';
 import { createLogger, type Level } from './logger.js';
 import { describeError } from './services/database.js';
 
-let config: Config;
-try {
-  config = loadConfig(process.env);
-} catch (err) {
-  exitOnStartupError(err);
+export const wiring: Wiring = {
+  startJobs,
+  adapters: [
+    { name: 'telegram', configured: (c) => !!c.TELEGRAM_BOT_TOKEN, start: startTelegram },
+    { name: 'wechat', configured: (c) => !!c.WECHATY_PUPPET, start: startWechat },
+    { name: 'wecom', configured: (c) => !!c.WECOM_BOT_ID && !!c.WECOM_BOT_SECRET, start: startWecom },
+  ],
+};
+
+/** The app as `npm start` composes it (tests start the same). */
+export function startYishi(config: Config, opts: Omit<StartOptions, 'wiring'> = {}): Promise<App> {
+  return startApp(config, { ...opts, wiring });
 }
 
-const consoleMode = !config.TELEGRAM_BOT_TOKEN && !config.WECHATY_PUPPET;
-// Info lines on stderr would interleave with the console conversation, so the demo is quieter by default.
-const level: Level = process.env.YISHI_LOG_LEVEL ? config.YISHI_LOG_LEVEL : consoleMode ? 'warn' : config.YISHI_LOG_LEVEL;
-const logger = createLogger(level);
+/** `npx yishi <command>`: the admin CLI with the jobs' schedule printer. */
+export function runAdmin(argv: string[]): Promise<number> {
+  return runCli(argv, { stdout: process.stdout, stderr: process.stderr, printSchedules });
+}
 
-const { startApp } = await import('./app.js');
-let app: Awaited<ReturnType<typeof startApp>> | undefined;
-// A signal during start-up is honoured once start-up is done, so nothing it started is orphaned.
-let signalledDuringStart: string | undefined;
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    exitOnStartupError(err);
+  }
 
-let exiting = false;
-async function shutdown(code: number, why: string): Promise<never> {
-  if (!app) {
-    // A second signal means start-up itself hangs: give up at once.
-    if (signalledDuringStart) process.exit(1);
-    signalledDuringStart = why;
+  const consoleMode = wantsConsole(config, wiring);
+  // Info lines on stderr would interleave with the console conversation, so the demo is quieter by default.
+  const level: Level = process.env.YISHI_LOG_LEVEL ? config.YISHI_LOG_LEVEL : consoleMode ? 'warn' : config.YISHI_LOG_LEVEL;
+  const logger = createLogger(level);
+
+  let app: App | undefined;
+  // A signal during start-up is honoured once start-up is done, so nothing it started is orphaned.
+  let signalledDuringStart: string | undefined;
+
+  let exiting = false;
+  async function shutdown(code: number, why: string): Promise<never> {
+    if (!app) {
+      // A second signal means start-up itself hangs: give up at once.
+      if (signalledDuringStart) process.exit(1);
+      signalledDuringStart = why;
+      return new Promise<never>(() => {});
+    }
+    if (!exiting) {
+      exiting = true;
+      logger.info('stopping', { why });
+      // A stuck adapter must not keep the process (and its redis-server child) alive forever.
+      const force = setTimeout(() => {
+        logger.error('shutdown took too long; exiting');
+        process.exit(code || 1);
+      }, 20000);
+      force.unref();
+      try {
+        await app.stop();
+      } catch (err) {
+        logger.error('shutdown failed', { err: describeError(err) });
+      }
+      process.exit(code);
+    }
     return new Promise<never>(() => {});
   }
-  if (!exiting) {
-    exiting = true;
-    logger.info('stopping', { why });
-    // A stuck adapter must not keep the process (and its redis-server child) alive forever.
-    const force = setTimeout(() => {
-      logger.error('shutdown took too long; exiting');
-      process.exit(code || 1);
-    }, 20000);
-    force.unref();
-    try {
-      await app.stop();
-    } catch (err) {
-      logger.error('shutdown failed', { err: describeError(err) });
-    }
-    process.exit(code);
+
+  process.on('SIGINT', () => void shutdown(0, 'SIGINT'));
+  process.on('SIGTERM', () => void shutdown(0, 'SIGTERM'));
+  process.on('unhandledRejection', (err) => logger.error('unhandled rejection', { err: describeError(err) }));
+
+  try {
+    app = await startYishi(config, { logger });
+  } catch (err) {
+    const line = describeError(err);
+    exitOnStartupError(new Error(line.startsWith('yishi:') ? line : `yishi: cannot start: ${line}`));
   }
-  return new Promise<never>(() => {});
-}
+  if (signalledDuringStart) await shutdown(0, signalledDuringStart);
 
-process.on('SIGINT', () => void shutdown(0, 'SIGINT'));
-process.on('SIGTERM', () => void shutdown(0, 'SIGTERM'));
-process.on('unhandledRejection', (err) => logger.error('unhandled rejection', { err: describeError(err) }));
-
-try {
-  app = await startApp(config, { logger });
-} catch (err) {
-  const line = describeError(err);
-  exitOnStartupError(new Error(line.startsWith('yishi:') ? line : `yishi: cannot start: ${line}`));
-}
-if (signalledDuringStart) await shutdown(0, signalledDuringStart);
-
-if (app.adapters.length) {
-  logger.info('yishi running', { adapters: app.adapters, database: app.deps.database.kind });
-} else {
-  const { runConsole } = await import('../bots/console/index.js');
+  if (app.adapters.length) {
+    logger.info('yishi running', { adapters: app.adapters, database: app.deps.database.kind });
+    return;
+  }
   try {
     await runConsole(app.deps, { input: process.stdin, output: process.stdout });
   } catch (err) {
@@ -74,3 +104,5 @@ if (app.adapters.length) {
   }
   await shutdown(0, 'end of input');
 }
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])) await main();

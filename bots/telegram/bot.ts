@@ -72,8 +72,8 @@ export function createTelegramBot(deps: AppDeps, opts: TelegramBotOptions = {}):
   if (throttle) senderApi.config.use(throttle);
   const sender = telegramSender(senderApi, logger.child({ part: 'sender' }));
 
-  const liveEdits = new LiveEdits({ api: bot.api, core, database, logger }, opts.liveEditIntervalMs ?? 3000);
-  const store = new UpdateStore({ core, database, logger });
+  const liveEdits = new LiveEdits({ api: bot.api, core, logger }, opts.liveEditIntervalMs ?? 3000);
+  const store = new UpdateStore({ core, logger });
   const env = { api: bot.api, core, logger, liveEdits, store };
   bot.use(buttonsFeature(env));
   bot.use(messagesFeature(env));

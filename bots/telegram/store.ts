@@ -1,14 +1,11 @@
 /**
  * core.handle with the adapter's exactly-once rule: an update counts as handled only when the core
- * stored it. The core answers an unexpected failure (such as its database being unreachable) with
- * errorCode INTERNAL after rolling everything back, so such an outcome is treated as "not stored":
- * thrown, and the update stays unacknowledged and is retried. Only when the database answers and the
- * core still fails the same update several times (a bug, not an outage) is the INTERNAL reply sent,
- * so one poisoned update cannot hold its chat forever.
+ * stored it (Outcome.stored). An outcome not stored is thrown, and the update stays unacknowledged and
+ * is retried: for as long as the database is unavailable; when it answers and the core still fails the
+ * same update several times (a bug, not an outage), the INTERNAL reply is sent, so one poisoned update
+ * cannot hold its chat forever.
  */
-import { sql } from 'drizzle-orm';
 import type { Core, Incoming, Outcome } from '../../src/core/types.js';
-import type { Database } from '../../src/db/client.js';
 import type { Logger } from '../../src/logger.js';
 
 export const GIVE_UP_AFTER = 3;
@@ -22,7 +19,6 @@ export class NotStoredError extends Error {
 
 export interface StoreEnv {
   core: Core;
-  database: Database;
   logger: Logger;
 }
 
@@ -33,24 +29,15 @@ export class UpdateStore {
 
   async handle(updateId: number, inc: Incoming): Promise<Outcome> {
     const outcome = await this.env.core.handle(inc);
-    if (outcome.errorCode !== 'INTERNAL') {
+    if (outcome.stored) {
       this.attempts.delete(updateId);
       return outcome;
     }
     const n = (this.attempts.get(updateId) ?? 0) + 1;
     this.attempts.set(updateId, n);
-    if (n < GIVE_UP_AFTER || !(await this.databaseAnswers())) throw new NotStoredError(updateId, n);
+    if (n < GIVE_UP_AFTER || outcome.failure === 'unavailable') throw new NotStoredError(updateId, n);
     this.attempts.delete(updateId);
     this.env.logger.error('the core keeps failing this update while the database answers; replying with the error', { updateId, attempts: n });
     return outcome;
-  }
-
-  private async databaseAnswers(): Promise<boolean> {
-    try {
-      await this.env.database.db.execute(sql`select 1`);
-      return true;
-    } catch {
-      return false;
-    }
   }
 }

@@ -21,6 +21,12 @@ export const COMMANDS = [
   'meeting',
   'stats',
   'help',
+  'ownersvote',
+  'ownervote',
+  'owner',
+  'whistle',
+  'report',
+  'answer',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -48,6 +54,12 @@ export const ALIASES: Record<string, CommandName> = {
   会议: 'meeting',
   统计: 'stats',
   帮助: 'help',
+  业主表决: 'ownersvote',
+  业主投票: 'ownervote',
+  业主认证: 'owner',
+  吹哨: 'whistle',
+  报到: 'report',
+  答复: 'answer',
 };
 const aliasesByLength = Object.keys(ALIASES).sort((a, b) => b.length - a.length);
 
@@ -97,17 +109,4 @@ export function parseCommand(raw: string): Parsed | undefined {
   const name = ALIASES[m[1]];
   if (!name) return undefined;
   return { kind: 'command', name, args: (m[2] ?? '').trim() };
-}
-
-/** Splits an argument string on whitespace (at most `limit` pieces; the last keeps the rest). */
-export function splitArgs(args: string, limit = Infinity): string[] {
-  const out: string[] = [];
-  let rest = args.trim();
-  while (rest && out.length < limit - 1) {
-    const m = /^(\S+)\s*([\s\S]*)$/.exec(rest)!;
-    out.push(m[1]);
-    rest = m[2];
-  }
-  if (rest) out.push(rest);
-  return out;
 }

@@ -34,6 +34,14 @@ export interface Incoming {
 }
 
 export interface Outcome {
+  /**
+   * True when the update's effect (or its refusal, or the knowledge that it is a duplicate) is
+   * committed; false when an unexpected failure rolled everything back, so the adapter should let
+   * the platform deliver it again instead of acknowledging it.
+   */
+  stored: boolean;
+  /** Why it was not stored: the database could not be reached ('unavailable'), or anything else ('error'). */
+  failure?: 'unavailable' | 'error';
   /** One command, one reply: normally exactly one; empty for ignored chatter and duplicates. */
   replies: Reply[];
   /** For a button press: the short answer for answerCallbackQuery ("已投：同意" or why it was refused). */
@@ -48,8 +56,37 @@ export interface Outcome {
   errorCode?: string;
 }
 
+/** Where the ballot message of a poll was posted (once an adapter told setPollMessage). */
+export interface PollMessage {
+  platform: Platform;
+  platformChatId: string;
+  messageId: string;
+}
+
+/** What a text-only platform needs to say how to answer a ballot: "reply /vote 12 1". */
+export interface PollInfo {
+  kind: 'vote' | 'rating';
+  /** The number of the poll's suggestion in its community. */
+  suggestionNumber: number;
+}
+
+/**
+ * Read-only questions adapters ask about what the core stored, so no adapter reads the database
+ * schema (built by createQueries in src/core/queries.ts).
+ */
+export interface CoreQueries {
+  /** The ballot message of a poll, or undefined when none was remembered (or the poll is unknown). */
+  pollMessage(pollId: number): Promise<PollMessage | undefined>;
+  /** A poll's kind and its suggestion's number, or undefined for an unknown poll. */
+  pollInfo(pollId: number): Promise<PollInfo | undefined>;
+  /** Whether a chat the core has seen is a group or a private chat; undefined for a chat never seen. */
+  chatKind(platform: Platform, platformChatId: string): Promise<ChatRef['kind'] | undefined>;
+}
+
 /** The core as adapters and jobs see it (built by createCore in src/core/index.ts). */
 export interface Core {
+  /** Read-only questions about stored state (a poll's message, a chat's kind). */
+  query: CoreQueries;
   /** Runs one command or button press: validate, write with its audit row in one transaction, reply. */
   handle(incoming: Incoming): Promise<Outcome>;
   /** The ballot (or rating) message of a poll as it stands now, with live counts, for edits. */

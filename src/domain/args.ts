@@ -1,9 +1,9 @@
 /** Argument schemas (zod) for each command. A failed parse is a DomainError with the code in the issue. */
 import { z } from 'zod';
-import { DomainError, type ErrorCode } from '../domain/errors.js';
-import { charLength, cleanText, LIMITS, oneLine } from '../domain/text.js';
+import { DomainError, type ErrorCode } from './errors.js';
+import { isSlug } from './slug.js';
+import { charLength, cleanText, LIMITS, oneLine } from './text.js';
 import { parseDuration, parseLocalDateTime } from '../time.js';
-import { splitArgs } from './parse.js';
 
 type Issue = { addIssue(issue: { code: 'custom'; message: string; params?: Record<string, unknown>; input?: unknown }): void };
 
@@ -97,7 +97,7 @@ export const linkCode = z.string().transform((v, ctx) => {
 export const slugArg = z.string().transform((v, ctx) => {
   const s = v.trim();
   if (!s) return fail(ctx, 'EMPTY_TEXT', { example: '/bind demo' });
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(s)) return fail(ctx, 'UNKNOWN_COMMUNITY', { slug: oneLine(s).slice(0, 40) });
+  if (!isSlug(s)) return fail(ctx, 'UNKNOWN_COMMUNITY', { slug: oneLine(s).slice(0, 40) });
   return s;
 });
 
@@ -139,3 +139,16 @@ export const buttonSchema = z
     const [kind, pollId, k] = v.split(':');
     return { kind: kind === 'v' ? ('vote' as const) : ('rating' as const), pollId: Number(pollId), k: Number(k) };
   });
+
+/** Splits an argument string on whitespace (at most `limit` pieces; the last keeps the rest). */
+export function splitArgs(args: string, limit = Infinity): string[] {
+  const out: string[] = [];
+  let rest = args.trim();
+  while (rest && out.length < limit - 1) {
+    const m = /^(\S+)\s*([\s\S]*)$/.exec(rest)!;
+    out.push(m[1]);
+    rest = m[2];
+  }
+  if (rest) out.push(rest);
+  return out;
+}

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
-import { startApp, wantsConsole } from '../../src/app.js';
+import { wantsConsole } from '../../src/app.js';
+import { startYishi as startApp, wiring } from '../../src/main.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
 import * as s from '../../src/db/schema.js';
@@ -20,7 +21,7 @@ const portOpen = (port: number) =>
 describe('startApp: the composition npm start runs', () => {
   it('builds core, jobs and senders on real Postgres and Redis, and stops them all once', async () => {
     const config = loadConfig({ DATABASE_URL: await freshDatabaseUrl(), REDIS_URL: redisUrl(), YISHI_DATA_DIR: tempDir() });
-    expect(wantsConsole(config)).toBe(true);
+    expect(wantsConsole(config, wiring)).toBe(true);
     const app = await startApp(config, { logger: silentLogger, jobs: { prefix: uniqueName('app') } });
     expect(app.adapters).toEqual([]);
     expect(app.embeddedRedisUrl).toBeUndefined();

@@ -47,6 +47,7 @@ export const lines = (s: string) => s.split('\n').filter((l) => l.trim() !== '')
 /** Runs the CLI in this process (same code as the launcher runs), for the many argument-checking cases. */
 export async function runInProcess(args: string[], env: Record<string, string | undefined>): Promise<Run> {
   const { runCli } = await import('../../src/admin/cli.js');
+  const { printSchedules } = await import('../../jobs/cli.js');
   const { Writable } = await import('node:stream');
   const sink = () => {
     let text = '';
@@ -55,6 +56,6 @@ export async function runInProcess(args: string[], env: Record<string, string | 
   };
   const out = sink();
   const err = sink();
-  const code = await runCli(args, { stdout: out.stream, stderr: err.stream, env: cleanEnv(env) });
+  const code = await runCli(args, { stdout: out.stream, stderr: err.stream, env: cleanEnv(env), printSchedules });
   return { code, stdout: out.text(), stderr: err.text() };
 }

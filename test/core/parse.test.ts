@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand, splitArgs } from '../../src/core/parse.js';
+import { parseCommand } from '../../src/core/parse.js';
+import { splitArgs } from '../../src/domain/args.js';
 import { cleanText } from '../../src/domain/text.js';
 import { langOf, t } from '../../src/i18n/index.js';
 import { en } from '../../src/i18n/en.js';

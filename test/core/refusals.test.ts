@@ -104,7 +104,7 @@ describe('refused commands', () => {
     expect(first.errorCode).toBe('UNKNOWN_SUGGESTION');
     const before = await snapshot(database);
     const again = await say(w, '张三', '/support 99', { updateKey: 'refused-1' });
-    expect(again).toEqual({ duplicate: true, replies: [] });
+    expect(again).toEqual({ stored: true, duplicate: true, replies: [] });
     expect(await snapshot(database)).toBe(before);
   });
 
@@ -124,7 +124,7 @@ describe('refused commands', () => {
   });
 
   it('stays silent for chatter and tells an unbound chat only help and bind', async () => {
-    expect(await say(w, '张三', '今天天气不错')).toEqual({ ignored: true, replies: [] });
+    expect(await say(w, '张三', '今天天气不错')).toEqual({ stored: true, ignored: true, replies: [] });
     const help = await say(w, '新人', '/help', { chat: { platformChatId: 'unbound-group', kind: 'group' } });
     expect(replyText(help)).toContain('/bind');
     expect(help.errorCode).toBeUndefined();

@@ -20,7 +20,7 @@ describe('update keys and membership', () => {
     const first = await say(w, '张三', '/suggest 修路', { updateKey: 'u-1' });
     expect(replyText(first)).toContain('#1');
     const before = await snapshot(database);
-    expect(await say(w, '张三', '/suggest 修路', { updateKey: 'u-1' })).toEqual({ duplicate: true, replies: [] });
+    expect(await say(w, '张三', '/suggest 修路', { updateKey: 'u-1' })).toEqual({ stored: true, duplicate: true, replies: [] });
     expect(await snapshot(database)).toBe(before);
     const twins = await Promise.all([say(w, '李四', '/support 1', { updateKey: 'u-2' }), say(w, '李四', '/support 1', { updateKey: 'u-2' })]);
     expect(twins.filter((o) => o.duplicate)).toHaveLength(1);
@@ -42,8 +42,8 @@ describe('update keys and membership', () => {
 
   it('makes a chatting neighbour a resident once, with an audit row, and stays silent', async () => {
     const w = await makeWorld(database);
-    expect(await say(w, '路人甲', '大家好')).toEqual({ ignored: true, replies: [] });
-    expect(await say(w, '路人甲', '吃了吗')).toEqual({ ignored: true, replies: [] });
+    expect(await say(w, '路人甲', '大家好')).toEqual({ stored: true, ignored: true, replies: [] });
+    expect(await say(w, '路人甲', '吃了吗')).toEqual({ stored: true, ignored: true, replies: [] });
     const joined = await database.db.select().from(s.auditLog).where(eq(s.auditLog.action, 'member.joined'));
     expect(joined.filter((a) => a.communityId === w.communityId)).toHaveLength(1);
     const roles = await database.db.select().from(s.roles).where(eq(s.roles.communityId, w.communityId));

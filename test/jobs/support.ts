@@ -42,9 +42,10 @@ export class RecordingSender implements PlatformSender {
 export function eventCore(closeDuePoll: Core['closeDuePoll'] = async () => undefined): Core & { emit(e: CoreEvent): void } {
   const listeners = new Set<(e: CoreEvent) => void>();
   return {
-    handle: async () => ({ replies: [] }),
+    handle: async () => ({ stored: true, replies: [] }),
     ballotView: async () => undefined,
     setPollMessage: async () => undefined,
+    query: { pollMessage: async () => undefined, pollInfo: async () => undefined, chatKind: async () => undefined },
     closeDuePoll,
     onEvent(listener) {
       listeners.add(listener);

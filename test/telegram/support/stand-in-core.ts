@@ -6,7 +6,8 @@
  *   `/private` answers in private; `/long` answers with 5000 characters; anything else is ignored.
  */
 import { and, count, eq, sql } from 'drizzle-orm';
-import type { Core, Incoming, Outcome, Reply } from '../../../src/core/types.js';
+import { createQueries } from '../../../src/core/queries.js';
+import type { Core, CoreQueries, Incoming, Outcome, Reply } from '../../../src/core/types.js';
 import type { Database } from '../../../src/db/client.js';
 import * as s from '../../../src/db/schema.js';
 
@@ -15,8 +16,12 @@ export class StandInCore implements Core {
   failing = false;
   attempts = 0;
   readonly seen: Incoming[] = [];
+  /** The real query port: it only reads what this stand-in stored. */
+  readonly query: CoreQueries;
 
-  constructor(private readonly database: Database) {}
+  constructor(private readonly database: Database) {
+    this.query = createQueries(database.db);
+  }
 
   async handle(inc: Incoming): Promise<Outcome> {
     this.attempts++;
@@ -26,10 +31,10 @@ export class StandInCore implements Core {
     if (inc.button !== undefined) {
       const m = /^v:(\d+):([1-3])$/.exec(inc.button);
       const poll = m ? (await db.select().from(s.polls).where(eq(s.polls.id, Number(m[1]))))[0] : undefined;
-      if (!m || !poll) return { replies: [], toast: '这个按钮已失效或不属于本群。', errorCode: 'BAD_BUTTON' };
+      if (!m || !poll) return { stored: true, replies: [], toast: '这个按钮已失效或不属于本群。', errorCode: 'BAD_BUTTON' };
       return this.once(inc, async (tx) => {
         await tx.insert(s.auditLog).values({ action: 'stand-in.ballot', data: { pollId: poll.id, user: inc.sender.platformUserId, k: Number(m[2]) } });
-        return { replies: [], toast: `已投：${m[2]}`, changedPollIds: [poll.id] };
+        return { stored: true, replies: [], toast: `已投：${m[2]}`, changedPollIds: [poll.id] };
       });
     }
     const text = inc.text ?? '';
@@ -38,7 +43,7 @@ export class StandInCore implements Core {
       return this.once(inc, async (tx) => {
         await tx.insert(s.auditLog).values({ action: 'stand-in.note', data: { text: note[1], user: inc.sender.platformUserId } });
         const [{ n }] = await tx.select({ n: count() }).from(s.auditLog).where(eq(s.auditLog.action, 'stand-in.note'));
-        return { replies: [{ text: `已记下 #${n}：${note[1]}` }] };
+        return { stored: true, replies: [{ text: `已记下 #${n}：${note[1]}` }] };
       });
     }
     if (text === '/ballot') {
@@ -52,13 +57,13 @@ export class StandInCore implements Core {
         const [p] = await tx.insert(s.persons).values({ displayName: inc.sender.displayName }).returning();
         const [sug] = await tx.insert(s.suggestions).values({ communityId: c.id, number: 1, authorId: p.id, text: 'x' }).returning();
         const [poll] = await tx.insert(s.polls).values({ suggestionId: sug.id, kind: 'vote', chatId: chat.id, deadline: new Date(Date.now() + 3600e3) }).returning();
-        return { replies: [{ ...(await this.view(poll.id, tx)), pollId: poll.id }] };
+        return { stored: true, replies: [{ ...(await this.view(poll.id, tx)), pollId: poll.id }] };
       });
     }
-    if (text === '/private') return this.once(inc, async () => ({ replies: [{ text: '只给你看的内容', to: 'private' }] }));
-    if (text === '/long') return this.once(inc, async () => ({ replies: [{ text: '长'.repeat(5000) }] }));
-    if (text === '/bidi') return this.once(inc, async () => ({ replies: [{ text: 'a\u202Eb\u0007c' }] }));
-    return { replies: [], ignored: true };
+    if (text === '/private') return this.once(inc, async () => ({ stored: true, replies: [{ text: '只给你看的内容', to: 'private' }] }));
+    if (text === '/long') return this.once(inc, async () => ({ stored: true, replies: [{ text: '长'.repeat(5000) }] }));
+    if (text === '/bidi') return this.once(inc, async () => ({ stored: true, replies: [{ text: 'a\u202Eb\u0007c' }] }));
+    return { stored: true, replies: [], ignored: true };
   }
 
   /** The core's exactly-once rule: the effect commits with its processed_updates row, or not at all. */
@@ -70,7 +75,7 @@ export class StandInCore implements Core {
           .values({ platform: inc.platform, updateKey: inc.updateKey })
           .onConflictDoNothing()
           .returning();
-        if (!inserted.length) return { replies: [], duplicate: true };
+        if (!inserted.length) return { stored: true, replies: [], duplicate: true };
       }
       return effect(tx);
     });

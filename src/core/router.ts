@@ -1,0 +1,72 @@
+/**
+ * The router: which use case answers which command where. A table, nothing else: parsing of each
+ * command's arguments lives beside its use case (src/<area>/commands.ts), the transaction and dedupe
+ * in ./unit-of-work.ts, refusal texts in ./refusals.ts.
+ */
+import * as consultation from '../consultation/commands.js';
+import type { CommandResult, Ctx } from '../consultation/context.js';
+import { stats } from '../consultation/stats.js';
+import { chairInfo } from '../council/meetings.js';
+import { bind } from '../people/bind.js';
+import type { PersonCtx } from '../people/context.js';
+import { link } from '../people/link-command.js';
+import { start } from '../people/start.js';
+import * as owners from '../owners/commands.js';
+import * as whistle from '../whistle/commands.js';
+import type { CommandName } from './parse.js';
+
+export type GroupHandler = (ctx: Ctx, args: string) => Promise<CommandResult>;
+export type PersonHandler = (ctx: PersonCtx, args: string) => Promise<CommandResult>;
+
+export interface Route {
+  /** In a group bound to a community: the writer is (made) a resident there. */
+  group?: GroupHandler;
+  /** In a private chat with the bot. Absent: refused, "use this in your community's group". */
+  private?: PersonHandler;
+  /** In a group not bound yet. Absent: refused NOT_BOUND. */
+  unbound?: PersonHandler;
+  /** In any group, bound or not, before any membership (binding itself). Takes precedence. */
+  anyGroup?: PersonHandler;
+}
+
+const say = (key: 'help.private' | 'help.unbound'): PersonHandler => async (ctx) => ({ reply: { text: ctx.t(key) } });
+const linkInGroup: GroupHandler = (ctx, args) =>
+  link({ tx: ctx.tx, now: ctx.now, t: ctx.t, platform: ctx.chat!.platform, personId: ctx.personId, identityId: ctx.identityId!, where: { kind: 'group' } }, args);
+
+export const ROUTES: Record<CommandName, Route> = {
+  start: { group: consultation.helpCommand, private: start, unbound: say('help.unbound') },
+  help: { group: consultation.helpCommand, private: say('help.private'), unbound: say('help.unbound') },
+  bind: { anyGroup: bind, private: bind },
+  suggest: { group: consultation.suggestCommand },
+  support: { group: consultation.supportCommand },
+  comment: { group: consultation.commentCommand },
+  list: { group: consultation.listCommand },
+  show: { group: consultation.showCommand },
+  agenda: { group: consultation.agendaCommand },
+  poll: { group: consultation.pollCommand },
+  vote: { group: consultation.voteCommand },
+  rate: { group: consultation.rateCommand },
+  // An owners' vote on n if one is open, otherwise the consultation's vote or rating.
+  close: { group: owners.closeCommand },
+  progress: { group: consultation.progressCommand },
+  done: { group: consultation.doneCommand },
+  withdraw: { group: consultation.withdrawCommand },
+  link: { group: linkInGroup, private: link },
+  chair: { group: chairInfo },
+  meeting: { group: consultation.meetingCommand },
+  stats: { group: stats },
+  whistle: { group: whistle.whistleCommand },
+  report: { group: whistle.reportCommand, private: whistle.reportPrivately },
+  answer: { group: whistle.answerCommand, private: whistle.answerPrivately },
+  ownersvote: { group: owners.ownersVoteCommand },
+  ownervote: { group: owners.ownerVoteCommand },
+  owner: { group: owners.ownerCommand, private: owners.ownerPrivateCommand },
+};
+
+/**
+ * Buttons other than ballots and ratings (which go to the database in groups, see
+ * consultation/press-groups.ts), by the prefix of their data `<prefix>:…`; pressed in a bound group.
+ */
+export const BUTTONS: Record<string, (ctx: Ctx, data: string) => Promise<CommandResult>> = {
+  o: owners.ownerButton,
+};
