@@ -45,11 +45,11 @@ export async function castByCommand(ctx: Ctx, s: Suggestion, k: string, kind?: P
   const poll = await requireOpenPoll(ctx, s, 'share', kind);
   const position = resolveChoice(await choicesOf(ctx.tx, poll.id), k);
   if (!ctx.chat) throw new Error('castByCommand needs the bound chat the command came from');
-  // The sender's identity on this chat's platform (the command's wrapper has just ensured it), with its
-  // current name, so the statement finds the member and has no name to refresh.
+  // The writer's identity (the command's wrapper has just ensured it), with its current name, so the
+  // statement finds the member and has no name to refresh.
+  const mine = ctx.identityId !== undefined ? sql`id = ${ctx.identityId}` : sql`person_id = ${ctx.personId} and platform = ${ctx.chat.platform}`;
   const result = await ctx.tx.execute(sql`with me as (
-      select platform, platform_user_id, display_name from identities
-      where person_id = ${ctx.personId} and platform = ${ctx.chat.platform} order by id limit 1)
+      select platform, platform_user_id, display_name from identities where ${mine} order by id limit 1)
     select r.outcome, r.suggestion_number, r.label from me, yishi_press_button(
       me.platform, null, true, ${ctx.chat.platformChatId}, me.platform_user_id, me.display_name, ${ctx.lang}, ${poll.kind},
       ${poll.id}::integer, ${position}::integer, ${ctx.now.toISOString()}::timestamptz) r`);

@@ -1,8 +1,9 @@
 /**
  * Group commit for ballot and rating buttons. When a whole group chat votes at once, presses that
  * arrive together go to the database as one statement, yishi_press_buttons (drizzle/0003), which runs
- * yishi_press_button for each press in order inside one transaction: every press keeps its own checks,
- * ballot, audit row and processed_updates row, and a press is answered only after its group committed.
+ * yishi_press_button (the one home of the ballot rules, drizzle/0004) for each press in order inside
+ * one transaction: every press keeps its own checks, ballot, audit row and processed_updates row, and a
+ * press is answered only after its group committed.
  *
  * A press that finds no group running goes out at once (on the next turn of the event loop, so presses
  * that arrived in the same turn go with it). While `maxInFlight` groups are running, new presses wait

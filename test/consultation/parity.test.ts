@@ -163,14 +163,21 @@ async function act(scene: Scene, r: Rule, entry: Entry): Promise<Outcome[]> {
 
 const codeOf = (o: Outcome) => (o.duplicate ? 'duplicate' : (o.errorCode ?? 'stored'));
 
+/** A ballot or rating: who, which choice, and whether it was changed. */
+interface Cast {
+  who: string;
+  value: number;
+  changed: boolean;
+}
+
 /** What the rule left in the database, in terms that do not depend on ids: who, what, which community. */
 async function effects(database: Database, scene: Scene, auditAfter: number) {
   const { w } = scene;
   const q = async <T>(query: ReturnType<typeof sql>) => rowsOf<T>(await database.db.execute(query));
   const community = (id: number | null) => (id === w.communityId ? 'this' : id === scene.other?.communityId ? 'other' : String(id));
-  const ballots = await q(sql`select p.display_name as who, b.choice as value, b.changed_at is not null as changed
+  const ballots = await q<Cast>(sql`select p.display_name as who, b.choice as value, b.changed_at is not null as changed
     from ballots b join persons p on p.id = b.person_id where b.poll_id = ${scene.pollId} order by p.display_name`);
-  const ratings = await q(sql`select p.display_name as who, r.level as value, r.changed_at is not null as changed
+  const ratings = await q<Cast>(sql`select p.display_name as who, r.level as value, r.changed_at is not null as changed
     from ratings r join persons p on p.id = r.person_id where r.poll_id = ${scene.pollId} order by p.display_name`);
   const audits = (
     await q<{ action: string; who: string | null; community_id: number | null; suggestion: number | null; data: unknown }>(sql`select a.action, p.display_name as who,
