@@ -26,6 +26,8 @@ export interface WecomUser {
 export interface FakeWecomOptions {
   botId?: string;
   secret?: string;
+  /** Default 0: a free port. */
+  port?: number;
 }
 
 const REPLY_CMDS = new Set(['aibot_respond_msg', 'aibot_respond_update_msg', 'aibot_respond_welcome_msg', 'aibot_send_msg']);
@@ -41,13 +43,13 @@ export class FakeWecom {
   private swallow = new Set<string>();
   private seq = 0;
 
-  private constructor(server: WebSocketServer, readonly opts: Required<FakeWecomOptions>) {
+  private constructor(server: WebSocketServer, readonly opts: { botId: string; secret: string }) {
     this.server = server;
     server.on('connection', (ws) => this.accept(ws));
   }
 
   static async start(opts: FakeWecomOptions = {}): Promise<FakeWecom> {
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    const server = new WebSocketServer({ host: '127.0.0.1', port: opts.port ?? 0 });
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     return new FakeWecom(server, { botId: opts.botId ?? 'bot-yishi', secret: opts.secret ?? 'secret-yishi' });
   }
