@@ -4,49 +4,42 @@
  * and resolves at the end of its input.
  */
 import readline from 'node:readline';
-import { and, eq } from 'drizzle-orm';
+import { addCommunity, requireCommunity, type Community } from '../../src/admin/communities.js';
+import { AdminError } from '../../src/admin/errors.js';
+import { grantRoleTx } from '../../src/admin/roles.js';
 import type { AppDeps } from '../../src/app-types.js';
-import type { Incoming, Outcome, Reply } from '../../src/core/types.js';
+import type { Incoming, Outcome, Reply, Sender } from '../../src/core/types.js';
 import type { Db } from '../../src/db/client.js';
-import { auditLog, chats, communities, roles } from '../../src/db/schema.js';
-import { ensureIdentity, ensureResident, safeName } from '../../src/people/persons.js';
+import { safeName } from '../../src/people/persons.js';
 import type { OutboundMessage, SentMessage } from '../../src/messaging/port.js';
 
 export const DEMO = { slug: 'demo', name: '示范社区', supportThreshold: 3, chatId: 'console-demo', title: '示范社区议事群' } as const;
 export const DEFAULT_SPEAKER = '居民甲';
+/** The staff identity that binds the console chat to the demo community (as staff do with /bind). */
+const OPERATOR: Sender = { platformUserId: 'console-operator', displayName: '控制台', lang: 'zh' };
 
-/** Creates the demo community and binds the console chat to it, once (each with its audit row). */
-export async function ensureDemo(db: Db, now = new Date()): Promise<number> {
-  return db.transaction(async (tx) => {
-    let [community] = await tx.select().from(communities).where(eq(communities.slug, DEMO.slug));
-    if (!community) {
-      [community] = await tx.insert(communities).values({ slug: DEMO.slug, name: DEMO.name, supportThreshold: DEMO.supportThreshold, createdAt: now }).onConflictDoNothing().returning();
-      if (!community) [community] = await tx.select().from(communities).where(eq(communities.slug, DEMO.slug));
-      else await tx.insert(auditLog).values({ communityId: community.id, action: 'community.created', data: { slug: DEMO.slug, via: 'console' }, at: now });
-    }
-    const [chat] = await tx.select().from(chats).where(and(eq(chats.platform, 'console'), eq(chats.platformChatId, DEMO.chatId)));
-    if (!chat || chat.communityId !== community.id) {
-      const [row] = await tx
-        .insert(chats)
-        .values({ platform: 'console', platformChatId: DEMO.chatId, kind: 'group', title: DEMO.title, communityId: community.id, boundAt: now })
-        .onConflictDoUpdate({ target: [chats.platform, chats.platformChatId], set: { communityId: community.id, boundAt: now } })
-        .returning();
-      await tx.insert(auditLog).values({ communityId: community.id, action: 'chat.bound', data: { chatId: row.id, platform: 'console', platformChatId: DEMO.chatId, via: 'console' }, at: now });
-    }
-    return community.id;
+/** The console chat, as an adapter describes it to the core. */
+const CHAT: Incoming['chat'] = { platformChatId: DEMO.chatId, kind: 'group', title: DEMO.title };
+
+/**
+ * The demo community, created on first run by the admin use case, and the console chat bound to it by
+ * the core's /bind, sent by a staff identity (each step is a no-op once done).
+ */
+export async function ensureDemo(deps: Pick<AppDeps, 'core' | 'database'>): Promise<Community> {
+  const db = deps.database.db;
+  const community = await requireCommunity(db, DEMO.slug).catch((err) => {
+    if (!(err instanceof AdminError && err.code === 'UNKNOWN_COMMUNITY')) throw err;
+    return addCommunity(db, { slug: DEMO.slug, name: DEMO.name, supportThreshold: DEMO.supportThreshold }, 'console');
   });
+  await grantStaff(db, community, OPERATOR.platformUserId);
+  const bound = await deps.core.handle({ platform: 'console', chat: CHAT, sender: OPERATOR, text: `/bind ${DEMO.slug}` });
+  if (bound.errorCode) throw new Error(`yishi: could not bind the console chat to ${DEMO.slug}: ${bound.errorCode}`);
+  return community;
 }
 
-/** `/as <name> staff`: the console's stand-in for `yishi role grant`. */
-async function grantStaff(db: Db, communityId: number, name: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    const { identity } = await ensureIdentity(tx, 'console', { platformUserId: name, displayName: name });
-    await ensureResident(tx, communityId, identity.personId);
-    const [role] = await tx.select().from(roles).where(and(eq(roles.communityId, communityId), eq(roles.personId, identity.personId)));
-    if (role?.role === 'staff') return;
-    await tx.update(roles).set({ role: 'staff' }).where(and(eq(roles.communityId, communityId), eq(roles.personId, identity.personId)));
-    await tx.insert(auditLog).values({ communityId, actorId: identity.personId, action: 'role.granted', data: { role: 'staff', platform: 'console', via: 'console /as' } });
-  });
+/** `/as <name> staff`: the console's stand-in for `yishi role grant demo console:<name> staff`. */
+async function grantStaff(db: Db, community: Community, name: string): Promise<void> {
+  await db.transaction((tx) => grantRoleTx(tx, community, { platform: 'console', platformUserId: name }, 'staff', 'console'));
 }
 
 /** Buttons become numbered lines, with the text command that does the same. */
@@ -67,7 +60,7 @@ export function renderReply(reply: Reply, speaker?: string): string {
 export async function runConsole(deps: AppDeps, io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }): Promise<void> {
   const { core, database, logger } = deps;
   const write = (s: string) => io.output.write(s + '\n');
-  const communityId = await ensureDemo(database.db);
+  const community = await ensureDemo(deps);
   // Results at a deadline and reminders come from the jobs through this sender.
   let sent = 0;
   deps.senders.register({
@@ -92,13 +85,13 @@ export async function runConsole(deps: AppDeps, io: { input: NodeJS.ReadableStre
         continue;
       }
       speaker = name;
-      if (as[2]) await grantStaff(database.db, communityId, speaker);
+      if (as[2]) await grantStaff(database.db, community, speaker);
       write(`[议事] 现在的身份：${speaker}${as[2] ? '（社区工作人员）' : ''}`);
       continue;
     }
     const incoming: Incoming = {
       platform: 'console',
-      chat: { platformChatId: DEMO.chatId, kind: 'group', title: DEMO.title },
+      chat: CHAT,
       sender: { platformUserId: speaker, displayName: speaker, lang: 'zh' },
       text: line,
       updateKey: undefined,

@@ -3,11 +3,8 @@
  * `intervalMs` (a trailing edit that shows the latest counts), so a busy vote stays within the
  * group's message budget.
  */
-import { and, eq } from 'drizzle-orm';
 import type { Api } from 'grammy';
 import type { Core } from '../../src/core/types.js';
-import type { Database } from '../../src/db/client.js';
-import { chats, polls } from '../../src/db/schema.js';
 import type { Logger } from '../../src/logger.js';
 import { describe, isNotModified } from './errors.js';
 import { inlineKeyboard, safeText } from './render.js';
@@ -25,7 +22,7 @@ export class LiveEdits {
   private stopped = false;
 
   constructor(
-    private readonly deps: { api: Api; core: Core; database: Database; logger: Logger },
+    private readonly deps: { api: Api; core: Core; logger: Logger },
     private readonly intervalMs = 3000,
   ) {}
 
@@ -67,15 +64,11 @@ export class LiveEdits {
   private async edit(pollId: number): Promise<void> {
     const log = this.deps.logger.child({ pollId });
     try {
-      const [row] = await this.deps.database.db
-        .select({ messageId: polls.messageId, chatId: chats.platformChatId })
-        .from(polls)
-        .innerJoin(chats, eq(chats.id, polls.chatId))
-        .where(and(eq(polls.id, pollId), eq(chats.platform, 'telegram')));
-      if (!row?.messageId) return;
+      const message = await this.deps.core.query.pollMessage(pollId);
+      if (message?.platform !== 'telegram') return;
       const view = await this.deps.core.ballotView(pollId);
       if (!view) return;
-      await this.deps.api.editMessageText(row.chatId, Number(row.messageId), safeText(view.text), {
+      await this.deps.api.editMessageText(message.platformChatId, Number(message.messageId), safeText(view.text), {
         reply_markup: inlineKeyboard(view.buttons, (b) => log.error('button data too long, left out', { data: b.data })),
       });
     } catch (err) {

@@ -11,8 +11,9 @@
 import { Api, GrammyError, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../../src/logger.js';
+import { backoff, retry, sleep } from '../../src/retry.js';
 import { describe } from './errors.js';
-import { chatKeyOf, runUpdate, sleep } from './updates.js';
+import { chatKeyOf, runUpdate } from './updates.js';
 
 export interface PollingOptions {
   /** Long-poll timeout in seconds (Telegram holds the request open this long). */
@@ -69,6 +70,7 @@ export class Poller {
   private async loop(): Promise<void> {
     let allowed: ReadonlyArray<string> | undefined = this.opts.allowedUpdates;
     let failures = 0;
+    const pause = backoff(1000, 30000);
     while (this.running) {
       let updates: Update[];
       try {
@@ -83,7 +85,7 @@ export class Poller {
         failures = 0;
       } catch (err) {
         if (!this.running) break;
-        const wait = err instanceof GrammyError && err.error_code === 429 ? (err.parameters.retry_after ?? 3) * 1000 : Math.min(30000, 1000 * 2 ** failures++);
+        const wait = err instanceof GrammyError && err.error_code === 429 ? (err.parameters.retry_after ?? 3) * 1000 : pause(++failures);
         const level = err instanceof GrammyError && err.error_code === 401 ? 'error' : 'warn';
         this.logger[level]('getUpdates failed, retrying', { waitMs: wait, ...describe(err) });
         await sleep(wait, this.abort.signal);
@@ -116,17 +118,17 @@ export class Poller {
 
   /** True once the update committed; false if the bot stopped before it could. */
   private async runUntilCommitted(u: Update): Promise<boolean> {
-    const base = this.opts.retryBaseMs ?? 500;
-    for (let attempt = 0; ; attempt++) {
-      // Updates of the batch not yet started when stopping stay unacknowledged for the next start.
-      if (!this.running) return false;
-      try {
-        await runUpdate(this.bot, u, this.logger, attempt);
-        return true;
-      } catch {
-        if (!this.running) return false;
-        await sleep(Math.min(this.opts.retryMaxMs ?? 30000, base * 2 ** attempt), this.abort.signal);
-      }
+    // Updates of the batch not yet started when stopping stay unacknowledged for the next start.
+    if (!this.running) return false;
+    try {
+      await retry((attempt) => runUpdate(this.bot, u, this.logger, attempt - 1), {
+        delayMs: backoff(this.opts.retryBaseMs ?? 500, this.opts.retryMaxMs ?? 30000),
+        retryable: () => this.running,
+        signal: this.abort.signal,
+      });
+      return true;
+    } catch {
+      return false;
     }
   }
 }

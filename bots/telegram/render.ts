@@ -1,22 +1,14 @@
 /** Reply -> Telegram message parts. Plain text only (no parse_mode), so user text can't inject markup. */
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Button } from '../../src/core/types.js';
+import { fitText, MAX_MESSAGE, stripUnsafe } from '../../src/domain/text.js';
 
-export const MAX_MESSAGE_LENGTH = 4096;
 export const MAX_TOAST_LENGTH = 200;
 const MAX_CALLBACK_DATA_BYTES = 64;
 
-// C0 controls except tab/newline, DEL, and the bidi embedding/override/isolate characters.
-const UNSAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
-
-/** Drops control and bidi-override characters and cuts to `max` UTF-16 units without splitting a pair. */
-export function safeText(text: string, max = MAX_MESSAGE_LENGTH): string {
-  const clean = text.replace(UNSAFE, '');
-  if (clean.length <= max) return clean;
-  let cut = max - 1;
-  const code = clean.charCodeAt(cut - 1);
-  if (code >= 0xd800 && code <= 0xdbff) cut--;
-  return clean.slice(0, cut) + '…';
+/** Drops unsafe (control, zero-width, bidi-override) characters and cuts to `max` with an ellipsis. */
+export function safeText(text: string, max = MAX_MESSAGE): string {
+  return fitText(stripUnsafe(text), max, '…');
 }
 
 /**

@@ -6,15 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import qrcodeTerminal from 'qrcode-terminal';
-import { and, eq } from 'drizzle-orm';
 import { WechatyBuilder, ScanStatus, qrcodeValueToImageUrl, types } from 'wechaty';
 import type { Wechaty, Contact, Room, Message } from 'wechaty';
 import type { AppDeps, Stoppable } from '../../src/app-types.js';
 import type { Incoming, Outcome, Reply } from '../../src/core/types.js';
 import { PermanentSendError, RateLimitedError, type OutboundMessage, type PlatformSender } from '../../src/messaging/port.js';
-import * as schema from '../../src/db/schema.js';
-import { parseCommand } from '../../src/core/parse.js';
-import { renderText, type PollInfo } from './render.js';
+import { KeyedSerializer } from '../../src/keyed-serializer.js';
+import { renderText } from './render.js';
 import { SendQueue } from './send-queue.js';
 import { wechatStrings } from './strings.js';
 import { normalizeCommandText, splitText } from './text.js';
@@ -102,29 +100,15 @@ export function createWechatBot(deps: AppDeps, opts: WechatBotOptions): WechatBo
     const known = conversations.get(id);
     if (known) return known;
     if (!wechaty.isLoggedIn) throw new Error('wechat: not logged in yet');
-    const [chat] = await deps.database.db
-      .select({ kind: schema.chats.kind })
-      .from(schema.chats)
-      .where(and(eq(schema.chats.platform, 'wechat'), eq(schema.chats.platformChatId, id)))
-      .limit(1)
-      .catch(() => [] as { kind: 'group' | 'private' }[]);
-    const isRoom = chat ? chat.kind === 'group' : id.endsWith('@chatroom');
+    const kind = await deps.core.query.chatKind('wechat', id).catch(() => undefined);
+    const isRoom = kind ? kind === 'group' : id.endsWith('@chatroom');
     const found = isRoom ? await wechaty.Room.find({ id }) : await wechaty.Contact.find({ id });
     if (!found) throw new PermanentSendError(`wechat: no ${isRoom ? 'room' : 'contact'} ${id}`);
     conversations.set(id, found);
     return found;
   }
 
-  async function pollInfo(pollId: number | undefined): Promise<PollInfo | undefined> {
-    if (pollId === undefined) return undefined;
-    const [row] = await deps.database.db
-      .select({ kind: schema.polls.kind, number: schema.suggestions.number })
-      .from(schema.polls)
-      .innerJoin(schema.suggestions, eq(schema.suggestions.id, schema.polls.suggestionId))
-      .where(eq(schema.polls.id, pollId))
-      .limit(1);
-    return row;
-  }
+  const pollInfo = (pollId: number | undefined) => (pollId === undefined ? Promise.resolve(undefined) : deps.core.query.pollInfo(pollId));
 
   /** Queues a text (split when long); resolves with the id of its last part, which carries any choices. */
   async function sendText(conversationId: string, text: string): Promise<string | undefined> {
@@ -221,12 +205,10 @@ export function createWechatBot(deps: AppDeps, opts: WechatBotOptions): WechatBo
     if (!outcome.duplicate && !outcome.ignored) {
       // The contact id logged here is what `yishi role grant <slug> wechat:<id> staff` needs.
       log.info('wechat command', { contactId: talker.id, command: text.split(/\s/, 1)[0], refused: outcome.errorCode });
-      // A ballot confirmation in the room would show everyone how each neighbour voted and flood
-      // a busy group: it goes privately where possible (the core leaves this choice to the adapter).
-      const parsed = room ? parseCommand(text) : undefined;
-      const confirmPrivately = parsed?.kind === 'command' && (parsed.name === 'vote' || parsed.name === 'rate') && !outcome.errorCode;
       for (const original of outcome.replies) {
-        const reply: Reply = confirmPrivately && original.pollId === undefined ? { ...original, to: 'private' } : original;
+        // A ballot confirmation in the room would show everyone how each neighbour voted and flood
+        // a busy group: it goes privately where possible (the core leaves this choice to the adapter).
+        const reply: Reply = room && original.confidential ? { ...original, to: 'private' } : original;
         try {
           track((await deliver(reply, { room, talker, name: displayName || talker.name() })).sent, log);
         } catch (err) {
@@ -263,18 +245,13 @@ export function createWechatBot(deps: AppDeps, opts: WechatBotOptions): WechatBo
    * Messages of one chat are handled one after another, in arrival order: a resident who changes a
    * ballot quickly must have the later one count, and replies keep the order of the commands.
    */
-  const chatChains = new Map<string, Promise<void>>();
+  const chatOrder = new KeyedSerializer();
   wechaty.on('message', (msg) => {
     const key = msg.room()?.id ?? msg.talker()?.id ?? '';
-    const previous = chatChains.get(key) ?? Promise.resolve();
-    const p: Promise<void> = previous
-      .then(() => onMessage(msg))
+    const p: Promise<void> = chatOrder
+      .run(key, () => onMessage(msg))
       .catch((err) => logger.error('wechat message handler failed', { err, messageId: msg.id }))
-      .finally(() => {
-        inFlight.delete(p);
-        if (chatChains.get(key) === p) chatChains.delete(key);
-      });
-    chatChains.set(key, p);
+      .finally(() => inFlight.delete(p));
     inFlight.add(p);
   });
 

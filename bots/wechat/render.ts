@@ -1,14 +1,8 @@
 /** A core Reply as WeChat text: WeChat has no buttons, so choices become numbered lines. */
-import type { Button } from '../../src/core/types.js';
+import type { Button, PollInfo } from '../../src/core/types.js';
+import { stripUnsafe } from '../../src/domain/text.js';
 import { t } from '../../src/i18n/index.js';
 import { wechatStrings } from './strings.js';
-import { stripUnsafe } from './text.js';
-
-export interface PollInfo {
-  kind: 'vote' | 'rating';
-  /** The suggestion's number in its community. */
-  number: number;
-}
 
 /**
  * `1. 同意  2. 反对  3. 弃权`, then how to answer when the poll is known, in place of the core's
@@ -20,10 +14,11 @@ export function renderText(text: string, buttons: Button[][] | undefined, poll: 
   let lines = text.split('\n');
   const choices = flat.map((b, i) => `${i + 1}. ${b.label}`).join('  ');
   if (poll) {
-    const buttonHint = t(lang, poll.kind === 'rating' ? 'rating.hint' : 'poll.hint', { n: poll.number });
+    const n = poll.suggestionNumber;
+    const buttonHint = t(lang, poll.kind === 'rating' ? 'rating.hint' : 'poll.hint', { n });
     lines = lines.filter((l) => l !== buttonHint);
     const s = wechatStrings(lang);
-    lines.push(choices, poll.kind === 'rating' ? s.howToRate(poll.number) : s.howToVote(poll.number));
+    lines.push(choices, poll.kind === 'rating' ? s.howToRate(n) : s.howToVote(n));
   } else {
     lines.push(choices);
   }

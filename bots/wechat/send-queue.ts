@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../../src/logger.js';
 import { PermanentSendError, RateLimitedError } from '../../src/messaging/port.js';
+import { backoff } from '../../src/retry.js';
 
 export interface SendQueueOptions {
   /** Minimum time between two sends to the same conversation. */
@@ -154,11 +155,9 @@ export class SendQueue {
             lane.jobs.shift();
             job.reject(err);
           } else {
-            const backoff = err instanceof RateLimitedError
-              ? err.retryAfterMs
-              : Math.min(60_000, (this.opts.retryBaseMs ?? 1000) * 2 ** (job.attempts - 1));
-            this.opts.logger.warn('wechat send failed, will retry', { conversationId: job.conversationId, attempts: job.attempts, backoffMs: backoff, err });
-            await this.sleep(backoff);
+            const waitMs = err instanceof RateLimitedError ? err.retryAfterMs : backoff(this.opts.retryBaseMs ?? 1000, 60_000)(job.attempts);
+            this.opts.logger.warn('wechat send failed, will retry', { conversationId: job.conversationId, attempts: job.attempts, backoffMs: waitMs, err });
+            await this.sleep(waitMs);
           }
         }
       }

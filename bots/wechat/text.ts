@@ -38,12 +38,6 @@ export function normalizeCommandText(raw: string, botNames: readonly string[] = 
   return rest ? `${prefix}${command}${space}${rest}` : `${prefix}${command}`;
 }
 
-/** Control and bidi-override characters are never echoed back into a chat. */
-export function stripUnsafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069\u200E\u200F]/g, '');
-}
-
 /**
  * Splits a long text into parts of at most `max` characters, preferring line breaks, so every part
  * stays within what WeChat delivers in one bubble.

@@ -43,10 +43,10 @@ export async function insertCommunity(tx: Tx, c: NewCommunity, via: string): Pro
   return row;
 }
 
-/** Creates a community; COMMUNITY_EXISTS when the slug is taken. */
-export async function addCommunity(db: Db, c: NewCommunity): Promise<Community> {
+/** Creates a community; COMMUNITY_EXISTS when the slug is taken. `via` names the caller in the audit row. */
+export async function addCommunity(db: Db, c: NewCommunity, via = 'cli'): Promise<Community> {
   try {
-    return await db.transaction((tx) => insertCommunity(tx, c, 'cli'));
+    return await db.transaction((tx) => insertCommunity(tx, c, via));
   } catch (err) {
     if (isPgUniqueViolation(err)) throw new AdminError('COMMUNITY_EXISTS', `community "${c.slug}" already exists; nothing changed`);
     throw err;

@@ -1,11 +1,10 @@
 /** zod schemas for what an administrator types: slugs, thresholds, `<platform>:<userId>`. */
 import { z } from 'zod';
 import { PLATFORMS, type Platform } from '../db/schema.js';
+import { SLUG_PATTERN, SLUG_RULE } from '../domain/slug.js';
 import { AdminError } from './errors.js';
 
-export const slugSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a slug is 1-40 characters of a-z, 0-9 and -, starting with a letter or digit');
+export const slugSchema = z.string().regex(SLUG_PATTERN, SLUG_RULE);
 
 export const communityNameSchema = z.string().trim().min(1, 'the name must not be empty').max(100, 'the name is at most 100 characters');
 export const unitNameSchema = z.string().trim().min(1, 'the unit name must not be empty').max(100, 'the unit name is at most 100 characters');

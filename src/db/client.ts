@@ -37,13 +37,14 @@ export interface OpenOptions {
   max?: number;
 }
 
-function redact(url: string): string {
+/** A service URL fit for logs and messages: its password masked. */
+export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
     return u.toString();
   } catch {
-    return 'postgres';
+    return '(unparsable URL)';
   }
 }
 
@@ -63,7 +64,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     }
     const sql = postgres(opts.databaseUrl, { max: opts.max ?? 10, onnotice: () => {}, connect_timeout: 10 });
     const db = drizzle(sql, { schema }) as unknown as Db;
-    return { db, kind: 'postgres', location: redact(opts.databaseUrl), close: () => sql.end({ timeout: 5 }) };
+    return { db, kind: 'postgres', location: redactUrl(opts.databaseUrl), close: () => sql.end({ timeout: 5 }) };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');

@@ -21,6 +21,13 @@ export interface Reply {
   /** Set on a ballot or rating message, so the adapter can remember its message id for live-count edits. */
   pollId?: number;
   /**
+   * Set on the confirmation of a ballot or rating cast by command (`/vote 3 1` -> "voted 同意 on #3"): it
+   * tells how the sender voted, so an adapter may send it to the sender privately instead of the room
+   * (WeChat does, where it can write to the sender: neighbours' choices and a flood of confirmations
+   * stay out of a busy room). `to` stays the core's choice of where a reply belongs by default.
+   */
+  confidential?: boolean;
+  /**
    * A file sent with the text (after it; the text still goes when the file cannot): by reference, so
    * stored replies and outbox rows stay small. Adapters get the bytes from the core (renderAttachment).
    */

@@ -4,9 +4,12 @@ import { zhCN, type MessageKey } from './zh-CN.js';
 export type { MessageKey };
 export type Lang = 'zh' | 'en';
 
-/** Chinese by default; English for a sender whose platform language starts with 'en'. */
+/**
+ * The one rule for a platform's language code: English ('en', 'en-GB', 'en_US') gets English, anything
+ * else (or nothing) Chinese.
+ */
 export function langOf(platformLang?: string): Lang {
-  return platformLang && /^en\b|^en[-_]/i.test(platformLang.trim()) ? 'en' : platformLang?.trim().toLowerCase() === 'en' ? 'en' : 'zh';
+  return /^en(?![a-z0-9])/i.test(platformLang?.trim() ?? '') ? 'en' : 'zh';
 }
 
 export type Params = Record<string, string | number>;

@@ -1,7 +1,7 @@
 /** Opening the configured database with a one-line error a person can act on. */
 import path from 'node:path';
 import type { Config } from '../config.js';
-import { DataDirBusyError, openDatabase, type Database } from '../db/client.js';
+import { DataDirBusyError, openDatabase, redactUrl, type Database } from '../db/client.js';
 
 /** The innermost reason (drizzle wraps driver errors as "Failed query: …" with the real one as cause). */
 export function describeError(e: unknown): string {
@@ -11,15 +11,7 @@ export function describeError(e: unknown): string {
   return msg.split('\n')[0];
 }
 
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}
+export { redactUrl };
 
 /** DATABASE_URL, or the embedded PGlite in $YISHI_DATA_DIR/pglite; migrations applied. */
 export async function openConfiguredDatabase(config: Config, opts: { max?: number } = {}): Promise<Database> {

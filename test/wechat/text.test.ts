@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeCommandText, splitText, stripUnsafe } from '../../bots/wechat/text.js';
+import { normalizeCommandText, splitText } from '../../bots/wechat/text.js';
+import { stripUnsafe } from '../../src/domain/text.js';
 import { renderText } from '../../bots/wechat/render.js';
 
 describe('normalizeCommandText', () => {
@@ -61,14 +62,14 @@ describe('renderText', () => {
   const buttons = [[{ label: '同意', data: 'v:1:1' }, { label: '反对', data: 'v:1:2' }, { label: '弃权', data: 'v:1:3' }]];
 
   it('renders choice buttons as numbered text with how to vote', () => {
-    const text = renderText('#12 修东门路灯 开始投票', buttons, { kind: 'vote', number: 12 });
+    const text = renderText('#12 修东门路灯 开始投票', buttons, { kind: 'vote', suggestionNumber: 12 });
     expect(text).toContain('1. 同意  2. 反对  3. 弃权');
     expect(text).toContain('投票 12 1');
   });
 
   it('tells how to rate on a rating and answers English in English', () => {
     const rating = [[{ label: 'Satisfied', data: 'r:1:1' }], [{ label: 'Dissatisfied', data: 'r:1:3' }]];
-    const text = renderText('Rate #4', rating, { kind: 'rating', number: 4 }, 'en');
+    const text = renderText('Rate #4', rating, { kind: 'rating', suggestionNumber: 4 }, 'en');
     expect(text).toContain('1. Satisfied  2. Dissatisfied');
     expect(text).toContain('/rate 4 1');
   });
@@ -83,7 +84,7 @@ describe('renderText with the core hint', () => {
   it('replaces the core\'s tap-a-button hint, which is wrong in WeChat, by how to answer in text', async () => {
     const { t } = await import('../../src/i18n/index.js');
     const text = ['#3 表决：修路', t('zh', 'poll.hint', { n: 3 })].join('\n');
-    const out = renderText(text, [[{ label: '同意', data: 'x' }, { label: '反对', data: 'y' }]], { kind: 'vote', number: 3 });
+    const out = renderText(text, [[{ label: '同意', data: 'x' }, { label: '反对', data: 'y' }]], { kind: 'vote', suggestionNumber: 3 });
     expect(out).not.toContain(t('zh', 'poll.hint', { n: 3 }));
     expect(out).toBe(['#3 表决：修路', '1. 同意  2. 反对', t('zh', 'wechat.howToVote', { n: 3 })].join('\n'));
   });
