@@ -165,4 +165,35 @@ describe('a WeCom group running the consultation cycle', () => {
     expect(frameText(toZhang[0]!)).toMatch(/[A-Z0-9]{6}/);
     expect(sent.filter((f) => f.body.chatid === GROUP || f.reqId === r.reqId).map(frameText).join('\n')).not.toMatch(/[A-Z0-9]{6}\b/);
   });
+
+  it('links a WeCom and a Telegram identity with /link: one person, one ballot', async () => {
+    const before = w.fake.frames.length;
+    await w.say(wang, '@议事 /link', GROUP, { quiet: true });
+    await w.settle();
+    const dm = w.fake.frames.slice(before).find((f) => f.cmd === 'aibot_send_msg' && f.body.chatid === wang.userid)!;
+    const code = /[A-Z0-9]{6,}/.exec(frameText(dm))![0];
+    const core = w.deps.core;
+    const tgUser = { platformUserId: '777001', displayName: 'Wang Wu', lang: 'zh-hans' };
+    const linked = await core.handle({ platform: 'telegram', chat: { platformChatId: '777001', kind: 'private' }, sender: tgUser, text: `/link ${code}` });
+    expect(linked.errorCode).toBeUndefined();
+    const ids = await w.database.db.select().from(s.identities).where(eq(s.identities.displayName, 'Wang Wu'));
+    const [wecomId] = await w.database.db.select().from(s.identities).where(and(eq(s.identities.platform, 'wecom'), eq(s.identities.platformUserId, wang.userid)));
+    expect(ids.map((i) => i.personId)).toEqual([wecomId!.personId]);
+
+    // A new vote in the WeCom group; the same community also has a Telegram group.
+    const [chat] = await w.database.db.select().from(s.chats).where(eq(s.chats.platformChatId, GROUP));
+    await w.database.db.insert(s.chats).values({ platform: 'telegram', platformChatId: '-100777', kind: 'group', title: 'tg', communityId: chat!.communityId, boundAt: new Date() });
+    await w.say(li, '@议事 提议 西门加装路灯', GROUP);
+    await w.say(zhang, '@议事 附议 2', GROUP);
+    await w.say(zhao, '@议事 附议 2', GROUP);
+    await w.say(staff, '@议事 /agenda 2', GROUP);
+    const card = cardOf((await w.say(staff, '@议事 /poll 2', GROUP)).frames[0]);
+    const pollId = Number(card.button_list[0].key.split(':')[1]);
+    await w.press(wang, GROUP, `v:${pollId}:1`, card.task_id);
+    const tg = await core.handle({ platform: 'telegram', chat: { platformChatId: '-100777', kind: 'group', title: 'tg' }, sender: tgUser, text: '/vote 2 2' });
+    expect(tg.errorCode).toBeUndefined();
+    const rows = await ballots(pollId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.choice).toBe(2);
+  });
 });
