@@ -20,7 +20,7 @@ type Handler = (ctx: Ctx, args: string) => Promise<CommandResult>;
 /** A handler whose one argument is a suggestion number; `example` is shown when it is malformed. */
 const onNumber = (example: string, run: (ctx: Ctx, n: number) => Promise<CommandResult>): Handler => (ctx, args) => run(ctx, parseArg(suggestionNumber(example), args));
 
-export const suggestCommand: Handler = (ctx, args) => suggest(ctx, parseArg(freeText(LIMITS.suggestion, '/suggest 东门路灯坏了，晚上很黑'), args));
+export const suggestCommand: Handler = (ctx, args) => suggest(ctx, parseArg(freeText(LIMITS.suggestion, 'example.suggest'), args));
 export const supportCommand = onNumber('/support 3', support);
 export const showCommand = onNumber('/show 3', show);
 export const agendaCommand = onNumber('/agenda 3', agenda);
@@ -29,7 +29,7 @@ export const withdrawCommand = onNumber('/withdraw 3', withdraw);
 
 export const commentCommand: Handler = (ctx, args) => {
   const [n, text = ''] = splitArgs(args, 2);
-  return comment(ctx, parseArg(suggestionNumber('/comment 3 我同意，最好加装感应灯'), n ?? ''), parseArg(freeText(LIMITS.comment, '/comment 3 我同意'), text));
+  return comment(ctx, parseArg(suggestionNumber('example.comment'), n ?? ''), parseArg(freeText(LIMITS.comment, 'example.comment'), text));
 };
 
 /** `/list [status] [grid]`: a last word naming one of the community's grids filters by grid. */
@@ -55,11 +55,11 @@ const castCommand = (kind: PollKind, example: string, choices: string): Handler 
   return castByCommand(ctx, s, parseArg(freeText(LIMITS.choice, example), k), kind);
 };
 export const voteCommand = castCommand('vote', '/vote 3 1', '1 2 3');
-export const rateCommand = castCommand('rating', '/rate 3 1', '1.满意 2.基本满意 3.不满意');
+export const rateCommand = castCommand('rating', '/rate 3 1', 'example.rateChoices');
 
 export const progressCommand: Handler = (ctx, args) => {
   const [n, pct = '', text = ''] = splitArgs(args, 3);
-  const example = '/progress 3 50 已完成招标';
+  const example = 'example.progress';
   return progress(ctx, parseArg(suggestionNumber(example), n ?? ''), parseArg(percentArg, pct), parseArg(freeText(LIMITS.progress, example), text));
 };
 

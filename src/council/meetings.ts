@@ -2,6 +2,7 @@
 import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { agendaItems, meetings, suggestions } from '../db/schema.js';
+import { MEETING_EXAMPLE } from '../domain/args.js';
 import { refuse } from '../domain/errors.js';
 import { formatLocal, quarterOf } from '../time.js';
 import { requireChairOrStaff, type CommandResult, type Ctx } from '../consultation/context.js';
@@ -21,7 +22,7 @@ export async function nextMeeting(db: Db | Tx, communityId: number, now: Date): 
 }
 
 function requireFuture(ctx: Ctx, when: Date | undefined): Date {
-  if (!when || when.getTime() <= ctx.now.getTime()) return refuse('BAD_DATE', { example: '/meeting 2026-12-01 19:30 社区活动室' });
+  if (!when || when.getTime() <= ctx.now.getTime()) return refuse('BAD_DATE', { example: MEETING_EXAMPLE });
   return when;
 }
 

@@ -84,7 +84,7 @@ export function doneArgs(args: string): { n: number; durationMs: number } {
 
 export const percentArg = z.string().transform((v, ctx) => {
   const m = /^(\d{1,3})%?$/.exec(v.trim());
-  if (!m || Number(m[1]) > 100) return fail(ctx, 'BAD_NUMBER', { example: '/progress 3 50 已完成招标' });
+  if (!m || Number(m[1]) > 100) return fail(ctx, 'BAD_NUMBER', { example: 'example.progress' });
   return Number(m[1]);
 });
 
@@ -101,7 +101,7 @@ export const slugArg = z.string().transform((v, ctx) => {
   return s;
 });
 
-export const MEETING_EXAMPLE = '/meeting 2026-12-01 19:30 社区活动室';
+export const MEETING_EXAMPLE = 'example.meeting';
 
 /** `YYYY-MM-DD HH:mm` in `tz` (undefined when malformed; the caller refuses). */
 export function meetingTime(date: string, time: string, tz: string): Date {
