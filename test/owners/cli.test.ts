@@ -58,7 +58,7 @@ describe('the property register from the admin CLI', () => {
     expect(await counts()).toEqual(after);
     const [unit] = await database.db.select().from(s.propertyUnits).where(eq(s.propertyUnits.unit, '201'));
     expect(unit.areaHundredths).toBe(12025);
-  });
+  }, 120_000); // the launcher starts tsx cold, slow on a busy machine
 
   it('lists every bad row with its line number and imports nothing', async () => {
     const before = await counts();
