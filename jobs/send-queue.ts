@@ -22,6 +22,7 @@ import {
 } from '../src/messaging/outbox.js';
 import { PermanentSendError, RateLimitedError, type SenderRegistry } from '../src/messaging/port.js';
 import { KeyedSerializer } from '../src/keyed-serializer.js';
+import { backoff, retry } from '../src/retry.js';
 import { SendLimiter } from './limiter.js';
 import { jobIds, sendJobSchema } from './queues.js';
 
@@ -81,19 +82,6 @@ export interface SendWorkerOptions {
   limiter: SendLimiter;
   logger: Logger;
   concurrency?: number;
-}
-
-async function withRetries<T>(fn: () => Promise<T>, tries = 5): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < tries; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      last = err;
-      await new Promise((r) => setTimeout(r, 200 * 2 ** i));
-    }
-  }
-  throw last;
 }
 
 const isRateLimited = (err: unknown): err is RateLimitedError =>
@@ -160,7 +148,7 @@ export function createSendWorker(opts: SendWorkerOptions): Worker {
         throw err;
       }
       // The message is out: marking it must not be lost to a transient database error, or it would go twice.
-      await withRetries(() => markOutboxSent(db, outboxId, messageId));
+      await retry(() => markOutboxSent(db, outboxId, messageId), { attempts: 5, delayMs: backoff(200) });
       return 'sent';
     });
   };

@@ -7,13 +7,15 @@ import { and, count, eq, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Tx } from '../db/client.js';
 import { outboundMessages, PLATFORMS, type Platform } from '../db/schema.js';
-import { MAX_MESSAGE } from '../domain/text.js';
+import { fitText, MAX_MESSAGE } from '../domain/text.js';
 
 const buttonSchema = z.object({ label: z.string().min(1), data: z.string().min(1).max(64) });
 export const payloadSchema = z.object({
   text: z.string().min(1).max(MAX_MESSAGE),
   buttons: z.array(z.array(buttonSchema)).optional(),
   pollId: z.number().int().positive().optional(),
+  /** The forum topic to post in (Telegram message_thread_id). */
+  threadId: z.string().optional(),
 });
 export type OutboundPayload = z.infer<typeof payloadSchema>;
 
@@ -27,8 +29,7 @@ export interface OutboxMessage {
 
 /** Nothing written is longer than a platform takes (counted as the payload schema counts). */
 function fit(payload: OutboundPayload): OutboundPayload {
-  if (payload.text.length <= MAX_MESSAGE) return payload;
-  return { ...payload, text: payload.text.slice(0, MAX_MESSAGE - 1) + '…' };
+  return payload.text.length <= MAX_MESSAGE ? payload : { ...payload, text: fitText(payload.text, MAX_MESSAGE, '…') };
 }
 
 /**

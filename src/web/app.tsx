@@ -18,7 +18,7 @@ import { parseArg, percentArg, freeText } from '../domain/args.js';
 import { DomainError } from '../domain/errors.js';
 import { LIMITS } from '../domain/text.js';
 import { percent } from '../domain/outcome.js';
-import { t, type Lang, type MessageKey } from '../i18n/index.js';
+import { langOf, t, type Lang, type MessageKey } from '../i18n/index.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { close } from '../consultation/decide.js';
 import { done, progress } from '../consultation/evaluate.js';
@@ -30,7 +30,7 @@ import { quarterChartSvg } from '../reports/charts.js';
 import { ageDays, communityBoard, itemHistory, itemPolls } from '../reports/board.js';
 import { pollChartSvg, pollChartPng, pollNoticePdf, pollStanding, latestClosedPoll } from '../reports/results.js';
 import { communityWorkbook } from '../reports/xlsx.js';
-import { formatLocal, quarterEnd, quarterStart } from '../time.js';
+import { formatLocal, quarterEnd, quarterStart } from '../domain/time.js';
 import { errorText } from '../core/refusals.js';
 import { Notice, Page } from './layout.js';
 import { runStaffAction } from './actions.js';
@@ -67,7 +67,7 @@ export function createWebApp(deps: WebDeps): Hono<Env> {
   const limiter = new AttemptLimiter(deps.signInAttempts ?? 20, 10 * 60e3);
   const app = new Hono<Env>();
 
-  const langOfReq = (c: Context): Lang => (/^en/i.test(c.req.header('accept-language') ?? '') ? 'en' : 'zh');
+  const langOfReq = (c: Context): Lang => langOf(c.req.header('accept-language'));
   const clientOf = (c: Context): string => {
     try {
       return getConnInfo(c).remote.address ?? 'local';
