@@ -2,7 +2,7 @@
  * What use cases produce: replies (data, never platform calls) and the events they commit. The core's
  * contract (src/core/types.ts) carries them to adapters and jobs.
  */
-import type { Platform } from '../db/schema.js';
+import type { Platform } from './platforms.js';
 
 export type { Platform };
 
@@ -50,6 +50,8 @@ export interface RenderedFile {
 export interface ChatAddress {
   platform: Platform;
   platformChatId: string;
+  /** A forum topic within the chat (Telegram message_thread_id), when the message belongs to one. */
+  threadId?: string;
 }
 
 /** Committed changes that something time-driven may depend on. */
@@ -59,6 +61,12 @@ export type CoreEvent =
   | { type: 'meeting.scheduled' | 'meeting.moved' | 'meeting.cancelled'; meetingId: number }
   | { type: 'chat.bound'; communityId: number; platform: Platform; platformChatId: string }
   | { type: 'council.changed'; communityId: number }
+  /** Outbox rows a command wrote in its transaction (e.g. a grid worker told of a new item): the jobs enqueue them. */
+  | { type: 'outbox.queued'; dedupeKeys: string[] }
+  /** A whistle was blown, reported, answered or escalated: the jobs re-plan its reminders and deadlines. */
+  | { type: 'whistle.changed'; whistleId: number }
+  /** A need was posted, claimed, served, confirmed or returned: the jobs re-plan its reminders (src/members/plan.ts). */
+  | { type: 'need.changed'; needId: number }
   /** An owners' vote (src/owners): the jobs close it at its deadline with closeDueOwnersVote. */
   | { type: 'owners_vote.opened'; voteId: number; deadline: Date }
   | { type: 'owners_vote.closed'; voteId: number };

@@ -1,5 +1,5 @@
 /** The outbound port: how jobs and the send queue reach a platform. Adapters implement it. */
-import type { Button, Platform } from '../core/types.js';
+import type { Button, Platform } from '../domain/messages.js';
 import type { Attachment } from '../domain/messages.js';
 
 export interface OutboundMessage {
@@ -8,6 +8,8 @@ export interface OutboundMessage {
   text: string;
   buttons?: Button[][];
   pollId?: number;
+  /** The forum topic to post in (Telegram's message_thread_id), when the item was raised in one. */
+  threadId?: string;
   /** A picture or document sent after the text (see Reply.attachment); its failure never loses the text. */
   attachment?: Attachment;
 }
