@@ -55,7 +55,7 @@ export function quarterChartSvg(title: string, points: { quarter: string; rate: 
   return render(
     {
       title: { text: title, left: 'center', top: 6, textStyle: { fontSize: 16 } },
-      grid: { left: 50, right: 20, top: 50, bottom: 30 },
+      grid: { left: 50, right: 50, top: 50, bottom: 30 },
       xAxis: { type: 'category', data: points.map((p) => p.quarter) },
       yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
       series: [

@@ -89,7 +89,7 @@ export async function sessionOf(db: Db, sessionId: string | undefined, now: Date
 
 /** Ends sessions: one (sign out), a person's, or all of them (`yishi sessions revoke`). Returns how many. */
 export async function revokeSessions(db: Db, which: { idHash?: string; personId?: number }, now: Date): Promise<number> {
-  const conds = [isNull(webSessions.revokedAt), gt(webSessions.expiresAt, now)];
+  const conds = [isNull(webSessions.revokedAt)];
   if (which.idHash) conds.push(eq(webSessions.idHash, which.idHash));
   if (which.personId !== undefined) conds.push(eq(webSessions.personId, which.personId));
   return db.transaction(async (tx) => {
