@@ -4,22 +4,26 @@
  */
 import { randomBytes } from 'node:crypto';
 import { autoRetry, type AutoRetryOptions } from '@grammyjs/auto-retry';
-import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
 import { Api, Bot, type ApiClientOptions } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { AppDeps, Stoppable } from '../../src/app-types.js';
 import type { PlatformSender } from '../../src/messaging/port.js';
+import { ChatFate } from './chats.js';
 import { buttonsFeature } from './features/buttons.js';
+import { membershipFeature } from './features/membership.js';
 import { messagesFeature } from './features/messages.js';
 import { lightFetch } from './http.js';
 import { LiveEdits } from './live-edits.js';
 import { registerMenu } from './menu.js';
+import { Pacer, pacerTransformer, type PacerOptions } from './pacer.js';
 import { Poller, type PollingOptions } from './polling.js';
+import { ReplyLanes } from './replies.js';
 import { telegramSender } from './sender.js';
 import { UpdateStore } from './store.js';
 import { startWebhookServer, type WebhookServer } from './webhook.js';
 
-export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+/** edited_message is left out on purpose: editing a command does not run it again (README). */
+export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 
 export interface TelegramBotOptions {
   /** Default: TELEGRAM_BOT_TOKEN. */
@@ -34,8 +38,11 @@ export interface TelegramBotOptions {
   webhook?: { url?: string; secret?: string; port?: number; host?: string };
   /** The shortest time between two live-count edits of one ballot (default 3000 ms). */
   liveEditIntervalMs?: number;
-  /** Outbound throttle (default: Telegram's limits, ~30/s overall, 20/min and 1/s per group); false turns it off. */
-  throttle?: APIThrottlerOptions | false;
+  /**
+   * Outbound budgets, per chat (default: Telegram's limits, 1/s per chat, 20/min per group, 30/s
+   * overall; see pacer.ts); false turns them off.
+   */
+  throttle?: PacerOptions | false;
   autoRetry?: Partial<AutoRetryOptions>;
   /** Register the sender in deps.senders at start (default true). */
   registerSender?: boolean;
@@ -45,9 +52,12 @@ export interface TelegramBotOptions {
 
 export interface TelegramBot extends Stoppable {
   bot: Bot;
-  /** The outbound port for the jobs: no retries of its own, throttled with the bot's replies. */
+  /** The outbound port for the jobs: no retries of its own, paced with the bot's replies. */
   sender: PlatformSender;
   liveEdits: LiveEdits;
+  /** Replies on their way out, one lane per chat. */
+  lanes: ReplyLanes;
+  pacer: Pacer;
   start(): Promise<void>;
   /** The webhook server's port once started in webhook mode. */
   readonly webhookPort: number | undefined;
@@ -62,21 +72,35 @@ export function createTelegramBot(deps: AppDeps, opts: TelegramBotOptions = {}):
   const client: ApiClientOptions = { apiRoot: config.TELEGRAM_API_ROOT, fetch: lightFetch(globalThis.fetch as never) as never, ...opts.client };
 
   const bot = new Bot(token, { client, botInfo: opts.botInfo });
-  // One throttle for replies, edits and the jobs' sends, so they share each chat's budget.
-  const throttle = opts.throttle === false ? undefined : apiThrottler(opts.throttle);
-  if (throttle) bot.api.config.use(throttle);
-  // Installed after the throttle, so every retry queues through it again.
+  // One pacer for replies, edits and the jobs' sends, so they share each chat's budget (and only the
+  // overall one across chats). answerCallbackQuery is not paced at all.
+  const pacer = new Pacer(opts.throttle === false ? { perChatMs: 0, groupPerMinute: Infinity, globalPerSecond: Infinity } : opts.throttle);
+  bot.api.config.use(pacerTransformer(pacer));
+  // Installed after the pacer, so every retry queues through it again.
   bot.api.config.use(autoRetry(opts.autoRetry));
 
+  const fate = new ChatFate({ core, logger });
+  // The lanes pace and retry by themselves, on an Api without transformers.
+  const lanes = new ReplyLanes({
+    api: new Api(token, client),
+    pacer,
+    logger: logger.child({ part: 'replies' }),
+    onPollMessage: (pollId, messageId) => core.setPollMessage(pollId, String(messageId)),
+    onMigrated: (from, to) => fate.migrated(from, to),
+    onGone: (chatId, reason) => fate.gone(chatId, reason),
+  });
+  fate.lanes = lanes;
+
   const senderApi = new Api(token, client);
-  if (throttle) senderApi.config.use(throttle);
-  const sender = telegramSender(senderApi, logger.child({ part: 'sender' }));
+  senderApi.config.use(pacerTransformer(pacer));
+  const sender = telegramSender(senderApi, logger.child({ part: 'sender' }), fate);
 
   const liveEdits = new LiveEdits({ api: bot.api, core, logger }, opts.liveEditIntervalMs ?? 3000);
   const store = new UpdateStore({ core, logger });
-  const env = { api: bot.api, core, logger, liveEdits, store };
+  const env = { api: bot.api, core, logger, liveEdits, store, lanes, fate };
   bot.use(buttonsFeature(env));
   bot.use(messagesFeature(env));
+  bot.use(membershipFeature(env));
 
   const mode = opts.mode ?? (config.TELEGRAM_WEBHOOK_URL || opts.webhook?.url ? 'webhook' : 'polling');
   const pollApi = new Api(token, client);
@@ -88,6 +112,8 @@ export function createTelegramBot(deps: AppDeps, opts: TelegramBotOptions = {}):
     bot,
     sender,
     liveEdits,
+    lanes,
+    pacer,
     get webhookPort() {
       return webhook?.port;
     },
@@ -125,6 +151,8 @@ export function createTelegramBot(deps: AppDeps, opts: TelegramBotOptions = {}):
       // The webhook stays registered while we are down, so Telegram keeps the updates for us.
       await Promise.all([poller.stop(), webhook?.close()]);
       webhook = undefined;
+      // Replies already queued (their updates are acknowledged) still go out, within a bound.
+      if (!(await lanes.idle(15000))) logger.warn('telegram adapter stopped with replies still queued');
       await liveEdits.flush();
       logger.info('telegram adapter stopped');
     },

@@ -1,64 +1,59 @@
-/** Sends an Outcome's replies for one update: to the chat, or to the sender in private. */
+/**
+ * Queues an Outcome's replies for one update: to the chat (in its forum topic), or to the sender in
+ * private. The sending itself is the chat's lane (replies.ts): the update is acknowledged without
+ * waiting for a busy group's budget.
+ */
 import type { Api } from 'grammy';
 import type { Chat, User } from 'grammy/types';
-import type { Core, Outcome, Reply } from '../../src/core/types.js';
+import type { Core, Outcome } from '../../src/core/types.js';
 import { t } from '../../src/i18n/index.js';
 import type { Logger } from '../../src/logger.js';
-import { describe, isGrammyError } from './errors.js';
+import { displayName } from './incoming.js';
+import type { ReplyLanes } from './replies.js';
 import { replyMarkup, safeText } from './render.js';
 
 export interface DeliverEnv {
   api: Api;
   core: Core;
   logger: Logger;
+  lanes: ReplyLanes;
 }
 
-/**
- * Delivers replies after the core has committed the update. Failures are logged and never thrown:
- * the effects are stored, so the update must still be acknowledged (a re-delivery would be a
- * duplicate and send nothing anyway).
- */
-export async function deliver(env: DeliverEnv, outcome: Outcome, chat: Chat, from: User, replyTo?: number): Promise<void> {
+/** Where in the chat the command was written: its message and forum topic. */
+export interface Origin {
+  messageId?: number;
+  threadId?: number;
+  /** Written on behalf of a chat: nobody to answer privately. */
+  anonymous?: boolean;
+}
+
+/** Queues the replies after the core has committed the update; never throws. */
+export function deliver(env: DeliverEnv, outcome: Outcome, chat: Chat, from: User, origin: Origin = {}): void {
+  const inGroup = chat.type !== 'private';
+  const who = displayName(from);
+  const lang = from.language_code;
   for (const reply of outcome.replies) {
-    try {
-      await deliverOne(env, reply, chat, from, replyTo);
-    } catch (err) {
-      env.logger.error('reply not delivered', { chatId: chat.id, ...describe(err) });
+    const markup = replyMarkup(reply.buttons, (b) => env.logger.error('button data too long, left out', { data: b.data }));
+    const alone = Boolean(markup.reply_markup || reply.pollId !== undefined || reply.attachment || reply.standalone);
+    if (reply.to === 'private' && inGroup) {
+      // Only a note in the group (never the content) when the sender has not started the bot.
+      const note = t(lang, 'telegram.privateUnavailable', { name: safeText(from.first_name, 64) });
+      env.lanes.post(from.id, {
+        text: reply.text, ...markup, pollId: reply.pollId, who, lang, mergeable: false,
+        fallback: { chatId: chat.id, reply: { text: note, who, lang, mergeable: true, replyTo: origin.messageId, threadId: origin.threadId } },
+      });
+      continue;
     }
+    env.lanes.post(chat.id, {
+      text: reply.text,
+      ...markup,
+      pollId: reply.pollId,
+      replyTo: inGroup ? origin.messageId : undefined,
+      threadId: inGroup ? origin.threadId : undefined,
+      who,
+      lang,
+      mergeable: inGroup && !alone,
+      refusalTo: inGroup && outcome.errorCode && !alone && !origin.anonymous && !from.is_bot ? from.id : undefined,
+    });
   }
-}
-
-async function deliverOne(env: DeliverEnv, reply: Reply, chat: Chat, from: User, replyTo?: number): Promise<void> {
-  const log = env.logger;
-  const markup = replyMarkup(reply.buttons, (b) => log.error('button data too long, left out', { data: b.data }));
-  const toPrivate = reply.to === 'private' && chat.type !== 'private';
-  if (toPrivate) {
-    try {
-      await send(env, reply, from.id, markup);
-      return;
-    } catch (err) {
-      // The sender has not started the bot (or blocked it): say so in the group, never the content.
-      if (!(isGrammyError(err) && (err.error_code === 403 || err.error_code === 400))) throw err;
-      log.info('private reply impossible, noting it in the group', { userId: from.id, ...describe(err) });
-      const note = t(from.language_code, 'telegram.privateUnavailable', { name: safeText(from.first_name, 64) });
-      await env.api.sendMessage(chat.id, safeText(note), replyParams(replyTo));
-      return;
-    }
-  }
-  await send(env, reply, chat.id, { ...markup, ...replyParams(chat.type === 'private' ? undefined : replyTo) });
-}
-
-async function send(env: DeliverEnv, reply: Reply, chatId: number, extra: object): Promise<void> {
-  const msg = await env.api.sendMessage(chatId, safeText(reply.text), { link_preview_options: { is_disabled: true }, ...extra });
-  if (reply.pollId !== undefined) {
-    try {
-      await env.core.setPollMessage(reply.pollId, String(msg.message_id));
-    } catch (err) {
-      env.logger.error('could not remember the ballot message; live counts will not show', { pollId: reply.pollId, ...describe(err) });
-    }
-  }
-}
-
-function replyParams(messageId?: number) {
-  return messageId ? { reply_parameters: { message_id: messageId, allow_sending_without_reply: true } } : {};
 }

@@ -36,3 +36,19 @@ export function describe(err: unknown): Record<string, unknown> {
   if (err instanceof Error) return { error: err.name, message: err.message };
   return { error: String(err) };
 }
+
+/** The bot was removed from the group or may not write there: retrying can never help. */
+export function cannotWrite(err: unknown): boolean {
+  if (!isGrammyError(err)) return false;
+  if (err.error_code === 403) return true;
+  return err.error_code === 400 && /not enough rights|have no rights|chat not found|CHAT_WRITE_FORBIDDEN|CHAT_RESTRICTED|group chat was deactivated/i.test(err.description);
+}
+
+/** A short reason for the chats table. */
+export function goneReason(err: unknown): string {
+  const d = isGrammyError(err) ? err.description : String(err);
+  if (/kicked/i.test(d)) return 'kicked';
+  if (/rights|restricted|forbidden/i.test(d)) return 'no_rights';
+  if (/not found|deactivated/i.test(d)) return 'gone';
+  return isGrammyError(err) ? `error_${err.error_code}` : 'error';
+}

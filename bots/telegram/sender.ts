@@ -1,27 +1,49 @@
 /**
  * The PlatformSender the jobs' send queue uses. It never retries by itself: a 429 becomes
  * RateLimitedError(retry_after) and the queue waits and retries; a send that can never succeed
- * becomes PermanentSendError. Sends share the adapter's throttle, so the chat budgets are common.
+ * becomes PermanentSendError. Sends share the adapter's pacer, so the chat budgets are common. A
+ * group that moved to a new id (400 with migrate_to_chat_id) is told to the core and the message goes
+ * to the new id; a group the bot cannot write to (kicked, no rights) is marked inactive.
  */
 import type { Api } from 'grammy';
 import type { Button } from '../../src/core/types.js';
 import type { Logger } from '../../src/logger.js';
 import { PermanentSendError, RateLimitedError, type OutboundMessage, type PlatformSender, type SentMessage } from '../../src/messaging/port.js';
-import { describe, isNotModified, isPermanent, retryAfterSeconds } from './errors.js';
+import type { ChatFate } from './chats.js';
+import { cannotWrite, describe, goneReason, isGrammyError, isNotModified, isPermanent, retryAfterSeconds } from './errors.js';
+import { isGroupId } from './pacer.js';
 import { inlineKeyboard, replyMarkup, safeText } from './render.js';
 
-export function telegramSender(api: Api, logger: Logger): PlatformSender {
+export function telegramSender(api: Api, logger: Logger, fate?: ChatFate): PlatformSender {
   const onInvalid = (b: Button) => logger.error('button data too long, left out', { data: b.data });
+  const post = (chatId: string, message: OutboundMessage) =>
+    api.sendMessage(chatId, safeText(message.text), {
+      link_preview_options: { is_disabled: true },
+      ...replyMarkup(message.buttons, onInvalid),
+      ...(message.threadId ? { message_thread_id: Number(message.threadId) } : {}),
+    });
   return {
     platform: 'telegram',
     async send(message: OutboundMessage): Promise<SentMessage> {
+      let chatId = fate?.lanes?.resolve(message.platformChatId) ?? message.platformChatId;
       try {
-        const sent = await api.sendMessage(message.platformChatId, safeText(message.text), {
-          link_preview_options: { is_disabled: true },
-          ...replyMarkup(message.buttons, onInvalid),
-        });
-        return { messageId: String(sent.message_id) };
+        try {
+          return { messageId: String((await post(chatId, message)).message_id) };
+        } catch (err) {
+          const to = isGrammyError(err) && err.error_code === 400 ? err.parameters.migrate_to_chat_id : undefined;
+          if (to === undefined || !fate) throw err;
+          await fate.migrated(chatId, String(to));
+          chatId = String(to);
+          return { messageId: String((await post(chatId, message)).message_id) };
+        }
       } catch (err) {
+        if (fate && isGroupId(chatId) && cannotWrite(err)) {
+          try {
+            await fate.gone(chatId, goneReason(err));
+          } catch (e) {
+            logger.error('could not mark the chat inactive', describe(e));
+          }
+        }
         throw mapError(err);
       }
     },

@@ -26,11 +26,13 @@ export async function closeDuePoll(tx: Tx, pollId: number, now: Date, events: Co
   const lang = langOf((community as { lang?: string }).lang);
   const { reply } = await closeLockedPoll(tx, { poll, suggestion: s, community, now, lang, actorId: null, byDeadline: true, events });
   if (!chat) return undefined;
-  const to: ChatAddress = { platform: chat.platform, platformChatId: chat.platformChatId };
+  // The result goes to the forum topic the suggestion was raised in (or its ballot's), if any.
+  const threadId = s.threadId ?? poll.threadId ?? undefined;
+  const to: ChatAddress = { platform: chat.platform, platformChatId: chat.platformChatId, ...(threadId ? { threadId } : {}) };
   const fitted = fit(reply, lang);
   await tx
     .insert(outboundMessages)
-    .values({ ...to, dedupeKey: pollResultKey(pollId), payload: { text: fitted.text, ...(fitted.buttons?.length ? { buttons: fitted.buttons } : {}) } })
+    .values({ platform: to.platform, platformChatId: to.platformChatId, dedupeKey: pollResultKey(pollId), payload: { text: fitted.text, ...(fitted.buttons?.length ? { buttons: fitted.buttons } : {}), ...(threadId ? { threadId } : {}) } })
     .onConflictDoNothing({ target: outboundMessages.dedupeKey });
   return { to, reply: fitted };
 }

@@ -15,6 +15,9 @@ import { PressGroups, type PressGroupOptions } from '../consultation/press-group
 import { setPollMessage } from '../consultation/poll-message.js';
 import { makePersonCtx, type Where } from '../people/context.js';
 import { chatterNeedsJoin, findChat, joinByChatter } from '../people/join.js';
+import { migrateChat } from '../people/chat-migrate.js';
+import { setChatActive } from '../people/chat-state.js';
+import { sql } from 'drizzle-orm';
 import { parseCommand } from './parse.js';
 import { createQueries } from './queries.js';
 import { fit, refusalOutcome, UnitOfWork } from './unit-of-work.js';
@@ -55,6 +58,8 @@ export function createCore(opts: CoreOptions): Core {
   /** The command's use case inside the unit of work's transaction, chosen by the router for where it was written. */
   async function command(tx: Tx, incoming: Incoming, name: keyof typeof ROUTES, args: string, now: Date, lang: Lang, events: CoreEvent[]): Promise<CommandResult> {
     const route = ROUTES[name];
+    // Written in a forum topic: what the command creates remembers the topic (the columns' default reads this).
+    if (incoming.chat.threadId) await tx.execute(sql`select set_config('yishi.thread_id', ${incoming.chat.threadId}, true)`);
     const chat = await findChat(tx, incoming.platform, incoming.chat.platformChatId);
     const where: Where = { platform: incoming.platform, platformChatId: incoming.chat.platformChatId, kind: incoming.chat.kind, title: incoming.chat.title, chat };
     const person = () => makePersonCtx({ tx, now, tz, lang, where, sender: incoming.sender, events });
@@ -109,6 +114,8 @@ export function createCore(opts: CoreOptions): Core {
       return uow.run(incoming, now, lang, true, (tx, events) => button(tx, incoming, incoming.button!, now, lang, events));
     }
     const parsed = parseCommand(incoming.text ?? '');
+    // No person behind it (an anonymous admin, a channel): nobody joins, and no command is counted.
+    if (incoming.anonymous) return parsed ? uow.run(incoming, now, lang, false, async () => refuse('WRITE_AS_YOURSELF')) : { stored: true, ignored: true, replies: [] };
     if (!parsed) return chatter(incoming, now);
     if (parsed.kind === 'unknown') return uow.run(incoming, now, lang, false, async () => refuse('UNKNOWN_COMMAND'));
     return uow.run(incoming, now, lang, false, (tx, events) => command(tx, incoming, parsed.name, parsed.args, now, lang, events));
@@ -143,6 +150,10 @@ export function createCore(opts: CoreOptions): Core {
       });
       notify(events);
       return result;
+    },
+    migrateChat: (platform, fromChatId, toChatId) => uow.transaction((tx) => migrateChat(tx, platform, fromChatId, toChatId, clock())),
+    async setChatActive(platform, platformChatId, active, reason) {
+      await uow.transaction((tx) => setChatActive(tx, platform, platformChatId, active, reason, clock()));
     },
     onEvent(listener) {
       listeners.add(listener);

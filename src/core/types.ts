@@ -19,6 +19,11 @@ export interface ChatRef {
   platformChatId: string;
   kind: 'group' | 'private';
   title?: string;
+  /**
+   * The forum topic written in (Telegram's message_thread_id), when the group has topics: a suggestion
+   * or poll created by the command remembers it, and the jobs post its result there.
+   */
+  threadId?: string;
 }
 
 export interface Incoming {
@@ -31,6 +36,12 @@ export interface Incoming {
   button?: string;
   /** The platform's update id: when given, a second delivery with the same key changes nothing. */
   updateKey?: string;
+  /**
+   * Written on behalf of a chat, with no person behind it (Telegram: an anonymous group admin, or a
+   * channel). Never counted as a resident: chatter joins nobody, and a command is refused
+   * WRITE_AS_YOURSELF.
+   */
+  anonymous?: boolean;
 }
 
 export interface Outcome {
@@ -100,5 +111,16 @@ export interface Core {
   closeDuePoll(pollId: number, now?: Date): Promise<{ to: ChatAddress; reply: Reply } | undefined>;
   /** Subscribes to what changed, told after the change is committed (jobs schedule deadlines and reminders). */
   onEvent(listener: (event: CoreEvent) => void): () => void;
+  /**
+   * A group got a new id (Telegram: upgraded to a supergroup). Its binding, members, suggestions, open
+   * polls and pending outbox follow `toChatId`; idempotent. Returns the chat's open polls, whose
+   * ballots the adapter posts again in the new chat (setPollMessage then remembers the new message).
+   */
+  migrateChat(platform: Platform, fromChatId: string, toChatId: string): Promise<{ openPollIds: number[] }>;
+  /**
+   * The bot may no longer write in a group (removed, kicked, restricted: active false, with a short
+   * reason) or was added back (true). Nothing is sent to an inactive chat; idempotent.
+   */
+  setChatActive(platform: Platform, platformChatId: string, active: boolean, reason?: string): Promise<void>;
 }
 

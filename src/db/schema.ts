@@ -77,6 +77,11 @@ export const chats = pgTable('chats', {
   communityId: integer('community_id').references(() => communities.id),
   gridId: integer('grid_id').references(() => grids.id),
   boundAt: timestamp('bound_at', { withTimezone: true }),
+  /** False while the bot may not write there (removed, kicked, no right to send): nothing is sent to it. */
+  active: boolean('active').notNull().default(true),
+  /** Why and since when the chat is inactive ('left', 'kicked', 'restricted', 'no_rights', …). */
+  inactiveReason: text('inactive_reason'),
+  inactiveSince: timestamp('inactive_since', { withTimezone: true }),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('chats_platform_chat').on(t.platform, t.platformChatId)]);
 
@@ -158,6 +163,11 @@ export const suggestions = pgTable('suggestions', {
   text: text('text').notNull(),
   stage: text('stage', { enum: STAGES }).notNull().default('raised'),
   supportCount: integer('support_count').notNull().default(0),
+  /**
+   * The forum topic (Telegram message_thread_id) it was raised in: its results go there. Filled by the
+   * default from the transaction setting the core sets for a command written in a topic (yishi.thread_id).
+   */
+  threadId: text('thread_id').default(sql`nullif(current_setting('yishi.thread_id', true), '')`),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
@@ -211,6 +221,8 @@ export const polls = pgTable('polls', {
   chatId: integer('chat_id').references(() => chats.id),
   /** The platform message carrying the ballot, for live-count edits. */
   messageId: text('message_id'),
+  /** The forum topic its ballot was posted in (see suggestions.thread_id). */
+  threadId: text('thread_id').default(sql`nullif(current_setting('yishi.thread_id', true), '')`),
   deadline: timestamp('deadline', { withTimezone: true }).notNull(),
   openedBy: integer('opened_by').references(() => persons.id),
   openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),

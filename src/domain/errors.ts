@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   'BAD_MATTER',
   'BAD_OWNER_CODE',
   'NO_PROPERTY',
+  'WRITE_AS_YOURSELF',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -21,6 +21,11 @@ export interface Reply {
   /** Set on a ballot or rating message, so the adapter can remember its message id for live-count edits. */
   pollId?: number;
   /**
+   * A message of record (a result): an adapter that merges a busy group's plain answers into one
+   * message never merges it. Replies with buttons, a poll or an attachment are never merged either.
+   */
+  standalone?: boolean;
+  /**
    * Set on the confirmation of a ballot or rating cast by command (`/vote 3 1` -> "voted 同意 on #3"): it
    * tells how the sender voted, so an adapter may send it to the sender privately instead of the room
    * (WeChat does, where it can write to the sender: neighbours' choices and a flood of confirmations

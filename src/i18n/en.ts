@@ -2,6 +2,7 @@ import type { MessageKey } from './zh-CN.js';
 import { ownersEn } from './owners.js';
 import { wecomEn } from './wecom.js';
 import { webEn } from './web.js';
+import { telegramEn } from './telegram.js';
 
 /** The same keys in English, for senders whose language starts with 'en'. */
 export const en: Record<MessageKey, string> = {
@@ -156,4 +157,5 @@ export const en: Record<MessageKey, string> = {
   ...wecomEn,
   ...webEn,
   ...ownersEn,
+  ...telegramEn,
 };

@@ -1,5 +1,6 @@
 import { wecomZh } from './wecom.js';
 import { webZh } from './web.js';
+import { telegramZh } from './telegram.js';
 
 /** Every user-facing string in Chinese (the default). Params are written `{name}`. */
 import { ownersZh } from './owners.js';
@@ -157,6 +158,7 @@ export const zhCN = {
   ...wecomZh,
   ...webZh,
   ...ownersZh,
+  ...telegramZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -62,12 +62,12 @@ export async function contactAddress(db: Db | Tx, unit: typeof councilUnits.$inf
   return (await privateAddressesOf(db, [identity.personId], reachable, unit.contactPlatform))[0];
 }
 
-/** The group chats bound to a community, oldest first. */
+/** The group chats bound to a community where the bot may write (not inactive), oldest first. */
 export async function groupChatsOf(db: Db | Tx, communityId: number): Promise<GroupChat[]> {
   return db
     .select({ id: chats.id, platform: chats.platform, platformChatId: chats.platformChatId })
     .from(chats)
-    .where(and(eq(chats.communityId, communityId), eq(chats.kind, 'group')))
+    .where(and(eq(chats.communityId, communityId), eq(chats.kind, 'group'), eq(chats.active, true)))
     .orderBy(asc(chats.id));
 }
 

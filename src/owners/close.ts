@@ -52,7 +52,7 @@ export async function closeLockedOwnersVote(
     at: now,
   });
   opts.events.push({ type: 'owners_vote.closed', voteId: vote.id });
-  return { reply: { text }, count };
+  return { reply: { text, standalone: true }, count };
 }
 
 /** Staff close the open owners' vote on suggestion `n`; the result is a new message in the chat. */

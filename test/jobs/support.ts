@@ -47,6 +47,8 @@ export function eventCore(closeDuePoll: Core['closeDuePoll'] = async () => undef
     setPollMessage: async () => undefined,
     query: { pollMessage: async () => undefined, pollInfo: async () => undefined, chatKind: async () => undefined },
     closeDuePoll,
+    migrateChat: async () => ({ openPollIds: [] }),
+    setChatActive: async () => undefined,
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

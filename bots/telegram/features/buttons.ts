@@ -38,7 +38,7 @@ export function buttonsFeature(env: DeliverEnv & { liveEdits: LiveEdits; store: 
     if (outcome.duplicate && answered.has(query.id)) return;
     await answer(outcome.toast ?? (outcome.errorCode ? t(lang, 'telegram.pressFailed') : undefined));
     if (outcome.duplicate) return;
-    await deliver(env, outcome, chat, query.from);
+    deliver(env, outcome, chat, query.from);
     env.liveEdits.touch(outcome.changedPollIds);
   });
   return feature;

@@ -1,24 +1,39 @@
-/** Text messages: commands (`/cmd`, `/cmd@Bot`) and Chinese aliases (`提议 …`) go to the core as text. */
+/**
+ * Messages: commands (`/cmd`, `/cmd@Bot` in any letter case) and Chinese aliases (`提议 …`) in a text
+ * or in a photo's (or file's) caption go to the core as text; in a forum topic, with the topic. A
+ * group upgraded to a supergroup (migrate_to_chat_id / migrate_from_chat_id) is told to the core.
+ * Edited messages are not handled: editing a command does not run it again.
+ */
 import { Composer, type Context } from 'grammy';
+import type { ChatFate } from '../chats.js';
 import type { DeliverEnv } from '../deliver.js';
 import { deliver } from '../deliver.js';
-import { commandText, incoming } from '../incoming.js';
+import { commandText, incoming, onBehalfOfChat } from '../incoming.js';
 import type { LiveEdits } from '../live-edits.js';
 import type { UpdateStore } from '../store.js';
 
-export function messagesFeature(env: DeliverEnv & { liveEdits: LiveEdits; store: UpdateStore }): Composer<Context> {
+export function messagesFeature(env: DeliverEnv & { liveEdits: LiveEdits; store: UpdateStore; fate: ChatFate }): Composer<Context> {
   const feature = new Composer<Context>();
-  feature.on('message:text', async (ctx) => {
+  feature.on(['message:text', 'message:caption'], async (ctx) => {
     const { message } = ctx;
-    // Bots and anonymous admins (GroupAnonymousBot) have no stable person behind them.
-    if (message.from.is_bot || message.sender_chat) return;
-    const text = commandText(message.text, ctx.me.username);
+    const anonymous = onBehalfOfChat(message);
+    // Other bots have no person behind them; anonymous admins and channels are told to the core as such.
+    if (message.from.is_bot && !anonymous) return;
+    const text = commandText(message.text ?? message.caption ?? '', ctx.me.username);
     if (text === undefined) return;
+    const threadId = message.is_topic_message ? message.message_thread_id : undefined;
     // A throw here (database down) leaves the update unacknowledged, to be retried.
-    const outcome = await env.store.handle(ctx.update.update_id, incoming(ctx.update.update_id, message.chat, message.from, { text }));
+    const outcome = await env.store.handle(ctx.update.update_id, incoming(ctx.update.update_id, message.chat, message.from, { text }, { threadId, anonymous }));
     if (outcome.duplicate || outcome.ignored) return;
-    await deliver(env, outcome, message.chat, message.from, message.message_id);
+    deliver(env, outcome, message.chat, message.from, { messageId: message.message_id, threadId, anonymous });
     env.liveEdits.touch(outcome.changedPollIds);
+  });
+  // Both service messages carry both ids; the first seen moves the chat, the second changes nothing.
+  feature.on('message:migrate_to_chat_id', async (ctx) => {
+    await env.fate.migrated(String(ctx.message.chat.id), String(ctx.message.migrate_to_chat_id));
+  });
+  feature.on('message:migrate_from_chat_id', async (ctx) => {
+    await env.fate.migrated(String(ctx.message.migrate_from_chat_id), String(ctx.message.chat.id));
   });
   return feature;
 }

@@ -23,12 +23,12 @@ export function testDeps(fake: FakeBotApi, database: Database, core: Core, env: 
   };
 }
 
-/** Quick polling and retries, a short live-edit interval, and a throttle without the 1 s spacing. */
+/** Quick polling and retries, a short live-edit interval, and chat budgets without the 1 s spacing. */
 export const fastOptions = (fake: FakeBotApi): TelegramBotOptions => ({
   client: { apiRoot: fake.apiRoot },
   polling: { timeoutSeconds: 1, retryBaseMs: 50, retryMaxMs: 400 },
   liveEditIntervalMs: 600,
-  throttle: { group: { maxConcurrent: 1, minTime: 0 }, out: { maxConcurrent: 1, minTime: 0 } },
+  throttle: { perChatMs: 0, groupPerMinute: 10_000 },
 });
 
 export async function startBot(deps: AppDeps, fake: FakeBotApi, extra: TelegramBotOptions = {}): Promise<TelegramBot> {

@@ -3,12 +3,16 @@
  * cue (fail on demand, return a reply of any length). It keeps the core's contract on a real
  * Postgres: an update's effect and its processed_updates row commit in one transaction.
  *   `/note <x>` (or `记 <x>`) stores a note; `/ballot` posts a ballot with buttons `v:<poll>:<k>`;
- *   `/private` answers in private; `/long` answers with 5000 characters; anything else is ignored.
+ *   `/private` answers in private; `/long` answers with 5000 characters; `/refuse` is refused (NOT_STAFF);
+ *   anything else is ignored. Chat migration and chat state are the real use cases.
  */
 import { and, count, eq, sql } from 'drizzle-orm';
 import { createQueries } from '../../../src/core/queries.js';
 import type { Core, CoreQueries, Incoming, Outcome, Reply } from '../../../src/core/types.js';
 import type { Database } from '../../../src/db/client.js';
+import type { Platform } from '../../../src/db/schema.js';
+import { migrateChat } from '../../../src/people/chat-migrate.js';
+import { setChatActive } from '../../../src/people/chat-state.js';
 import * as s from '../../../src/db/schema.js';
 
 export class StandInCore implements Core {
@@ -38,6 +42,10 @@ export class StandInCore implements Core {
       });
     }
     const text = inc.text ?? '';
+    if (inc.anonymous) {
+      if (!text.startsWith('/')) return { stored: true, replies: [], ignored: true };
+      return this.once(inc, async () => ({ stored: true, replies: [{ text: '请用你自己的账号发送。' }], errorCode: 'WRITE_AS_YOURSELF' }));
+    }
     const note = /^(?:\/note|记)\s+(.+)$/s.exec(text);
     if (note) {
       return this.once(inc, async (tx) => {
@@ -60,6 +68,7 @@ export class StandInCore implements Core {
         return { stored: true, replies: [{ ...(await this.view(poll.id, tx)), pollId: poll.id }] };
       });
     }
+    if (text === '/refuse') return this.once(inc, async () => ({ stored: true, replies: [{ text: `不行，${inc.sender.displayName}：只有工作人员可以这样做。` }], errorCode: 'NOT_STAFF' }));
     if (text === '/private') return this.once(inc, async () => ({ stored: true, replies: [{ text: '只给你看的内容', to: 'private' }] }));
     if (text === '/long') return this.once(inc, async () => ({ stored: true, replies: [{ text: '长'.repeat(5000) }] }));
     if (text === '/bidi') return this.once(inc, async () => ({ stored: true, replies: [{ text: 'a\u202Eb\u0007c' }] }));
@@ -101,6 +110,14 @@ export class StandInCore implements Core {
 
   async setPollMessage(pollId: number, messageId: string): Promise<void> {
     await this.database.db.update(s.polls).set({ messageId }).where(and(eq(s.polls.id, pollId)));
+  }
+
+  async migrateChat(platform: Platform, fromChatId: string, toChatId: string) {
+    return this.database.db.transaction((tx) => migrateChat(tx, platform, fromChatId, toChatId, new Date()));
+  }
+
+  async setChatActive(platform: Platform, platformChatId: string, active: boolean, reason?: string) {
+    await this.database.db.transaction((tx) => setChatActive(tx, platform, platformChatId, active, reason, new Date()));
   }
 
   async closeDuePoll() {
