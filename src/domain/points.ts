@@ -1,0 +1,32 @@
+/** Pure rules of the points: what a period is, and how standings are ranked. */
+
+/** A quarter (`2026Q4`) or a calendar year (`2026`). */
+export type Period = { kind: 'quarter'; quarter: string } | { kind: 'year'; year: number };
+
+/** `2026Q4`, `2026q4` or `2026`; undefined for anything else. */
+export function parsePeriod(text: string): Period | undefined {
+  const s = text.trim().toUpperCase();
+  if (/^\d{4}Q[1-4]$/.test(s)) return { kind: 'quarter', quarter: s };
+  if (/^\d{4}$/.test(s)) return { kind: 'year', year: Number(s) };
+  return undefined;
+}
+
+export const periodLabel = (p: Period) => (p.kind === 'quarter' ? p.quarter : String(p.year));
+
+export interface Standing {
+  points: number;
+  name: string;
+}
+
+/**
+ * Ranks by points, most first; equal points share a rank and the next rank skips (1, 1, 3), and among
+ * equals names are in a stable order so a list printed twice reads the same.
+ */
+export function ranked<T extends Standing>(rows: T[]): Array<T & { rank: number }> {
+  const sorted = [...rows].sort((a, b) => b.points - a.points || a.name.localeCompare(b.name, 'zh-CN'));
+  let rank = 0;
+  return sorted.map((r, i) => {
+    if (i === 0 || r.points !== sorted[i - 1]!.points) rank = i + 1;
+    return { ...r, rank };
+  });
+}
