@@ -165,7 +165,7 @@ export class ReplyLanes {
     if (!batch) return 'again';
     const { items, text, extra, pollId } = batch;
     try {
-      const msg = await this.env.api.sendMessage(lane.chatId, text, { link_preview_options: { is_disabled: true }, ...extra });
+      const msg = await this.env.api.sendMessage(wireId(lane.chatId), text, { link_preview_options: { is_disabled: true }, ...extra });
       if (pollId !== undefined) {
         try {
           await this.env.onPollMessage(pollId, msg.message_id);
@@ -259,6 +259,10 @@ export class ReplyLanes {
       taken.push(i);
       length += add;
     }
+    if (taken.length === 1 && !taken[0]!.note) {
+      remove(lane, taken);
+      return { items: taken, text: safeText(taken[0]!.text), extra: { ...topic, ...replyParams(taken[0]!.replyTo) } };
+    }
     if (!taken.some((i) => !i.note)) {
       // The first answer alone is too long to carry a name: it goes as it is.
       const alone = run.find((i) => !i.note)!;
@@ -284,6 +288,11 @@ export class ReplyLanes {
     if (current && current !== lane && lane.items.includes(item)) remove(lane, [item]), current.items.push(item);
     if (current) this.kick(current);
   }
+}
+
+/** Numeric chat ids go as numbers, as Telegram gives them. */
+function wireId(chatId: string): number | string {
+  return /^-?\d+$/.test(chatId) ? Number(chatId) : chatId;
 }
 
 function sendable(i: Pending): boolean {
