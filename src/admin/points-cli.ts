@@ -4,7 +4,7 @@
  *   points export <slug> [--quarter 2026Q4 | --year 2026] [--units]   CSV for evaluations (BOM, Chinese headers)
  *   points rules <slug> [--register N] [--service N] [--whistle N] [--abandon -N] [--grace-hours N]
  *                       [--ranking-in-group yes|no] [--ranking-top N]   show, or add a rules row from now on
- *   points correct <slug> <member number> <±points> <reason>   a correcting entry (the ledger is never edited)
+ *   points correct <slug> <member number> --points=<±N> <reason>   a correcting entry (the ledger is never edited)
  */
 import { and, eq } from 'drizzle-orm';
 import type { Config } from '../config.js';
@@ -44,6 +44,7 @@ export const POINTS_OPTIONS = {
     'grace-hours': { type: 'string' },
     'ranking-in-group': { type: 'string' },
     'ranking-top': { type: 'string' },
+    points: { type: 'string' },
   },
 } as const;
 
@@ -147,8 +148,9 @@ export function pointsJob<J>(command: keyof typeof POINTS_OPTIONS, positionals: 
   }
 
   if (sub === 'correct') {
-    const [memberText, pointsText, ...reasonWords] = rest;
-    if (!slugText || !memberText || !pointsText || !reasonWords.length) bad('expected: points correct <slug> <member number> <±points> <reason>');
+    const [memberText, ...reasonWords] = rest;
+    const pointsText = str(values.points);
+    if (!slugText || !memberText || !pointsText || !reasonWords.length) bad('expected: points correct <slug> <member number> --points=<±N> <reason>');
     const slug = slugOf(slugText, bad);
     if (!/^\d{1,9}$/.test(memberText!)) bad('the member number is the one `yishi members` shows');
     const points = int(pointsText!, 'points', bad, -1000, 1000);
