@@ -9,7 +9,7 @@ import type { Config } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
 import { currentChair } from '../src/council/rotation.js';
 import { countPendingOutbox } from '../src/messaging/outbox.js';
-import { formatLocal } from '../src/time.js';
+import { formatLocal } from '../src/domain/time.js';
 import { nextQuarterlyRun, planSchedulers, planTimers } from './plan.js';
 import { DEFAULT_PREFIX, TIMER_NAMES, TIMERS_QUEUE } from './queues.js';
 

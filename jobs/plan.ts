@@ -17,7 +17,7 @@ import {
   type Meeting,
   type OpenPoll,
 } from '../src/council/schedule-plan.js';
-import { quarterOf, quarterStart, zonedParts, zonedTimeToDate, type Quarter } from '../src/time.js';
+import { quarterOf, quarterStart, zonedParts, zonedTimeToDate, type Quarter } from '../src/domain/time.js';
 import { CHAIR_PATTERN, jobIds, MEETING_OFFSETS, type MeetingOffset, type TimerData, type TimerName } from './queues.js';
 
 export interface PlannedJob<N extends TimerName = TimerName> {

@@ -11,7 +11,7 @@ import { t } from '../i18n/index.js';
 import { privateAddressesOf, type ScheduledResult, type ScheduledRun } from '../messaging/addresses.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
 import { writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
-import { formatLocal } from '../time.js';
+import { formatLocal } from '../domain/time.js';
 
 export async function nudgeNonVoters(run: ScheduledRun, pollId: number): Promise<ScheduledResult> {
   const { db, now, tz } = run;

@@ -11,7 +11,7 @@ import { t } from '../i18n/index.js';
 import { contactAddress, groupChatsOf, type ScheduledResult, type ScheduledRun } from '../messaging/addresses.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
 import { writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
-import { parseQuarter, quarterOf, type Quarter } from '../time.js';
+import { parseQuarter, quarterOf, type Quarter } from '../domain/time.js';
 import { chairOfQuarter, unitsInOrder } from './rotation.js';
 
 /** "2027年第1季度" / "Q1 2027". */

@@ -10,7 +10,7 @@ import { t } from '../i18n/index.js';
 import { groupChatsOf, type ScheduledResult, type ScheduledRun } from '../messaging/addresses.js';
 import { outboxKeys, type MeetingOffset } from '../messaging/outbox-keys.js';
 import { writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
-import { formatLocal } from '../time.js';
+import { formatLocal } from '../domain/time.js';
 
 export type { MeetingOffset };
 

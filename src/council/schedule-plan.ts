@@ -7,7 +7,7 @@ import type { Db } from '../db/client.js';
 import { communities, councilUnits, meetings, polls, quarterlyChairs, suggestions } from '../db/schema.js';
 import { outboxKeys, type MeetingOffset } from '../messaging/outbox-keys.js';
 import { outboxHasKeyPrefix } from '../messaging/outbox.js';
-import type { Quarter } from '../time.js';
+import type { Quarter } from '../domain/time.js';
 import { meetingScheduledIn } from './quarter-check.js';
 
 export interface CouncilCommunity {

@@ -3,7 +3,7 @@
  * (outbound_messages.dedupe_key is unique). The formats are stored in existing databases: do not change
  * one, add a new key instead.
  */
-import type { Quarter } from '../time.js';
+import type { Quarter } from '../domain/time.js';
 
 export type MeetingOffset = '24h' | '1h';
 

@@ -9,7 +9,7 @@ import { startJobs, type Jobs } from '../../jobs/index.js';
 import { printSchedules } from '../../jobs/cli.js';
 import { uniqueName } from '../support/services.js';
 import { deps, eventCore, ownRedisHarness, RecordingSender, seedCommunity, seedPerson, seedPoll, sleep, testConfig, waitFor } from './support.js';
-import { addQuarters, quarterOf } from '../../src/time.js';
+import { addQuarters, quarterOf } from '../../src/domain/time.js';
 
 /** What Redis holds for the app: schedulers and delayed jobs with their due times (rounded to seconds). */
 async function snapshot(jobs: Jobs) {
