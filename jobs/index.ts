@@ -9,7 +9,7 @@ import type { CoreEvent, Platform } from '../src/core/types.js';
 import { councilCommunities, meetingById } from '../src/council/schedule-plan.js';
 import { KeyedSerializer } from '../src/keyed-serializer.js';
 import type { Logger } from '../src/logger.js';
-import { quarterOf } from '../src/time.js';
+import { quarterOf } from '../src/domain/time.js';
 import { DEFAULT_LIMITS, SendLimiter, type PlatformLimits } from './limiter.js';
 import { planMeeting, planMeetingDue, planPoll, planSchedulers, planTimers, type PlannedJob } from './plan.js';
 import { CHAIR_PATTERN, DEFAULT_PREFIX, jobIds, SEND_QUEUE, TIMER_NAMES, TIMERS_QUEUE, type MeetingOffset } from './queues.js';
