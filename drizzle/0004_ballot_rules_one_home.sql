@@ -1,42 +1,60 @@
 -- One home for each ballot and membership rule.
 --
--- yishi_ensure_identity: the identity of a platform user, created with a new person on first sight
--- (identity is by platform user id, never by name); the display name is kept current. Called by
--- yishi_press_button below, by ensureIdentity in src/people/persons.ts (commands, chatter, the console)
--- and by grantRoleTx in src/admin/roles.ts. p_name is the already cleaned name (safeName in
--- src/people/persons.ts) or NULL when unknown (the admin CLI): then a new person is named by the user id
--- and an existing name is left alone. p_lang is 'en' or 'zh' (langOf in src/i18n/index.ts). A
--- concurrent first sight of the same user fails on the unique index identities_platform_user; the
--- caller runs its transaction again and then finds the identity.
-CREATE OR REPLACE FUNCTION yishi_ensure_identity(p_platform text, p_user_id text, p_name text, p_lang text)
-RETURNS TABLE (identity_id integer, person_id integer, display_name text, private_chat_id text, created_at timestamptz, created boolean) AS $$
-DECLARE
-  v_identity identities%ROWTYPE;
-BEGIN
-  SELECT i.* INTO v_identity FROM identities i WHERE i.platform = p_platform AND i.platform_user_id = p_user_id;
-  IF FOUND THEN
-    IF p_name IS NOT NULL AND v_identity.display_name IS DISTINCT FROM p_name THEN
-      UPDATE identities i SET display_name = p_name WHERE i.id = v_identity.id;
-      UPDATE persons p SET display_name = p_name WHERE p.id = v_identity.person_id;
-      v_identity.display_name := p_name;
-    END IF;
-    RETURN QUERY SELECT v_identity.id, v_identity.person_id, v_identity.display_name, v_identity.private_chat_id, v_identity.created_at, false;
-    RETURN;
-  END IF;
-  INSERT INTO persons AS p (display_name, lang) VALUES (coalesce(p_name, p_user_id), coalesce(p_lang, 'zh')) RETURNING p.id INTO v_identity.person_id;
-  INSERT INTO identities AS i (person_id, platform, platform_user_id, display_name) VALUES (v_identity.person_id, p_platform, p_user_id, p_name)
-    RETURNING i.* INTO v_identity;
-  RETURN QUERY SELECT v_identity.id, v_identity.person_id, v_identity.display_name, v_identity.private_chat_id, v_identity.created_at, true;
-END;
-$$ LANGUAGE plpgsql;
---> statement-breakpoint
 -- yishi_ensure_resident: makes the person a resident of the community unless they already hold a role
--- there; true if it did. Called by yishi_press_button below and by ensureResident in
+-- there; true if it did. Called by yishi_ensure_member below and by ensureResident in
 -- src/people/persons.ts.
 CREATE OR REPLACE FUNCTION yishi_ensure_resident(p_community_id integer, p_person_id integer) RETURNS boolean AS $$
 BEGIN
   INSERT INTO roles (community_id, person_id, role) VALUES (p_community_id, p_person_id, 'resident') ON CONFLICT DO NOTHING;
   RETURN FOUND;
+END;
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+-- yishi_ensure_member: the identity of a platform user, created with a new person on first sight
+-- (identity is by platform user id, never by name), the display name kept current, and, when a
+-- community is given, the person made its resident unless they hold a role there (joined: true if this
+-- call did). Called by yishi_press_button below, by ensureIdentity and ensureMember in
+-- src/people/persons.ts (commands, chatter, the console) and, through ensureIdentity, by the admin
+-- CLI's role grant (src/admin/roles.ts). p_name is the already cleaned name (safeName in
+-- src/people/persons.ts) or NULL when unknown (the admin CLI): then a new person is named by the user
+-- id and an existing name is left alone. p_lang is 'en' or 'zh' (langOf in src/i18n/index.ts). A
+-- concurrent first sight of the same user fails on the unique index identities_platform_user; the
+-- caller runs its transaction again and then finds the identity.
+CREATE OR REPLACE FUNCTION yishi_ensure_member(
+  p_platform text,
+  p_user_id text,
+  p_name text,
+  p_lang text,
+  p_community_id integer,
+  OUT identity_id integer,
+  OUT person_id integer,
+  OUT display_name text,
+  OUT private_chat_id text,
+  OUT created_at timestamptz,
+  OUT created boolean,
+  OUT joined boolean
+) AS $$
+DECLARE
+  v_identity identities%ROWTYPE;
+BEGIN
+  SELECT i.* INTO v_identity FROM identities i WHERE i.platform = p_platform AND i.platform_user_id = p_user_id;
+  created := NOT FOUND;
+  IF created THEN
+    INSERT INTO persons AS p (display_name, lang) VALUES (coalesce(p_name, p_user_id), coalesce(p_lang, 'zh')) RETURNING p.id INTO v_identity.person_id;
+    INSERT INTO identities AS i (person_id, platform, platform_user_id, display_name) VALUES (v_identity.person_id, p_platform, p_user_id, p_name)
+      RETURNING i.* INTO v_identity;
+  ELSIF p_name IS NOT NULL AND v_identity.display_name IS DISTINCT FROM p_name THEN
+    UPDATE identities i SET display_name = p_name WHERE i.id = v_identity.id;
+    UPDATE persons p SET display_name = p_name WHERE p.id = v_identity.person_id;
+    v_identity.display_name := p_name;
+  END IF;
+  joined := false;
+  IF p_community_id IS NOT NULL THEN joined := yishi_ensure_resident(p_community_id, v_identity.person_id); END IF;
+  identity_id := v_identity.id;
+  person_id := v_identity.person_id;
+  display_name := v_identity.display_name;
+  private_chat_id := v_identity.private_chat_id;
+  created_at := v_identity.created_at;
 END;
 $$ LANGUAGE plpgsql;
 --> statement-breakpoint
@@ -129,8 +147,7 @@ BEGIN
 
   IF p_group THEN
     -- Membership on first sight: identity (and person) by platform user id, name kept current, resident role.
-    SELECT e.person_id INTO v_person FROM yishi_ensure_identity(p_platform, p_user_id, p_name, p_lang) e;
-    PERFORM yishi_ensure_resident(v_community, v_person);
+    v_person := (yishi_ensure_member(p_platform, p_user_id, p_name, p_lang, v_community)).person_id;
   END IF;
 
   IF p_kind = 'vote' THEN

@@ -1,6 +1,6 @@
 /**
  * Granting and revoking community roles from the admin CLI; an unseen user gets a person and identity
- * by the same rule as a first message or press (ensureIdentity: yishi_ensure_identity, no name known).
+ * by the same rule as a first message or press (ensureIdentity: yishi_ensure_member, no name known).
  */
 import { and, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';

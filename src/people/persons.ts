@@ -32,16 +32,38 @@ export interface SenderRef {
 /**
  * The identity of a platform user, created with a new person on first sight; the display name is
  * refreshed when it changed. Identity is by platform user id, never by name. One rule for commands,
- * buttons and the admin CLI: the database function yishi_ensure_identity (drizzle/0004), which
+ * buttons and the admin CLI: the database function yishi_ensure_member (drizzle/0004), which
  * yishi_press_button runs too. A concurrent first sight of the same user fails on the unique index;
  * the caller's transaction is retried and then finds the identity.
  */
 export async function ensureIdentity(tx: Tx, platform: Platform, sender: SenderRef): Promise<{ identity: Identity; created: boolean }> {
+  const { identity, created } = await ensureMember(tx, platform, sender, null);
+  return { identity, created };
+}
+
+/**
+ * ensureIdentity and, in the same statement, ensureResident in `communityId`: what a writer in a bound
+ * group becomes. `joined` is true when this call made them a resident.
+ */
+export async function ensureMember(
+  tx: Tx,
+  platform: Platform,
+  sender: SenderRef,
+  communityId: number | null,
+): Promise<{ identity: Identity; created: boolean; joined: boolean }> {
   const name = sender.displayName === undefined ? null : safeName(sender.displayName, sender.platformUserId);
-  const result = await tx.execute(sql`select identity_id, person_id, display_name, private_chat_id, to_json(created_at) #>> '{}' as created_at, created
-    from yishi_ensure_identity(${platform}, ${sender.platformUserId}, ${name}, ${langOf(sender.lang)})`);
-  const [row] = rowsOf<{ identity_id: number; person_id: number; display_name: string | null; private_chat_id: string | null; created_at: string; created: boolean }>(result);
-  if (!row) throw new Error('yishi_ensure_identity returned no row');
+  const result = await tx.execute(sql`select identity_id, person_id, display_name, private_chat_id, to_json(created_at) #>> '{}' as created_at, created, joined
+    from yishi_ensure_member(${platform}, ${sender.platformUserId}, ${name}, ${langOf(sender.lang)}, ${communityId}::integer)`);
+  const [row] = rowsOf<{
+    identity_id: number;
+    person_id: number;
+    display_name: string | null;
+    private_chat_id: string | null;
+    created_at: string;
+    created: boolean;
+    joined: boolean;
+  }>(result);
+  if (!row) throw new Error('yishi_ensure_member returned no row');
   const identity: Identity = {
     id: row.identity_id,
     personId: row.person_id,
@@ -51,12 +73,12 @@ export async function ensureIdentity(tx: Tx, platform: Platform, sender: SenderR
     privateChatId: row.private_chat_id,
     createdAt: new Date(row.created_at),
   };
-  return { identity, created: row.created };
+  return { identity, created: row.created, joined: row.joined };
 }
 
 /**
  * Makes the person a resident of the community unless they already have a role there. True if it did.
- * The rule is yishi_ensure_resident (drizzle/0004), which button presses run too.
+ * The rule is yishi_ensure_resident (drizzle/0004), which yishi_ensure_member runs too.
  */
 export async function ensureResident(tx: Tx, communityId: number, personId: number): Promise<boolean> {
   const result = await tx.execute(sql`select yishi_ensure_resident(${communityId}::integer, ${personId}::integer) as joined`);
