@@ -11,6 +11,7 @@ import { writeOutbox } from '../messaging/outbox.js';
 import type { CommandResult } from '../consultation/context.js';
 import { orgOutboxKeys } from '../org/outbox-keys.js';
 import { unitIdsOfPerson } from '../org/units.js';
+import { creditWhistleOnTime } from '../points/ledger.js';
 import { auditWhistle, type Actor } from './actor.js';
 
 export type Whistle = typeof whistles.$inferSelect;
@@ -91,7 +92,9 @@ export async function answerWhistle(a: Actor, ref: ItemRef, text: string, commun
     .where(eq(whistles.id, w.id));
   const c = await context(a, w);
   const onTime = a.now.getTime() <= w.answerDueAt.getTime();
-  await auditWhistle(a, 'whistle.answered', { communityId: w.communityId, suggestionId: w.suggestionId }, { whistleId: w.id, number: c.n, unit: c.unit, onTime, text });
+  // 积分: a whistle answered on time earns its unit the community's points (src/points/rules.ts).
+  const credited = await creditWhistleOnTime(a.tx, w, c.unit, a.now, a.personId);
+  await auditWhistle(a, 'whistle.answered', { communityId: w.communityId, suggestionId: w.suggestionId }, { whistleId: w.id, number: c.n, unit: c.unit, onTime, text, points: credited?.points ?? 0 });
   const post = (lang: string) => t(lang, 'whistle.answered', { unit: c.unit, n: c.n, text: clip(oneLine(text), 1000) });
   await postToGroup(a, w, 'answer', post);
   a.emit({ type: 'whistle.changed', whistleId: w.id });
