@@ -30,6 +30,8 @@ interface Rule {
   asks?: 'vote' | 'rating';
   /** The choice's position (or a number that is no choice). */
   choice: number;
+  /** The voter shows a new display name on the platform: the stored name follows. */
+  renamed?: boolean;
   /** How many times the same update (same update key) is delivered. */
   deliveries?: number;
   /** The outcome of each delivery: 'stored', 'duplicate' or the refusal code. */
@@ -42,6 +44,7 @@ interface Rule {
 const RULES: Rule[] = [
   { rule: 'open vote, first sight in the group: the voter becomes a member and votes', poll: 'vote', voter: 'stranger', choice: 1, button: ['stored'], text: ['stored'] },
   { rule: 'open vote, a member votes', poll: 'vote', voter: 'member', choice: 2, button: ['stored'], text: ['stored'] },
+  { rule: 'a member who renamed themselves votes: the stored name follows', poll: 'vote', voter: 'member', renamed: true, choice: 1, button: ['stored'], text: ['stored'] },
   { rule: 'changed vote: one ballot, the latest choice, audited as a change', poll: 'vote', voter: 'member', before: 1, choice: 3, button: ['stored'], text: ['stored'] },
   { rule: 'closed poll', poll: 'vote', state: 'closed', voter: 'member', choice: 1, button: ['POLL_CLOSED'], text: ['POLL_CLOSED'] },
   { rule: 'closed poll, first sight: nobody is made a member by a refusal', poll: 'vote', state: 'closed', voter: 'stranger', choice: 1, button: ['POLL_CLOSED'], text: ['POLL_CLOSED'] },
@@ -103,6 +106,7 @@ const RULES: Rule[] = [
 ];
 
 const VOTER = '投票人';
+const RENAMED = '投票人（新名）';
 
 interface Scene {
   w: World;
@@ -150,6 +154,7 @@ async function act(scene: Scene, r: Rule, entry: Entry): Promise<Outcome[]> {
         ? { platformChatId: scene.other!.chatId, kind: 'group', title: '别的群' }
         : { platformChatId: w.chatId, kind: 'group', title: '测试群' };
   const extra: Partial<Incoming> = { chat, updateKey: `parity-${w.slug}` };
+  if (r.renamed) extra.sender = { platformUserId: uid(w, VOTER), displayName: RENAMED };
   const outs: Outcome[] = [];
   for (let i = 0; i < (r.deliveries ?? 1); i++) {
     outs.push(
@@ -187,8 +192,9 @@ async function effects(database: Database, scene: Scene, auditAfter: number) {
     const data = typeof a.data === 'string' ? JSON.parse(a.data) : a.data;
     return { ...a, community_id: community(a.community_id), data: { ...data, pollId: data?.pollId === scene.pollId ? 'the poll' : data?.pollId } };
   });
-  const voter = await q<{ identities: number; persons: number }>(sql`select count(*)::int as identities, count(distinct person_id)::int as persons
-    from identities where platform = ${w.platform} and platform_user_id = ${uid(w, VOTER)}`);
+  const voter = await q<{ identities: number; persons: number; names: string | null }>(sql`select count(*)::int as identities,
+    count(distinct i.person_id)::int as persons, string_agg(i.display_name || '/' || p.display_name, ',') as names
+    from identities i join persons p on p.id = i.person_id where i.platform = ${w.platform} and i.platform_user_id = ${uid(w, VOTER)}`);
   const roles = (
     await q<{ community_id: number; role: string }>(sql`select r.community_id, r.role from roles r join identities i on i.person_id = r.person_id
       where i.platform = ${w.platform} and i.platform_user_id = ${uid(w, VOTER)} order by r.community_id`)
@@ -229,18 +235,20 @@ function runRules(name: string, open: () => Promise<Database>) {
       for (const [entry, res] of [['button', button], ['text', text]] as const) {
         const stored = res.codes.includes('stored');
         const rows = r.poll === 'vote' ? res.after.ballots : res.after.ratings;
-        const mine = rows.find((b) => b.who === VOTER);
+        const name = r.renamed ? RENAMED : VOTER;
+        const mine = rows.find((b) => b.who === name);
         // Every delivery is processed exactly once, stored or refused.
         expect(res.after.processedUpdates, entry).toBe(1);
         if (stored) {
           expect(mine, entry).toMatchObject({ value: r.choice, changed: r.before !== undefined });
-          expect(rows.filter((b) => b.who === VOTER), entry).toHaveLength(1);
+          expect(rows.filter((b) => b.who === name), entry).toHaveLength(1);
           const action = `${r.poll === 'vote' ? 'ballot' : 'rating'}.${r.before === undefined ? 'cast' : 'changed'}`;
           const value = r.poll === 'vote' ? { choice: r.choice } : { level: r.choice };
           expect(res.after.audits, entry).toEqual([
-            { action, who: VOTER, community_id: 'this', suggestion: res.scene.n, data: { pollId: 'the poll', ...value, from: r.before ?? null } },
+            { action, who: name, community_id: 'this', suggestion: res.scene.n, data: { pollId: 'the poll', ...value, from: r.before ?? null } },
           ]);
           expect(res.after.roles, entry).toEqual([{ community: 'this', role: 'resident' }]);
+          expect(res.after.voter, entry).toEqual({ identities: 1, persons: 1, names: `${name}/${name}` });
           // The answer names the choice: the press's toast, the command's reply `#n <toast>`.
           const toast = button.outs[0].toast!;
           if (entry === 'text' && !r.differs) expect(replyText(res.outs[0])).toBe(`#${res.scene.n} ${toast}`);
