@@ -7,14 +7,17 @@ import { Redis } from 'ioredis';
 import type { AppDeps, Stoppable } from '../src/app-types.js';
 import type { CoreEvent, Platform } from '../src/core/types.js';
 import { councilCommunities, meetingById } from '../src/council/schedule-plan.js';
+import { exclusively, LOCKS } from '../src/db/locks.js';
 import { KeyedSerializer } from '../src/keyed-serializer.js';
 import type { Logger } from '../src/logger.js';
 import { quarterOf } from '../src/domain/time.js';
 import { DEFAULT_LIMITS, SendLimiter, type PlatformLimits } from './limiter.js';
-import { planMeeting, planMeetingDue, planPoll, planSchedulers, planTimers, type PlannedJob } from './plan.js';
+import { planMeeting, planMeetingDue, planOwnersVote, planPoll, planSchedulers, planTimers, type PlannedJob } from './plan.js';
 import { CHAIR_PATTERN, DEFAULT_PREFIX, jobIds, SEND_QUEUE, TIMER_NAMES, TIMERS_QUEUE, type MeetingOffset } from './queues.js';
-import { createSendWorker, enqueueAllPending, queueMessages, type OutboxMessage, type SendQueueOptions } from './send-queue.js';
+import { createSendWorker, enqueueAllPending, enqueuePending, queueMessages, type OutboxMessage, type SendQueueOptions } from './send-queue.js';
 import { createTimersWorker, type TimerContext } from './timers.js';
+import { createWhistleJobs } from './whistles.js';
+import { createNeedJobs } from './needs.js';
 
 export { nextQuarterlyRun } from './plan.js';
 
@@ -112,6 +115,8 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
   send.on('error', (err) => logger.warn('send queue error', { error: err }));
 
   const sendOpts: SendQueueOptions = { db, queue: send, logger };
+  const whistleJobs = createWhistleJobs({ db, tz, now, logger, connection, prefix, reachable: (p) => Boolean(senders.get(p)), enqueue: (keys) => enqueuePending(sendOpts, keys) });
+  const needJobs = createNeedJobs({ db, tz, now, logger, connection, prefix, reachable: (p) => Boolean(senders.get(p)), enqueue: (keys) => enqueuePending(sendOpts, keys) });
   const limiter = new SendLimiter({ ...DEFAULT_LIMITS, ...options.limits });
 
   // Every change to the timers queue goes through this chain, so an event handled during a reconcile
@@ -161,8 +166,12 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
     }
   }
 
+  // Several instances share one Redis: the reconcile and the sync run under one Postgres advisory lock,
+  // one instance at a time, so instances starting together create each scheduler and job once.
+  const leader = <T>(fn: () => Promise<T>): Promise<T> => serial(() => exclusively(deps.database, LOCKS.jobsReconcile, fn));
+
   async function reconcile(): Promise<ReconcileReport> {
-    return serial(async () => {
+    return leader(async () => {
       const at = now();
       const schedulers = await planSchedulers(db, tz);
       for (const s of schedulers) await syncScheduler(s.communityId, true);
@@ -188,6 +197,8 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
         if (await removeJob(job.id)) jobsRemoved++;
       }
 
+      await whistleJobs.reconcile();
+      await needJobs.reconcile();
       const pendingSends = await enqueueAllPending(sendOpts);
       await timers.upsertJobScheduler(jobIds.syncScheduler, { every: options.syncEveryMs ?? 5 * 60e3 }, { name: 'sync', data: {} });
       const report = { schedulers: schedulers.length, schedulersRemoved, jobs: planned.length, jobsAdded, jobsRemoved, pendingSends };
@@ -198,7 +209,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
 
   /** The part of reconcile that other processes can make necessary: councils change through the CLI. */
   async function sync(): Promise<string> {
-    return serial(async () => {
+    return leader(async () => {
       const at = now();
       const communities = await councilCommunities(db);
       const wanted = new Set(communities.map((c) => jobIds.chairScheduler(c.id)));
@@ -225,6 +236,12 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
         await removeJob(jobIds.pollClose(event.pollId));
         await removeJob(jobIds.pollNudge(event.pollId));
         return;
+      case 'owners_vote.opened':
+        await schedule(planOwnersVote({ id: event.voteId, deadline: event.deadline }));
+        return;
+      case 'owners_vote.closed':
+        await removeJob(jobIds.ownersVoteClose(event.voteId));
+        return;
       case 'meeting.scheduled':
       case 'meeting.moved':
       case 'meeting.cancelled': {
@@ -248,6 +265,11 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
       }
       case 'chat.bound':
         return;
+      case 'whistle.changed':
+      case 'outbox.queued':
+        return whistleJobs.onEvent(event);
+      case 'need.changed':
+        return needJobs.onEvent(event);
     }
   }
 
@@ -262,7 +284,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
   const timersWorker = createTimersWorker(ctx, { queueName: TIMERS_QUEUE, prefix, connection });
   const sendWorker = createSendWorker({ db, queueName: SEND_QUEUE, prefix, connection, senders, limiter, logger });
 
-  const workers: Worker[] = [timersWorker, sendWorker];
+  const workers: Worker[] = [timersWorker, sendWorker, whistleJobs.worker, needJobs.worker];
   let stopped = false;
   async function stop(): Promise<void> {
     if (stopped) return;
@@ -271,7 +293,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
     await Promise.allSettled([...inFlight]);
     // close() waits for the jobs that are running.
     await Promise.allSettled(workers.map((w) => w.close()));
-    await Promise.allSettled([timers.close(), send.close()]);
+    await Promise.allSettled([timers.close(), send.close(), whistleJobs.queue.close(), needJobs.queue.close()]);
     await connection.quit().catch(() => connection.disconnect());
   }
 

@@ -4,6 +4,7 @@
  * match this; `yishi schedules` prints it.
  */
 import { getNextMillis } from 'bullmq';
+import { openOwnersVotes } from '../src/owners/close.js';
 import type { Db } from '../src/db/client.js';
 import {
   announcedQuarters,
@@ -127,10 +128,16 @@ async function planChairCatchUp(db: Db, community: { id: number; slug: string },
   return [{ id: jobIds.chairCatchUp(community.id, quarter), name: 'chair-announce', data: { communityId: community.id }, at: now.getTime(), what: `announce the ${quarter} chair (${community.slug}), missed` }];
 }
 
+/** The deadline close of an owners' vote. */
+export function planOwnersVote(vote: { id: number; deadline: Date }): PlannedJob[] {
+  return [{ id: jobIds.ownersVoteClose(vote.id), name: 'owners-vote-close', data: { voteId: vote.id }, at: vote.deadline.getTime(), what: `close owners' vote ${vote.id}` }];
+}
+
 /** Every delayed job Redis should hold now. */
 export async function planTimers(db: Db, tz: string, now: Date): Promise<PlannedJob[]> {
   const out: PlannedJob[] = [];
   for (const p of await openPolls(db)) out.push(...pollJobs(p, now));
+  for (const v of await openOwnersVotes(db)) out.push(...planOwnersVote(v));
   for (const m of await upcomingMeetings(db, now)) out.push(...(await meetingJobs(db, m, now, { catchUp: true })));
   for (const c of await councilCommunities(db)) {
     out.push(...(await planMeetingDue(db, c, now, tz)));

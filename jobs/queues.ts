@@ -15,6 +15,7 @@ export { MEETING_OFFSETS, type MeetingOffset };
 export const jobIds = {
   pollClose: (pollId: number) => `poll-close-${pollId}`,
   pollNudge: (pollId: number) => `poll-nudge-${pollId}`,
+  ownersVoteClose: (voteId: number) => `owners-vote-close-${voteId}`,
   meeting: (meetingId: number, before: MeetingOffset) => `meeting-${meetingId}-${before}`,
   chairScheduler: (communityId: number) => `chair-${communityId}`,
   chairCatchUp: (communityId: number, quarter: string) => `chair-catchup-${communityId}-${quarter}`,
@@ -29,6 +30,7 @@ const quarter = z.string().regex(/^\d{4}Q[1-4]$/);
 export const timerSchemas = {
   'poll-close': z.object({ pollId: id }),
   'poll-nudge': z.object({ pollId: id }),
+  'owners-vote-close': z.object({ voteId: id }),
   'meeting-reminder': z.object({ meetingId: id, before: z.enum(['24h', '1h']), startsAt: z.number().int() }),
   'chair-announce': z.object({ communityId: id }),
   'meeting-due': z.object({ communityId: id, quarter }),

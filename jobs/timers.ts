@@ -70,6 +70,15 @@ export async function closePollAtDeadline(ctx: TimerContext, data: TimerData<'po
   return 'closed';
 }
 
+export async function closeOwnersVoteAtDeadline(ctx: TimerContext, data: TimerData<'owners-vote-close'>): Promise<string> {
+  const result = await ctx.core.closeDueOwnersVote(data.voteId, ctx.now());
+  if (!result) return 'already closed';
+  await queueMessages(ctx.send, [
+    { platform: result.to.platform, platformChatId: result.to.platformChatId, dedupeKey: outboxKeys.ownersVoteResult(data.voteId), payload: { text: result.reply.text } },
+  ]);
+  return 'closed';
+}
+
 export async function announceChair(ctx: TimerContext, data: TimerData<'chair-announce'>): Promise<string> {
   const run = runOf(ctx);
   const note = await deliver(ctx, await announceChairUseCase(run, data.communityId));
@@ -90,6 +99,7 @@ export interface TimersWorkerOptions {
 export function createTimersWorker(ctx: TimerContext, opts: TimersWorkerOptions): Worker {
   const handlers: { [N in TimerName]: (data: TimerData<N>, job: Job, token?: string) => Promise<string> } = {
     'poll-close': (d, job, token) => closePollAtDeadline(ctx, d, job, token),
+    'owners-vote-close': (d) => closeOwnersVoteAtDeadline(ctx, d),
     'poll-nudge': async (d) => deliver(ctx, await nudgeNonVoters(runOf(ctx), d.pollId)),
     'meeting-reminder': async (d) => deliver(ctx, await remindMeetingUseCase(runOf(ctx), d)),
     'chair-announce': (d) => announceChair(ctx, d),

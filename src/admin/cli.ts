@@ -10,10 +10,15 @@ import { openConfiguredDatabase } from '../services/database.js';
 import { addCouncilUnit, UnitExistsError } from '../council/units.js';
 import { readLiveRedisUrl, startRedisServer } from '../services/redis-server.js';
 import { addCommunity, requireCommunity } from './communities.js';
+import { chatsReport } from './chats.js';
 import { AdminError } from './errors.js';
-import { exportSuggestions, toCsv } from './export.js';
+import { exportSuggestions } from './export.js';
 import { importData, readImportFile } from './import.js';
 import { rotationReport } from './rotation.js';
+import { exportForPeople, revokeSessionsCommand, SESSIONS_USAGE } from './web-cli.js';
+import { exportTreeIfNode, ORG_OPTIONS, orgJob } from './org-cli.js';
+import { POINTS_OPTIONS, pointsJob } from './points-cli.js';
+import { ownerJob, propertyJob } from './property.js';
 import { grantRole, revokeRole } from './roles.js';
 import {
   communityNameSchema,
@@ -32,9 +37,19 @@ const COMMANDS = {
   role: 'role grant|revoke <slug> <platform>:<userId> staff|resident',
   council: 'council add <slug> <unit name> [--contact <platform>:<userId>]',
   rotation: 'rotation show <slug>',
+  chats: 'chats <slug> (its chats: active, or inactive and why)',
   schedules: 'schedules',
   import: 'import <file.json>',
-  export: 'export <slug> [--format csv|json]',
+  export: 'export [<slug>] [--format json|csv|xlsx] [--lang zh|en] [--out <file>] (a district or street, or none: the tree as an import file)',
+  sessions: SESSIONS_USAGE,
+  org: 'org add <level> <slug> <name> [--parent <slug>] | org move <slug> --parent <slug> | org show [<slug>] | org staff <slug> <platform>:<userId>',
+  unit: 'unit add <slug> <name> --kind department|property|owners_committee|company|volunteer|other [--contact <platform>:<userId>]',
+  grid: 'grid add <community> <slug> <name> [--worker <platform>:<userId>]',
+  stats: 'stats <slug> [--quarter 2026Q4] [--format csv]',
+  property: 'property import <slug> <file.csv> | property show <slug>',
+  owner: 'owner link <slug> <owner key> <platform>:<userId> | owner code <slug> <owner key> | owner ballots <slug> <n>',
+  members: 'members <slug>',
+  points: 'points export <slug> [--quarter 2026Q4 | --year 2026] [--units] | points rules <slug> [--register N] [--service N] [--whistle N] [--abandon N] [--grace-hours N] [--ranking-in-group yes|no] [--ranking-top N] | points correct <slug> <member number> --points=<±N> <reason>',
 } as const;
 
 export const USAGE = [
@@ -50,11 +65,16 @@ class UsageError extends Error {
   }
 }
 
+/** Prints the job schedulers and pending jobs beside what Postgres says they should be (jobs/cli.ts, given by the entry point). */
+export type SchedulePrinter = (opts: { config: Config; database: Database; redisUrl: string }, out: NodeJS.WritableStream) => Promise<void>;
+
 export interface CliIo {
   stdout: Writable;
   stderr: Writable;
   env?: NodeJS.ProcessEnv;
   now?: () => Date;
+  /** `yishi schedules` needs it; without it that command says it is not available. */
+  printSchedules?: SchedulePrinter;
 }
 
 type Options = Record<string, { type: 'string' | 'boolean' }>;
@@ -81,7 +101,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (!(command in COMMANDS)) throw new UsageError(`unknown command "${command}"`);
     const job = prepare(command as keyof typeof COMMANDS, rest);
     const config = loadConfig(io.env ?? process.env);
-    return await job(config, { out, err, stdout: io.stdout, now: io.now ?? (() => new Date()) });
+    return await job(config, { out, err, stdout: io.stdout, now: io.now ?? (() => new Date()), printSchedules: io.printSchedules });
   } catch (e) {
     if (e instanceof UsageError) {
       err(`yishi: ${e.message}`);
@@ -104,6 +124,7 @@ interface Ctx {
   err(line: string): void;
   stdout: Writable;
   now(): Date;
+  printSchedules?: SchedulePrinter;
 }
 
 type Job = (config: Config, ctx: Ctx) => Promise<number>;
@@ -199,6 +220,15 @@ function prepare(command: keyof typeof COMMANDS, args: string[]): Job {
         return 0;
       });
     }
+    case 'chats': {
+      const { positionals } = parse(args, {}, command);
+      if (positionals.length !== 1) bad('expected: chats <slug>');
+      const s = arg(slugSchema, positionals[0]);
+      return withDb(async (database, _config, ctx) => {
+        for (const line of await chatsReport(database.db, s)) ctx.out(line);
+        return 0;
+      });
+    }
     case 'schedules': {
       const { positionals } = parse(args, {}, command);
       if (positionals.length) bad('schedules takes no arguments');
@@ -217,16 +247,51 @@ function prepare(command: keyof typeof COMMANDS, args: string[]): Job {
         })(config, ctx);
       };
     }
-    case 'export': {
-      const { values, positionals } = parse(args, { format: { type: 'string' } }, command);
-      if (positionals.length !== 1) bad('expected: export <slug> [--format csv|json]');
-      const format = values.format ?? 'json';
-      if (format !== 'csv' && format !== 'json') bad('--format is csv or json');
-      const s = arg(slugSchema, positionals[0]);
+    case 'sessions': {
+      const { positionals } = parse(args, {}, command);
+      const [sub, who, ...extra] = positionals;
+      if (sub !== 'revoke' || extra.length) bad('expected: sessions revoke [<platform>:<userId>]');
+      const user = who === undefined ? undefined : arg(userRefSchema, who);
       return withDb(async (database, _config, ctx) => {
-        const community = await requireCommunity(database.db, s);
+        await revokeSessionsCommand(database, user, ctx.now(), ctx.out);
+        return 0;
+      });
+    }
+    case 'property':
+      return propertyJob(parse(args, {}, command).positionals, bad, withDb);
+    case 'owner':
+      return ownerJob(parse(args, {}, command).positionals, bad, withDb);
+    case 'members':
+    case 'points': {
+      const { values, positionals } = parse(args, POINTS_OPTIONS[command], command);
+      return pointsJob(command, positionals, values, bad, withDb);
+    }
+    case 'org':
+    case 'unit':
+    case 'grid':
+    case 'stats': {
+      const { values, positionals } = parse(args, ORG_OPTIONS[command], command);
+      return orgJob(command, positionals, values, bad, withDb);
+    }
+    case 'export': {
+      const { values, positionals } = parse(args, { format: { type: 'string' }, lang: { type: 'string' }, out: { type: 'string' } }, command);
+      if (positionals.length > 1) bad('expected: export [<slug>] [--format json|csv|xlsx]');
+      const format = String(values.format ?? 'json') as 'json' | 'csv' | 'xlsx';
+      if (format !== 'csv' && format !== 'json' && format !== 'xlsx') bad('--format is json, csv or xlsx');
+      const lang = String(values.lang ?? 'zh') as 'zh' | 'en';
+      if (lang !== 'zh' && lang !== 'en') bad('--lang is zh or en');
+      const s = positionals[0] === undefined ? undefined : arg(slugSchema, positionals[0]);
+      return withDb(async (database, config, ctx) => {
+        if (format !== 'xlsx' && (await exportTreeIfNode(database.db, s, format, ctx))) return 0;
+        const community = await requireCommunity(database.db, s!);
+        if (format !== 'json') {
+          // For people: xlsx, or CSV with a BOM, headers in --lang and local times (YISHI_TZ).
+          const n = await exportForPeople(database, community, { format, lang, out: values.out === undefined ? undefined : String(values.out) }, config, ctx.stdout);
+          ctx.err(`exported ${n} suggestion(s) of ${s} as ${format}${values.out ? ` to ${values.out}` : ''}`);
+          return 0;
+        }
         const rows = await exportSuggestions(database.db, community);
-        ctx.stdout.write(format === 'csv' ? toCsv(rows) : JSON.stringify({ community: { slug: community.slug, name: community.name }, suggestions: rows }, null, 2) + '\n');
+        ctx.stdout.write(JSON.stringify({ community: { slug: community.slug, name: community.name }, suggestions: rows }, null, 2) + '\n');
         ctx.err(`exported ${rows.length} suggestion(s) of ${s} as ${format}`);
         return 0;
       });
@@ -245,17 +310,12 @@ function withDb(fn: (database: Database, config: Config, ctx: Ctx) => Promise<nu
   };
 }
 
-interface JobsCli {
-  printSchedules(opts: { config: Config; database: Database; redisUrl: string }, out: NodeJS.WritableStream): Promise<void>;
-}
-
 const schedules: Job = async (config, ctx) => {
-  const file = fileURLToPath(new URL('../../jobs/cli.ts', import.meta.url));
-  if (!fs.existsSync(file)) {
-    ctx.err('yishi: schedules are not available in this build (jobs/cli.ts is missing)');
+  const printSchedules = ctx.printSchedules;
+  if (!printSchedules) {
+    ctx.err('yishi: schedules are not available here (no schedule printer was given to the CLI)');
     return 1;
   }
-  const jobs = (await import(pathToFileURL(file).href)) as JobsCli;
   const redisDir = path.join(config.YISHI_DATA_DIR, 'redis');
   let redisUrl = config.REDIS_URL ?? readLiveRedisUrl(redisDir);
   // With no running app, the embedded redis-server is started on its data just long enough to read it.
@@ -263,7 +323,7 @@ const schedules: Job = async (config, ctx) => {
   redisUrl ??= embedded!.url;
   try {
     return await withDb(async (database, cfg, c) => {
-      await jobs.printSchedules({ config: cfg, database, redisUrl: redisUrl! }, c.stdout as NodeJS.WritableStream);
+      await printSchedules({ config: cfg, database, redisUrl: redisUrl! }, c.stdout as NodeJS.WritableStream);
       return 0;
     })(config, ctx);
   } finally {

@@ -7,7 +7,10 @@ export type AdminErrorCode =
   | 'NO_SUCH_ROLE'
   | 'BAD_FILE'
   | 'UNKNOWN_OWNER'
-  | 'VOTE_OPEN';
+  | 'VOTE_OPEN'
+  | 'UNKNOWN_NODE'
+  | 'NODE_EXISTS'
+  | 'UNKNOWN_MEMBER';
 
 export class AdminError extends Error {
   constructor(public readonly code: AdminErrorCode, message: string) {

@@ -6,7 +6,7 @@ import type { Community } from './communities.js';
 import type { FigureRow } from '../whistle/figures.js';
 import type { Stage } from '../db/schema.js';
 import { t, type Lang } from '../i18n/index.js';
-import { formatLocal } from '../time.js';
+import { formatLocal } from '../domain/time.js';
 
 const RATING_LABELS = ['满意', '基本满意', '不满意'] as const;
 

@@ -9,7 +9,7 @@ import type { Database, Db } from '../db/client.js';
 import { nodeBySlug } from '../org/tree.js';
 import { AdminError } from './errors.js';
 import { hours, pct, areaFigures } from '../whistle/figures.js';
-import { quarterOf } from '../time.js';
+import { quarterOf } from '../domain/time.js';
 import { figuresCsv } from './export.js';
 import { addGridTx, addNodeStaffTx, addNodeTx, addUnitTx, exportTree, levelSchema, moveNodeTx, requireNode, showTree, unitKindSchema } from './org.js';
 import { communityNameSchema, slugSchema, unitNameSchema, userRefSchema } from './validation.js';

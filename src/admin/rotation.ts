@@ -1,7 +1,7 @@
 /** The `rotation show` report: this quarter's chair and the next ones, with date ranges. */
 import type { Db } from '../db/client.js';
 import { rotation, unitsInOrder } from '../council/rotation.js';
-import { formatLocal, quarterEnd, quarterOf, quarterStart } from '../time.js';
+import { formatLocal, quarterEnd, quarterOf, quarterStart } from '../domain/time.js';
 import type { Community } from './communities.js';
 
 export async function rotationReport(db: Db, community: Community, now: Date, tz: string): Promise<string[]> {

@@ -32,7 +32,7 @@ export async function closeDuePoll(tx: Tx, pollId: number, now: Date, events: Co
   const fitted = fit(reply, lang);
   await tx
     .insert(outboundMessages)
-    .values({ platform: to.platform, platformChatId: to.platformChatId, dedupeKey: pollResultKey(pollId), payload: { text: fitted.text, ...(fitted.buttons?.length ? { buttons: fitted.buttons } : {}), ...(threadId ? { threadId } : {}) } })
+    .values({ platform: to.platform, platformChatId: to.platformChatId, dedupeKey: pollResultKey(pollId), payload: { text: fitted.text, ...(fitted.buttons?.length ? { buttons: fitted.buttons } : {}), ...(threadId ? { threadId } : {}), ...(fitted.attachment ? { attachment: fitted.attachment } : {}) } })
     .onConflictDoNothing({ target: outboundMessages.dedupeKey });
   return { to, reply: fitted };
 }

@@ -81,5 +81,7 @@ export const helpCommand: Handler = async (ctx) => {
   const staff = await ctx.isStaff();
   if (staff || (await ctx.isChair())) parts.push(ctx.t('help.chair'));
   if (staff) parts.push(ctx.t('help.staff'));
+  parts.push(ctx.t('members.help.group'), ctx.t('owners.help.member'));
+  if (staff) parts.push(ctx.t('members.help.staff'), ctx.t('whistle.help'), ctx.t('owners.help.staff'));
   return { reply: { text: parts.join('\n\n') } };
 };

@@ -20,6 +20,8 @@ export interface Ctx {
   /** The bound chat the command came from (undefined for a button pressed in private). */
   chat?: Chat;
   personId: number;
+  /** The writer's platform identity, when the command came from a chat (not from the web page). */
+  identityId?: number;
   displayName: string;
   /** How many audit rows this command wrote (a bare join writes its own). */
   audits: { count: number };
@@ -48,6 +50,7 @@ export function makeCtx(base: {
   community: Community;
   chat?: Chat;
   personId: number;
+  identityId?: number;
   displayName: string;
   events: CoreEvent[];
   audits: { count: number };

@@ -5,7 +5,7 @@ import { getSuggestion, requireChairOrStaff, requireStage, setStage, type Comman
 import { closeLockedPoll } from './close.js';
 import { DEFAULT_VOTE_CHOICES } from '../domain/outcome.js';
 import { openPoll, requireOpenPoll } from './poll.js';
-import { formatLocal } from '../time.js';
+import { formatLocal } from '../domain/time.js';
 
 /** The chair or staff put a raised or supported suggestion on the consultation agenda. */
 export async function agenda(ctx: Ctx, n: number): Promise<CommandResult> {

@@ -6,7 +6,7 @@ import type { Button, Reply } from '../domain/messages.js';
 import { refuse } from '../domain/errors.js';
 import { clip, oneLine } from '../domain/text.js';
 import { t, type Lang } from '../i18n/index.js';
-import { formatLocal } from '../time.js';
+import { formatLocal } from '../domain/time.js';
 import type { Ctx, Suggestion } from './context.js';
 
 export type Poll = typeof polls.$inferSelect;

@@ -2,7 +2,7 @@
 import { and, asc, count, desc, eq, ne } from 'drizzle-orm';
 import { agendaItems, comments, meetings, persons, polls, progressUpdates, suggestions, STAGES, type Stage } from '../db/schema.js';
 import { clip, MAX_MESSAGE, oneLine } from '../domain/text.js';
-import { formatLocal } from '../time.js';
+import { formatLocal } from '../domain/time.js';
 import { getSuggestion, type CommandResult, type Ctx } from './context.js';
 import { percent, satisfactionRate } from '../domain/outcome.js';
 import { choicesOf, countsOf, formatCounts } from './poll.js';

@@ -1,7 +1,7 @@
 /** Staff statistics: counts per stage, turnout of closed votes, satisfaction, quarters without a meeting. */
 import { and, count, eq, gte, inArray, lt } from 'drizzle-orm';
 import { meetings, polls, suggestions, STAGES } from '../db/schema.js';
-import { addQuarters, quarterEnd, quarterOf, quarterStart, quartersBetween } from '../time.js';
+import { addQuarters, quarterEnd, quarterOf, quarterStart, quartersBetween } from '../domain/time.js';
 import { requireStaff, type CommandResult, type Ctx } from './context.js';
 import type { PollResult } from './close.js';
 import { percent } from '../domain/outcome.js';

@@ -9,7 +9,9 @@ import { DomainError, refuse } from '../domain/errors.js';
 import { langOf, t, type Lang } from '../i18n/index.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { ballotView } from '../consultation/poll.js';
+import { renderAttachment } from '../reports/attachments.js';
 import { closeDuePoll } from '../consultation/close-due.js';
+import { closeDueOwnersVote } from '../owners/close.js';
 import { auditJoinIfSilent, makeMemberCtx } from '../consultation/member.js';
 import { PressGroups, type PressGroupOptions } from '../consultation/press-groups.js';
 import { setPollMessage } from '../consultation/poll-message.js';
@@ -101,6 +103,17 @@ export function createCore(opts: CoreOptions): Core {
     return refusalOutcome(new DomainError(r.outcome, r.outcome === 'POLL_CLOSED' && r.suggestionNumber !== undefined ? { n: r.suggestionNumber } : {}), lang, true);
   }
 
+  /** A deadline's close, in one transaction; listeners hear what it changed after the commit. */
+  async function closeDue<T>(work: (tx: Tx, events: CoreEvent[]) => Promise<T>): Promise<T> {
+    const events: CoreEvent[] = [];
+    const result = await uow.transaction((tx) => {
+      events.length = 0;
+      return work(tx, events);
+    });
+    notify(events);
+    return result;
+  }
+
   async function handle(incoming: Incoming): Promise<Outcome> {
     const lang = langOf(incoming.sender.lang);
     const now = clock();
@@ -142,19 +155,14 @@ export function createCore(opts: CoreOptions): Core {
     },
     setPollMessage: (pollId, messageId) => setPollMessage(db, pollId, messageId),
     query: createQueries(db),
-    async closeDuePoll(pollId, now = clock()) {
-      const events: CoreEvent[] = [];
-      const result = await uow.transaction((tx) => {
-        events.length = 0;
-        return closeDuePoll(tx, pollId, now, events, fit);
-      });
-      notify(events);
-      return result;
-    },
+    closeDuePoll: (pollId, now = clock()) => closeDue((tx, events) => closeDuePoll(tx, pollId, now, events, fit)),
+    closeDueOwnersVote: (voteId, now = clock()) => closeDue((tx, events) => closeDueOwnersVote(tx, voteId, now, events, fit)),
     migrateChat: (platform, fromChatId, toChatId) => uow.transaction((tx) => migrateChat(tx, platform, fromChatId, toChatId, clock())),
     async setChatActive(platform, platformChatId, active, reason) {
       await uow.transaction((tx) => setChatActive(tx, platform, platformChatId, active, reason, clock()));
     },
+    renderAttachment: (attachment, lang) => renderAttachment(db, attachment, { lang: langOf(lang), tz, now: clock() }),
+    publish: (events) => notify(events),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

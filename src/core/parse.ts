@@ -27,6 +27,19 @@ export const COMMANDS = [
   'whistle',
   'report',
   'answer',
+  'register',
+  'confirm_member',
+  'need',
+  'needs',
+  'claim',
+  'served',
+  'confirm',
+  'return',
+  'needrate',
+  'points',
+  'ranking',
+  'web',
+  'notice',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -54,12 +67,27 @@ export const ALIASES: Record<string, CommandName> = {
   会议: 'meeting',
   统计: 'stats',
   帮助: 'help',
+  网页: 'web',
+  公示: 'notice',
   业主表决: 'ownersvote',
   业主投票: 'ownervote',
   业主认证: 'owner',
   吹哨: 'whistle',
   报到: 'report',
   答复: 'answer',
+  党员报到: 'register',
+  确认党员: 'confirm_member',
+  发布需求: 'need',
+  心愿: 'need',
+  需求列表: 'needs',
+  认领: 'claim',
+  已服务: 'served',
+  服务完成: 'served',
+  确认服务: 'confirm',
+  退回: 'return',
+  评价需求: 'needrate',
+  积分: 'points',
+  排名: 'ranking',
 };
 const aliasesByLength = Object.keys(ALIASES).sort((a, b) => b.length - a.length);
 
@@ -84,9 +112,10 @@ export function parseCommand(raw: string): Parsed | undefined {
   const text = normalizeInput(raw);
   if (text.startsWith('/')) {
     const body = text.slice(1);
-    const m = /^([A-Za-z_]+)(?:@[A-Za-z0-9_]+)?(?=$|\s)\s*([\s\S]*)$/.exec(body);
+    const m = /^([A-Za-z_]+(?:-[A-Za-z_]+)*)(?:@[A-Za-z0-9_]+)?(?=$|\s)\s*([\s\S]*)$/.exec(body);
     if (m) {
-      const name = m[1].toLowerCase();
+      // `/confirm-member` is `/confirm_member` (Telegram's command menu allows no hyphen).
+      const name = m[1].toLowerCase().replace(/-/g, '_');
       if ((COMMANDS as readonly string[]).includes(name)) return { kind: 'command', name: name as CommandName, args: m[2].trim() };
       return { kind: 'unknown', name };
     }

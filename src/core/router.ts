@@ -13,6 +13,9 @@ import { link } from '../people/link-command.js';
 import { start } from '../people/start.js';
 import * as owners from '../owners/commands.js';
 import * as whistle from '../whistle/commands.js';
+import * as members from '../members/commands.js';
+import * as points from '../points/commands.js';
+import * as web from '../web/commands.js';
 import type { CommandName } from './parse.js';
 
 export type GroupHandler = (ctx: Ctx, args: string) => Promise<CommandResult>;
@@ -61,6 +64,19 @@ export const ROUTES: Record<CommandName, Route> = {
   ownersvote: { group: owners.ownersVoteCommand },
   ownervote: { group: owners.ownerVoteCommand },
   owner: { group: owners.ownerCommand, private: owners.ownerPrivateCommand },
+  register: { group: members.registerInGroup, private: members.registerPrivately },
+  confirm_member: { group: members.confirmMemberCommand },
+  need: { group: members.needCommand },
+  needs: { group: members.needsCommand },
+  claim: { group: members.claimCommand },
+  served: { group: members.servedCommand, private: members.servedPrivately },
+  confirm: { group: members.confirmCommand },
+  return: { group: members.returnCommand },
+  needrate: { group: members.needRateCommand },
+  points: { group: members.privateOnly('/points'), private: points.pointsPrivately },
+  ranking: { group: points.rankingInGroup, private: points.rankingPrivately },
+  web: { group: members.privateOnly('/web'), private: web.webCommand },
+  notice: { group: members.privateOnly('/notice'), private: web.noticeCommand },
 };
 
 /**
@@ -69,4 +85,6 @@ export const ROUTES: Record<CommandName, Route> = {
  */
 export const BUTTONS: Record<string, (ctx: Ctx, data: string) => Promise<CommandResult>> = {
   o: owners.ownerButton,
+  c: members.claimButtonPressed,
+  nr: members.rateButtonPressed,
 };

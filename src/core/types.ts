@@ -3,7 +3,7 @@
  * the core answers with an Outcome made of Replies (data, never platform calls).
  */
 import type { Platform } from '../db/schema.js';
-import type { Button, ChatAddress, CoreEvent, Reply } from '../domain/messages.js';
+import type { Attachment, Button, ChatAddress, CoreEvent, RenderedFile, Reply } from '../domain/messages.js';
 
 export type { Button, ChatAddress, CoreEvent, Platform, Reply };
 
@@ -109,8 +109,14 @@ export interface Core {
    * not yet due) and returns the result message and the chat it belongs to.
    */
   closeDuePoll(pollId: number, now?: Date): Promise<{ to: ChatAddress; reply: Reply } | undefined>;
+  /** The same for an owners' vote (art. 278) whose deadline has passed. */
+  closeDueOwnersVote(voteId: number, now?: Date): Promise<{ to: ChatAddress; reply: Reply } | undefined>;
   /** Subscribes to what changed, told after the change is committed (jobs schedule deadlines and reminders). */
   onEvent(listener: (event: CoreEvent) => void): () => void;
+  /** Draws a reply's attachment (a poll's result picture, a 公示 notice PDF); undefined when it cannot. */
+  renderAttachment?(attachment: Attachment, lang?: string): Promise<RenderedFile | undefined>;
+  /** Tells the listeners events committed outside a chat command (the staff web page's actions). */
+  publish?(events: CoreEvent[]): void;
   /**
    * A group got a new id (Telegram: upgraded to a supergroup). Its binding, members, suggestions, open
    * polls and pending outbox follow `toChatId`; idempotent. Returns the chat's open polls, whose

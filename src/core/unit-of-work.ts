@@ -60,7 +60,9 @@ export class UnitOfWork {
         events.length = 0;
         if (updateKey && (await alreadyProcessed(tx, platform, updateKey))) throw DUPLICATE;
         const out = toOutcome(await work(tx, events), isButton, lang);
-        if (updateKey) await markProcessed(tx, platform, updateKey, out.replies, now);
+        // Another instance handling a second delivery of this update may have recorded it meanwhile: the
+        // insert waits for that transaction, finds its row, and this one rolls back (exactly once).
+        if (updateKey && !(await markProcessed(tx, platform, updateKey, out.replies, now))) throw DUPLICATE;
         return out;
       });
       this.notify(events);

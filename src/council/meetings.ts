@@ -4,7 +4,7 @@ import type { Db, Tx } from '../db/client.js';
 import { agendaItems, meetings, suggestions } from '../db/schema.js';
 import { MEETING_EXAMPLE } from '../domain/args.js';
 import { refuse } from '../domain/errors.js';
-import { formatLocal, quarterOf } from '../time.js';
+import { formatLocal, quarterOf } from '../domain/time.js';
 import { requireChairOrStaff, type CommandResult, type Ctx } from '../consultation/context.js';
 import { rotation } from './rotation.js';
 

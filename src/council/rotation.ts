@@ -5,7 +5,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { councilUnits, communities } from '../db/schema.js';
-import { addQuarters, quarterOf, quartersBetween, type Quarter } from '../time.js';
+import { addQuarters, quarterOf, quartersBetween, type Quarter } from '../domain/time.js';
 
 export type CouncilUnit = typeof councilUnits.$inferSelect;
 

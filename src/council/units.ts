@@ -6,7 +6,7 @@ import { eq, max } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { isPgUniqueViolation } from '../db/errors.js';
 import { auditLog, communities, councilUnits, type Platform } from '../db/schema.js';
-import { quarterOf, type Quarter } from '../time.js';
+import { quarterOf, type Quarter } from '../domain/time.js';
 
 export type CouncilUnitRow = typeof councilUnits.$inferSelect;
 

@@ -23,8 +23,9 @@ import {
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 /** The platforms a chat or identity can live on. */
-export const PLATFORMS = ['telegram', 'wechat', 'wecom', 'console'] as const;
-export type Platform = (typeof PLATFORMS)[number];
+import { PLATFORMS, type Platform } from '../domain/platforms.js';
+
+export { PLATFORMS, type Platform };
 
 export const STAGES = [
   'raised',
@@ -63,9 +64,11 @@ export const communities = pgTable('communities', {
 export const grids = pgTable('grids', {
   id: serial('id').primaryKey(),
   communityId: integer('community_id').notNull().references(() => communities.id),
+  /** Short name typed in `/bind <community> <grid>` and `yishi grid add`; unique within the community. */
+  slug: text('slug').notNull(),
   name: text('name').notNull(),
   createdAt: createdAt(),
-}, (t) => [uniqueIndex('grids_community_name').on(t.communityId, t.name)]);
+}, (t) => [uniqueIndex('grids_community_name').on(t.communityId, t.name), uniqueIndex('grids_community_slug').on(t.communityId, t.slug)]);
 
 /** A platform chat (group or private) and the community it is bound to. */
 export const chats = pgTable('chats', {
@@ -160,6 +163,8 @@ export const suggestions = pgTable('suggestions', {
   number: integer('number').notNull(),
   authorId: integer('author_id').notNull().references(() => persons.id),
   chatId: integer('chat_id').references(() => chats.id),
+  /** The grid of the chat it was raised in, if that chat is bound to a grid. */
+  gridId: integer('grid_id').references(() => grids.id),
   text: text('text').notNull(),
   stage: text('stage', { enum: STAGES }).notNull().default('raised'),
   supportCount: integer('support_count').notNull().default(0),
@@ -317,5 +322,10 @@ export const auditLog = pgTable('audit_log', {
   at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [index('audit_log_community_at').on(t.communityId, t.at)]);
 
-export * from './schema-owners.js';
 export * from './schema-jobs.js';
+export * from './schema-org.js';
+export * from './schema-whistle.js';
+export * from './schema-members.js';
+export * from './schema-points.js';
+export * from './schema-owners.js';
+export * from './schema-web.js';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DomainError, type ErrorCode } from './errors.js';
 import { isSlug } from './slug.js';
 import { charLength, cleanText, LIMITS, oneLine } from './text.js';
-import { parseDuration, parseLocalDateTime } from '../time.js';
+import { parseDuration, parseLocalDateTime } from './time.js';
 
 type Issue = { addIssue(issue: { code: 'custom'; message: string; params?: Record<string, unknown>; input?: unknown }): void };
 

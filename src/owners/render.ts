@@ -3,7 +3,7 @@ import type { Button, Reply } from '../domain/messages.js';
 import { formatArea, isQualifiedMatter, MATTERS, type Matter, type OwnersCount, type Ratio, type Threshold } from '../domain/owners.js';
 import { clip, oneLine } from '../domain/text.js';
 import { t, type Lang, type MessageKey } from '../i18n/index.js';
-import { formatLocal } from '../time.js';
+import { formatLocal } from '../domain/time.js';
 
 /** Button data of an owner's ballot: `o:<voteId>:<k>` with k 1 同意, 2 反对, 3 弃权 (far below 64 bytes). */
 export const ownerButtonData = (voteId: number, k: number) => `o:${voteId}:${k}`;

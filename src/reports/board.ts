@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { auditLog, persons, polls, progressUpdates, suggestions, STAGES, type Stage } from '../db/schema.js';
 import type { Community } from '../consultation/context.js';
 import type { PollResult } from '../consultation/close.js';
-import { quarterOf } from '../time.js';
+import { quarterOf } from '../domain/time.js';
 import { pollStanding, type PollStanding } from './results.js';
 
 export type Item = typeof suggestions.$inferSelect;

@@ -7,7 +7,7 @@ import { exportSuggestions, itemHeaders, itemRow } from '../admin/export.js';
 import type { Community } from '../consultation/context.js';
 import { percent, satisfactionRate } from '../domain/outcome.js';
 import { t, type Lang } from '../i18n/index.js';
-import { formatLocal } from '../time.js';
+import { formatLocal } from '../domain/time.js';
 import { pollStanding, type PollStanding } from './results.js';
 
 /** Every poll of the community with its counts (frozen when closed), oldest first. */

@@ -6,7 +6,7 @@ import { clip, oneLine } from '../domain/text.js';
 import { t } from '../i18n/index.js';
 import { privateAddressesOf } from '../messaging/addresses.js';
 import { writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
-import { formatLocal } from '../time.js';
+import { formatLocal } from '../domain/time.js';
 import { getSuggestion, requireStage, type CommandResult, type Ctx } from '../consultation/context.js';
 import { orgOutboxKeys } from '../org/outbox-keys.js';
 import { isAreaStaff } from '../org/staff.js';

@@ -11,7 +11,7 @@ import { clip, oneLine } from '../domain/text.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { privateAddressesOf, type ScheduledResult, type ScheduledRun } from '../messaging/addresses.js';
 import { outboxHasKeyPrefix, writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
-import { formatLocal } from '../time.js';
+import { formatLocal } from '../domain/time.js';
 import { orgOutboxKeys } from '../org/outbox-keys.js';
 import { staffOfNode } from '../org/staff.js';
 import { nodeById } from '../org/tree.js';

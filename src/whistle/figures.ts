@@ -7,7 +7,7 @@ import { and, asc, eq, gte, inArray, lt } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { memberUnits, orgNodes, suggestions, whistles, type OrgLevel } from '../db/schema.js';
 import type { MessageKey, Params } from '../i18n/index.js';
-import { quarterEnd, quarterStart, type Quarter } from '../time.js';
+import { quarterEnd, quarterStart, type Quarter } from '../domain/time.js';
 import { subtreeIds, type OrgNode } from '../org/tree.js';
 
 export interface Figures {

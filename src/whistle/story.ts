@@ -4,7 +4,7 @@ import type { Db, Tx } from '../db/client.js';
 import { memberUnits, orgNodes, whistleEscalations, whistles } from '../db/schema.js';
 import { clip, oneLine } from '../domain/text.js';
 import type { MessageKey, Params } from '../i18n/index.js';
-import { formatLocal } from '../time.js';
+import { formatLocal } from '../domain/time.js';
 
 export async function whistleStory(db: Db | Tx, suggestionId: number, tz: string, tr: (key: MessageKey, params?: Params) => string): Promise<string[]> {
   const rows = await db

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
-import { addQuarters, quarterOf } from '../../src/time.js';
+import { addQuarters, quarterOf } from '../../src/domain/time.js';
 import { freshDatabaseUrl, redisUrl, tempDir } from '../support/services.js';
 import { lines, runInProcess, yishi, type Run } from './run.js';
 
@@ -151,7 +151,8 @@ describe('yishi CLI against a real Postgres', () => {
     [['role', 'grant', 'demo', 'telegram:1', 'mayor'], 'staff or resident'],
     [['council', 'add', 'demo'], 'expected: council add'],
     [['rotation', 'show'], 'expected: rotation show'],
-    [['export', 'demo', '--format', 'xml'], 'csv or json'],
+    [['export', 'demo', '--format', 'xml'], 'json, csv or xlsx'],
+    [['sessions', 'forget'], 'expected: sessions revoke'],
   ])('prints the usage and exits 1 for bad arguments %j', async (args, reason) => {
     const before = await count(s.communities);
     const r: Run = await inProcess(...args);
@@ -281,8 +282,18 @@ describe('yishi CLI against a real Postgres', () => {
 
     const csv = await inProcess('export', 'demo', '--format', 'csv');
     expect(csv.code).toBe(0);
-    const rows = lines(csv.stdout);
-    expect(rows[0]).toMatch(/^number,stage,text,/);
+    // For people: a BOM (Excel/WPS on Windows), Chinese headers, local times; --lang en for English.
+    expect(csv.stdout.startsWith('\uFEFF')).toBe(true);
+    const rows = lines(csv.stdout.slice(1).replace(/\r/g, ''));
+    expect(rows[0]).toMatch(/^编号,阶段,内容,/);
+    expect(rows[1]).toMatch(/,已评价,/);
+    expect(rows[1]).toMatch(/,\d{4}-\d{2}-\d{2} \d{2}:\d{2},/);
+    const en = await inProcess('export', 'demo', '--format', 'csv', '--lang', 'en');
+    expect(lines(en.stdout.slice(1))[0]).toMatch(/^number,stage,text,/);
+    const xlsxFile = path.join(tempDir(), 'demo.xlsx');
+    const xlsx = await inProcess('export', 'demo', '--format', 'xlsx', '--out', xlsxFile);
+    expect(xlsx.code).toBe(0);
+    expect(fs.readFileSync(xlsxFile).subarray(0, 2).toString('latin1')).toBe('PK');
     expect(rows[1]).toContain('"东门路灯坏了, ""很黑"""');
     expect(rows[1]).toContain('同意 2 · 反对 0 · 弃权 1');
     // A resident's text must never become a spreadsheet formula.

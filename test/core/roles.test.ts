@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { freshDatabase } from '../support/services.js';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
-import { quarterOf } from '../../src/time.js';
+import { quarterOf } from '../../src/domain/time.js';
 import { config, makeWorld, replyText, say, uid, type World } from './helpers.js';
 
 /** #1 raised, #2 raised, #3 voting, #4 approved; 主席 is the contact of this quarter's chair unit. */

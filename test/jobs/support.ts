@@ -47,6 +47,7 @@ export function eventCore(closeDuePoll: Core['closeDuePoll'] = async () => undef
     setPollMessage: async () => undefined,
     query: { pollMessage: async () => undefined, pollInfo: async () => undefined, chatKind: async () => undefined },
     closeDuePoll,
+    closeDueOwnersVote: async () => undefined,
     migrateChat: async () => ({ openPollIds: [] }),
     setChatActive: async () => undefined,
     onEvent(listener) {

@@ -120,6 +120,10 @@ export class StandInCore implements Core {
     await this.database.db.transaction((tx) => setChatActive(tx, platform, platformChatId, active, reason, new Date()));
   }
 
+  async closeDueOwnersVote() {
+    return undefined;
+  }
+
   async closeDuePoll() {
     return undefined;
   }
