@@ -12,6 +12,10 @@ have_postgres() {
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 have_postgres || missing+=(postgresql)
+# The staff web page: a CJK font for its charts and notices; chromium and pdftotext for its tests.
+[[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]] || missing+=(fonts-noto-cjk)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 
 if ((${#missing[@]})); then
   if [[ $(id -u) -eq 0 ]]; then
