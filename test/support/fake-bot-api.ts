@@ -281,7 +281,11 @@ export class FakeBotApi {
     if (!m) return this.respond(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     const [, token, method] = m;
     let payload: Record<string, any> = {};
-    if (body.length) {
+    const type = String(req.headers['content-type'] ?? '');
+    if (body.length && type.startsWith('multipart/form-data')) {
+      // Uploads (sendPhoto, sendDocument): fields as the payload, files as { name, bytes }.
+      payload = parseMultipart(body, /boundary=(.+)$/.exec(type)?.[1] ?? '');
+    } else if (body.length) {
       try {
         payload = JSON.parse(body.toString('utf8'));
       } catch {
@@ -407,6 +411,9 @@ export class FakeBotApi {
       }
       case 'sendMessage':
         return this.sendMessage(p);
+      case 'sendPhoto':
+      case 'sendDocument':
+        return this.sendFile(method, p);
       case 'editMessageText':
         return this.editMessageText(p);
       case 'editMessageReplyMarkup':
@@ -423,6 +430,22 @@ export class FakeBotApi {
       default:
         throw new ApiError(404, 'Not Found: method not found');
     }
+  }
+
+  /** Pictures and documents the bot sent (kept apart from the text messages tests count). */
+  readonly files: { method: string; chat_id: number; caption?: string; name: string; bytes: Buffer; replyTo?: number }[] = [];
+
+  private sendFile(method: string, p: Record<string, any>) {
+    const chatId = Number(p.chat_id);
+    const field = method === 'sendPhoto' ? p.photo : p.document;
+    const file = typeof field === 'string' && field.startsWith('attach://') ? p[field.slice('attach://'.length)] : field;
+    if (!file?.bytes?.length) throw new ApiError(400, 'Bad Request: file must be non-empty');
+    const chat = this.chats.get(chatId) ?? (chatId > 0 && this.startedUsers.has(chatId) ? { id: chatId, type: 'private' as const } : undefined);
+    if (!chat) throw new ApiError(400, 'Bad Request: chat not found');
+    const replyTo = p.reply_parameters ? Number((typeof p.reply_parameters === 'string' ? JSON.parse(p.reply_parameters) : p.reply_parameters).message_id) : undefined;
+    this.files.push({ method, chat_id: chatId, caption: p.caption, name: file.name, bytes: file.bytes, replyTo });
+    const message_id = this.allocMessageId(chatId);
+    return { message_id, date: Math.floor(Date.now() / 1000), chat, from: this.botUser, caption: p.caption };
   }
 
   private sendMessage(p: Record<string, any>) {
@@ -522,3 +545,24 @@ export const fixtures = {
   privateChat: (user: FakeUser): FakeChat => ({ id: user.id, type: 'private', first_name: user.first_name }),
   user: (id: number, first_name: string, extra: Partial<FakeUser> = {}): FakeUser => ({ id, first_name, language_code: 'zh-hans', ...extra }),
 };
+
+/** grammY's multipart bodies (headers written `content-disposition:form-data;name="x"`): fields, and files as { name, bytes }. */
+function parseMultipart(body: Buffer, boundary: string): Record<string, any> {
+  const out: Record<string, any> = {};
+  const sep = Buffer.from(`--${boundary}`);
+  let at = body.indexOf(sep);
+  while (at !== -1) {
+    const start = at + sep.length + 2;
+    const next = body.indexOf(sep, start);
+    if (next === -1) break;
+    const part = body.subarray(start, next - 2);
+    const split = part.indexOf('\r\n\r\n');
+    const head = part.subarray(0, split).toString('utf8');
+    const content = part.subarray(split + 4);
+    const name = /name="([^"]+)"/i.exec(head)?.[1];
+    const filename = /filename="?([^";\r\n]*)"?/i.exec(head)?.[1];
+    if (name) out[name] = filename !== undefined ? { name: filename, bytes: Buffer.from(content) } : content.toString('utf8');
+    at = next;
+  }
+  return out;
+}
