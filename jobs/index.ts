@@ -12,6 +12,7 @@ import { KeyedSerializer } from '../src/keyed-serializer.js';
 import type { Logger } from '../src/logger.js';
 import { quarterOf } from '../src/domain/time.js';
 import { DEFAULT_LIMITS, SendLimiter, type PlatformLimits } from './limiter.js';
+import { SharedSendLimiter } from './shared-limiter.js';
 import { planMeeting, planMeetingDue, planOwnersVote, planPoll, planSchedulers, planTimers, type PlannedJob } from './plan.js';
 import { CHAIR_PATTERN, DEFAULT_PREFIX, jobIds, SEND_QUEUE, TIMER_NAMES, TIMERS_QUEUE, type MeetingOffset } from './queues.js';
 import { createSendWorker, enqueueAllPending, enqueuePending, queueMessages, type OutboxMessage, type SendQueueOptions } from './send-queue.js';
@@ -56,6 +57,8 @@ export interface Jobs extends Stoppable {
   settled(): Promise<void>;
   timers: Queue;
   send: Queue;
+  /** Every queue, for the metrics and the staff's queue view. */
+  queues: Queue[];
   prefix: string;
 }
 
@@ -117,7 +120,10 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
   const sendOpts: SendQueueOptions = { db, queue: send, logger };
   const whistleJobs = createWhistleJobs({ db, tz, now, logger, connection, prefix, reachable: (p) => Boolean(senders.get(p)), enqueue: (keys) => enqueuePending(sendOpts, keys) });
   const needJobs = createNeedJobs({ db, tz, now, logger, connection, prefix, reachable: (p) => Boolean(senders.get(p)), enqueue: (keys) => enqueuePending(sendOpts, keys) });
-  const limiter = new SendLimiter({ ...DEFAULT_LIMITS, ...options.limits });
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limiter = new SendLimiter(limits);
+  // Every instance sends through the same Redis windows, so N instances together keep the platforms' limits.
+  const shared = new SharedSendLimiter(connection, prefix, limits);
 
   // Every change to the timers queue goes through this chain, so an event handled during a reconcile
   // cannot have its fresh job removed as stale by that reconcile.
@@ -282,7 +288,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
 
   const ctx: TimerContext = { db, core, tz, now, logger, senders, send: sendOpts, schedule: (jobs) => serial(() => schedule(jobs)), sync };
   const timersWorker = createTimersWorker(ctx, { queueName: TIMERS_QUEUE, prefix, connection });
-  const sendWorker = createSendWorker({ db, queueName: SEND_QUEUE, prefix, connection, senders, limiter, logger });
+  const sendWorker = createSendWorker({ db, queueName: SEND_QUEUE, prefix, connection, senders, limiter, shared, logger });
 
   const workers: Worker[] = [timersWorker, sendWorker, whistleJobs.worker, needJobs.worker];
   let stopped = false;
@@ -317,6 +323,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
     },
     timers,
     send,
+    queues: [timers, send],
     prefix,
   };
 }

@@ -166,6 +166,15 @@ export class SendLimiter {
     this.blockedUntil.set(key, Math.max(until, this.blockedUntil.get(key) ?? 0));
   }
 
+  /** Gives back the chat slot `slot` reserved for a message that is not sent now after all (the shared limits said wait). */
+  giveBack(platform: Platform, chatId: string, outboxId: number): void {
+    const at = this.reservations.get(outboxId);
+    this.release(outboxId);
+    const chat = at === undefined ? undefined : this.chatStamps.get(this.key(platform, chatId));
+    const i = chat ? chat.indexOf(at!) : -1;
+    if (i >= 0) chat!.splice(i, 1);
+  }
+
   /** Forgets a reservation of a message that will not be sent now (failed, or already sent). */
   release(outboxId: number): void {
     this.reservations.delete(outboxId);

@@ -24,6 +24,8 @@ import { PermanentSendError, RateLimitedError, type SenderRegistry } from '../sr
 import { KeyedSerializer } from '../src/keyed-serializer.js';
 import { backoff, retry } from '../src/retry.js';
 import { SendLimiter } from './limiter.js';
+import type { SharedSendLimiter } from './shared-limiter.js';
+import { metrics } from '../src/metrics.js';
 import { jobIds, sendJobSchema } from './queues.js';
 
 export type { OutboxMessage };
@@ -80,6 +82,8 @@ export interface SendWorkerOptions {
   connection: Redis;
   senders: SenderRegistry;
   limiter: SendLimiter;
+  /** The same limits across every instance (Redis); without it they hold per process only. */
+  shared?: SharedSendLimiter;
   logger: Logger;
   concurrency?: number;
 }
@@ -90,7 +94,7 @@ const isPermanent = (err: unknown) => err instanceof PermanentSendError || (err 
 
 /** The send worker. Messages to one chat go one at a time, in order. */
 export function createSendWorker(opts: SendWorkerOptions): Worker {
-  const { db, senders, limiter, logger } = opts;
+  const { db, senders, limiter, shared, logger } = opts;
   // Messages to one chat go one at a time inside this process, so they keep their order.
   const chatOrder = new KeyedSerializer();
 
@@ -124,6 +128,13 @@ export function createSendWorker(opts: SendWorkerOptions): Worker {
         await job.moveToDelayed(at, token);
         throw new DelayedError();
       }
+      const wait = shared ? await shared.take(row.platform, row.platformChatId, outboxId) : 0;
+      if (wait > 0) {
+        // Other instances used the window: this process's turn goes to the chat's next message meanwhile.
+        limiter.giveBack(row.platform, row.platformChatId, outboxId);
+        await job.moveToDelayed(Date.now() + wait + Math.floor(Math.random() * 20), token);
+        throw new DelayedError();
+      }
       limiter.sent(row.platform, outboxId, now);
       await countOutboxAttempt(db, outboxId);
       let messageId: string | undefined;
@@ -134,6 +145,7 @@ export function createSendWorker(opts: SendWorkerOptions): Worker {
         if (isRateLimited(err)) {
           const until = Date.now() + Math.max(0, err.retryAfterMs);
           limiter.block(row.platform, row.platformChatId, outboxId, until);
+          metrics.rateLimited(row.platform);
           logger.warn('send rate limited by platform', { outboxId, platform: row.platform, retryAfterMs: err.retryAfterMs });
           await job.moveToDelayed(until, token);
           throw new DelayedError();

@@ -85,6 +85,14 @@ export class Poller {
         failures = 0;
       } catch (err) {
         if (!this.running) break;
+        if (err instanceof GrammyError && err.error_code === 409) {
+          // Long polling is one instance only; looping would make two pollers take updates from each other.
+          this.running = false;
+          this.logger.error(
+            `telegram long polling stopped: ${err.description} (409). Only one instance may poll a bot token; run several instances in webhook mode (TELEGRAM_WEBHOOK_URL) instead`,
+          );
+          break;
+        }
         const wait = err instanceof GrammyError && err.error_code === 429 ? (err.parameters.retry_after ?? 3) * 1000 : pause(++failures);
         const level = err instanceof GrammyError && err.error_code === 401 ? 'error' : 'warn';
         this.logger[level]('getUpdates failed, retrying', { waitMs: wait, ...describe(err) });

@@ -26,6 +26,9 @@ export function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
 }
 
+/** The advisory lock name the migrations run under (see src/db/locks.ts for the others). */
+export const MIGRATE_LOCK = 'yishi:migrate';
+
 export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
 export interface OpenOptions {
@@ -57,6 +60,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       const { migrate } = await import('drizzle-orm/postgres-js/migrator');
       const one = postgres(opts.databaseUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
       try {
+        // Several instances starting together: one migrates, the others wait and then find nothing to do.
+        // A session lock on this one-connection client, released when it ends.
+        await one`select pg_advisory_lock(hashtext(${MIGRATE_LOCK}))`;
         await migrate(drizzle(one), { migrationsFolder });
       } finally {
         await one.end({ timeout: 5 });
