@@ -13,10 +13,17 @@ import { createLogger, type Logger } from './logger.js';
 import { SenderRegistry } from './messaging/port.js';
 import { describeError, openConfiguredDatabase, redactUrl } from './services/database.js';
 import { startRedisServer, writeRedisInfo } from './services/redis-server.js';
+import { sql } from 'drizzle-orm';
+import type { Queue } from 'bullmq';
+import type { Core } from './core/types.js';
+import { metrics, watch } from './metrics.js';
+import { outboxFigures } from './messaging/outbox-figures.js';
+import { opsRoutes } from './web/ops.js';
+import { startWeb } from './web/server.js';
 
 /** What the entry point plugs in: the jobs, and each adapter with when it is configured. */
 export interface Wiring {
-  startJobs(deps: AppDeps, opts: { prefix?: string; now?: () => Date }): Promise<Stoppable>;
+  startJobs(deps: AppDeps, opts: { prefix?: string; now?: () => Date }): Promise<Stoppable & { queues?: Queue[] }>;
   adapters: { name: AdapterName; configured(config: Config): boolean; start(deps: AppDeps): Promise<Stoppable> }[];
 }
 
@@ -28,6 +35,11 @@ export interface StartOptions {
   /** Passed to startJobs (tests: a unique BullMQ prefix, a clock). */
   jobs?: { prefix?: string; now?: () => Date };
   now?: () => Date;
+  /**
+   * Serve the web page with /healthz, /readyz and /metrics on YISHI_WEB_PORT (default: whenever a chat
+   * platform is configured and started; never for the console demo).
+   */
+  web?: boolean;
 }
 
 export type AdapterName = 'telegram' | 'wechat' | 'wecom';
@@ -97,13 +109,34 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
     }
 
     const { createCore } = await import('./core/index.js');
-    const core = createCore({ database, config, logger, now: opts.now });
+    const core = measured(createCore({ database, config, logger, now: opts.now }));
     const deps: AppDeps = { config, database, redisUrl, core, logger, senders: new SenderRegistry() };
 
     const jobs = await opts.wiring.startJobs(deps, opts.jobs ?? {});
     started.push({ name: 'jobs', stop: () => jobs.stop() });
 
     const adapters: AdapterName[] = [];
+    let adaptersStarted = false;
+    if (opts.web ?? (opts.adapters !== false && !wantsConsole(config, opts.wiring))) {
+      const redis = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+      redis.on('error', () => {});
+      started.push({ name: 'readiness redis client', stop: async () => redis.disconnect() });
+      const unwatch = watch({ outbox: () => outboxFigures(database.db), queues: () => jobs.queues ?? [] });
+      started.push({ name: 'metrics sources', stop: async () => unwatch() });
+      const ops = opsRoutes({
+        metricsToken: config.YISHI_METRICS_TOKEN,
+        checks: {
+          database: async () => (await database.db.execute(sql`select 1`), true),
+          redis: async () => {
+            if (redis.status === 'wait' || redis.status === 'end') await redis.connect().catch(() => undefined);
+            return (await redis.ping()) === 'PONG';
+          },
+          adapters: async () => adaptersStarted,
+        },
+      });
+      const web = await startWeb({ config, database, logger, ops, queues: jobs.queues, notify: (events) => core.publish?.(events) });
+      started.push({ name: 'web', stop: () => web.stop() });
+    }
     if (opts.adapters !== false) {
       for (const adapter of opts.wiring.adapters) {
         if (!adapter.configured(config)) continue;
@@ -112,9 +145,24 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
         started.push({ name: adapter.name, stop: () => s.stop() });
       }
     }
+    adaptersStarted = true;
     return { deps, adapters, embeddedRedisUrl, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** The core with its updates counted by outcome and its button presses timed (src/metrics.ts). */
+function measured(core: Core): Core {
+  return {
+    ...core,
+    async handle(incoming) {
+      const t0 = performance.now();
+      const outcome = await core.handle(incoming);
+      const seconds = typeof incoming.button === 'string' ? (performance.now() - t0) / 1000 : undefined;
+      metrics.updateHandled(incoming.platform, outcome, seconds);
+      return outcome;
+    },
+  };
 }

@@ -68,6 +68,8 @@ export const envSchema = z.object({
     .transform((v) => v ?? '127.0.0.1'),
   /** The page's public base URL in the links the bot sends; unset: http://<host>:<port> (see webUrlOf). */
   YISHI_WEB_URL: optionalUrl(['http:', 'https:'], 'HTTP(S)').transform((v) => v?.replace(/\/+$/, '')),
+  /** /metrics on the web port answers only `Authorization: Bearer <token>`; unset: /metrics is off. */
+  YISHI_METRICS_TOKEN: blankToUndefined.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
 });
 
 export type Config = z.infer<typeof envSchema>;

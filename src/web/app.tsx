@@ -49,6 +49,8 @@ export interface WebDeps {
   queues?: Queue[];
   /** Sign-in attempts allowed per client address in 10 minutes (default 20). */
   signInAttempts?: number;
+  /** /healthz, /readyz and /metrics (src/web/ops.ts); without it only /healthz answers. */
+  ops?: Hono;
 }
 
 const SESSION_COOKIE = 'yishi_session';
@@ -83,7 +85,8 @@ export function createWebApp(deps: WebDeps): Hono<Env> {
     return c.text('internal error', 500);
   });
 
-  app.get('/healthz', (c) => c.text('ok'));
+  if (deps.ops) app.route('/', deps.ops);
+  else app.get('/healthz', (c) => c.text('ok'));
 
   // ---- sign-in -------------------------------------------------------------------------------
   app.get('/signin/:token', async (c) => {

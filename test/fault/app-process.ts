@@ -24,7 +24,8 @@ export interface AppProcess {
 
 /** Starts the app with `env` added to a clean environment (PATH, HOME kept). */
 export function startApp(env: Record<string, string | undefined>, opts: { stdin?: 'ignore' | 'pipe'; nodeArgs?: string[] } = {}): AppProcess {
-  const clean: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NODE_ENV: 'production' };
+  // YISHI_WEB_PORT 0: the web page (health, metrics) on a free port, so apps started side by side never collide.
+  const clean: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NODE_ENV: 'production', YISHI_WEB_PORT: '0' };
   for (const [k, v] of Object.entries(env)) if (v !== undefined) clean[k] = v;
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(projectRoot, 'src/main.ts')], {
     cwd: projectRoot,
