@@ -4,10 +4,11 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
-import { chats, communities, outboundMessages, polls, suggestions } from '../db/schema.js';
+import { chats, communities, polls, suggestions } from '../db/schema.js';
 import type { ChatAddress, CoreEvent, Reply } from '../domain/messages.js';
 import { langOf } from '../i18n/index.js';
-import { pollResultKey } from '../messaging/port.js';
+import { outboxKeys } from '../messaging/outbox-keys.js';
+import { writeOutbox } from '../messaging/outbox.js';
 import { closeLockedPoll } from './close.js';
 
 /**
@@ -23,16 +24,14 @@ export async function closeDuePoll(tx: Tx, pollId: number, now: Date, events: Co
     tx.select().from(communities).where(eq(communities.id, s.communityId)),
     poll.chatId ? tx.select().from(chats).where(eq(chats.id, poll.chatId)) : Promise.resolve([]),
   ]);
-  const lang = langOf((community as { lang?: string }).lang);
+  const lang = langOf(community.lang);
   const { reply } = await closeLockedPoll(tx, { poll, suggestion: s, community, now, lang, actorId: null, byDeadline: true, events });
   if (!chat) return undefined;
   // The result goes to the forum topic the suggestion was raised in (or its ballot's), if any.
   const threadId = s.threadId ?? poll.threadId ?? undefined;
   const to: ChatAddress = { platform: chat.platform, platformChatId: chat.platformChatId, ...(threadId ? { threadId } : {}) };
   const fitted = fit(reply, lang);
-  await tx
-    .insert(outboundMessages)
-    .values({ platform: to.platform, platformChatId: to.platformChatId, dedupeKey: pollResultKey(pollId), payload: { text: fitted.text, ...(fitted.buttons?.length ? { buttons: fitted.buttons } : {}), ...(threadId ? { threadId } : {}), ...(fitted.attachment ? { attachment: fitted.attachment } : {}) } })
-    .onConflictDoNothing({ target: outboundMessages.dedupeKey });
+  const payload = { text: fitted.text, ...(fitted.buttons?.length ? { buttons: fitted.buttons } : {}), ...(threadId ? { threadId } : {}), ...(fitted.attachment ? { attachment: fitted.attachment } : {}) };
+  await writeOutbox(tx, [{ platform: to.platform, platformChatId: to.platformChatId, dedupeKey: outboxKeys.pollResult(pollId), payload }]);
   return { to, reply: fitted };
 }

@@ -3,6 +3,7 @@
  * (outbound_messages.dedupe_key is unique). The formats are stored in existing databases: do not change
  * one, add a new key instead.
  */
+import type { WhistleStep } from '../db/schema.js';
 import type { Quarter } from '../domain/time.js';
 
 export type MeetingOffset = '24h' | '1h';
@@ -23,7 +24,19 @@ export const outboxKeys = {
   chairToContact: (communityId: number, quarter: Quarter) => `chair-${communityId}-${quarter}-contact`,
   /** The 45th-day "no meeting scheduled" reminder to one person. */
   meetingDue: (communityId: number, quarter: Quarter, personId: number) => `meeting-due-${communityId}-${quarter}-person-${personId}`,
+  /** A new item raised in a grid, told to one grid worker. */
+  gridItem: (suggestionId: number, personId: number) => `grid-item-${suggestionId}-person-${personId}`,
+  /** The whistle handed to one of the unit's contacts. */
+  whistleToContact: (whistleId: number, personId: number) => `whistle-${whistleId}-to-${personId}`,
+  /** A report or an answer posted to the item's group (when given elsewhere). */
+  whistleStepToChat: (whistleId: number, step: WhistleStep) => `whistle-${whistleId}-${step}-chat`,
+  /** The reminder before one deadline (a prefix: one key per contact). */
+  whistleReminder: (whistleId: number, step: WhistleStep, deadline: Date) => `whistle-${whistleId}-remind-${step}-${deadline.getTime()}`,
+  whistleReminderTo: (whistleId: number, step: WhistleStep, deadline: Date, personId: number) =>
+    `${outboxKeys.whistleReminder(whistleId, step, deadline)}-person-${personId}`,
+  /** What a missed deadline caused (an escalation, or at the top an overdue notice), to the group and to persons. */
+  whistleMissed: (whistleId: number, step: WhistleStep, deadline: Date) => `whistle-${whistleId}-missed-${step}-${deadline.getTime()}`,
+  whistleMissedToChat: (whistleId: number, step: WhistleStep, deadline: Date) => `${outboxKeys.whistleMissed(whistleId, step, deadline)}-chat`,
+  whistleMissedTo: (whistleId: number, step: WhistleStep, deadline: Date, personId: number) =>
+    `${outboxKeys.whistleMissed(whistleId, step, deadline)}-person-${personId}`,
 };
-
-/** The outbox dedupe key of a poll's result: written with the close, so a crash after it loses nothing. */
-export const pollResultKey = outboxKeys.pollResult;

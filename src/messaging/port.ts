@@ -55,6 +55,3 @@ export class SenderRegistry {
     return [...this.senders.keys()];
   }
 }
-
-/** Kept for the core's close (src/core/index.ts); the keys live in outbox-keys.ts. */
-export { pollResultKey } from './outbox-keys.js';

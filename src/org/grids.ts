@@ -7,7 +7,7 @@ import { clip, oneLine } from '../domain/text.js';
 import { t } from '../i18n/index.js';
 import { privateAddressesOf } from '../messaging/addresses.js';
 import { writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
-import { orgOutboxKeys } from './outbox-keys.js';
+import { outboxKeys } from '../messaging/outbox-keys.js';
 import type { Ctx, Suggestion } from '../consultation/context.js';
 
 export type Grid = typeof grids.$inferSelect;
@@ -52,7 +52,7 @@ export async function tellGridWorkers(ctx: Ctx, s: Suggestion): Promise<void> {
   const messages: OutboxMessage[] = addresses.map((a) => ({
     platform: a.platform,
     platformChatId: a.platformChatId,
-    dedupeKey: orgOutboxKeys.gridItem(s.id, a.personId),
+    dedupeKey: outboxKeys.gridItem(s.id, a.personId),
     payload: { text: t(a.lang, 'org.grid.newItem', { grid: grid.name, community: ctx.community.name, n: s.number, text: clip(oneLine(s.text), 200), who: ctx.displayName }) },
   }));
   const written = await writeOutbox(ctx.tx, messages);

@@ -9,6 +9,7 @@ import type { ChatAddress, CoreEvent, Reply } from '../domain/messages.js';
 import { countOwnersVote, type Matter, type OwnerChoice, type OwnersCount } from '../domain/owners.js';
 import { langOf, t, type Lang } from '../i18n/index.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
+import { writeOutbox } from '../messaging/outbox.js';
 import { getSuggestion, requireStaff, type CommandResult, type Community, type Ctx, type Suggestion } from '../consultation/context.js';
 import { unitsOf } from './register.js';
 import { ownersResultText } from './render.js';
@@ -82,12 +83,12 @@ export async function closeDueOwnersVote(
   const [s] = await tx.select().from(suggestions).where(eq(suggestions.id, vote.suggestionId)).for('update');
   const [community] = await tx.select().from(communities).where(eq(communities.id, vote.communityId));
   const [chat] = vote.chatId ? await tx.select().from(chats).where(eq(chats.id, vote.chatId)) : [];
-  const lang = langOf((community as { lang?: string }).lang);
+  const lang = langOf(community.lang);
   const { reply } = await closeLockedOwnersVote(tx, { vote, suggestion: s, community, now, lang, actorId: null, byDeadline: true, events });
   if (!chat) return undefined;
   const to: ChatAddress = { platform: chat.platform, platformChatId: chat.platformChatId };
   const fitted = fit(reply, lang);
-  await tx.insert(outboundMessages).values({ ...to, dedupeKey: outboxKeys.ownersVoteResult(voteId), payload: { text: fitted.text } }).onConflictDoNothing({ target: outboundMessages.dedupeKey });
+  await writeOutbox(tx, [{ ...to, dedupeKey: outboxKeys.ownersVoteResult(voteId), payload: { text: fitted.text } }]);
   return { to, reply: fitted };
 }
 

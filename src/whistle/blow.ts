@@ -8,7 +8,7 @@ import { privateAddressesOf } from '../messaging/addresses.js';
 import { writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
 import { formatLocal } from '../domain/time.js';
 import { getSuggestion, requireStage, type CommandResult, type Ctx } from '../consultation/context.js';
-import { orgOutboxKeys } from '../org/outbox-keys.js';
+import { outboxKeys } from '../messaging/outbox-keys.js';
 import { isAreaStaff } from '../org/staff.js';
 import { communityNode, pathUp } from '../org/tree.js';
 import { contactCount, contactPersonIds, findUnitByName } from '../org/units.js';
@@ -63,7 +63,7 @@ export async function blowWhistle(ctx: Ctx, n: number, unitName: string, reportM
   const messages: OutboxMessage[] = addresses.map((a) => ({
     platform: a.platform,
     platformChatId: a.platformChatId,
-    dedupeKey: orgOutboxKeys.whistleToContact(w!.id, a.personId),
+    dedupeKey: outboxKeys.whistleToContact(w!.id, a.personId),
     payload: {
       text: t(a.lang, 'whistle.toContact', {
         unit: unit.name,

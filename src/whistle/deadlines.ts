@@ -12,7 +12,7 @@ import { t, type MessageKey } from '../i18n/index.js';
 import { privateAddressesOf, type ScheduledResult, type ScheduledRun } from '../messaging/addresses.js';
 import { outboxHasKeyPrefix, writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
 import { formatLocal } from '../domain/time.js';
-import { orgOutboxKeys } from '../org/outbox-keys.js';
+import { outboxKeys } from '../messaging/outbox-keys.js';
 import { staffOfNode } from '../org/staff.js';
 import { nodeById } from '../org/tree.js';
 import { contactPersonIds } from '../org/units.js';
@@ -73,13 +73,13 @@ export async function whistleRemind(run: ScheduledRun, whistleId: number, step: 
     if (!deadline) return { note: `${step} done`, queued: [] };
     if (deadline.getTime() !== deadlineMs) return { note: 'deadline moved', queued: [] };
     if (now.getTime() >= deadline.getTime()) return { note: 'too late', queued: [] };
-    if (await outboxHasKeyPrefix(tx, orgOutboxKeys.whistleReminder(w.id, step, deadline))) return { note: 'already reminded', queued: [] };
+    if (await outboxHasKeyPrefix(tx, outboxKeys.whistleReminder(w.id, step, deadline))) return { note: 'already reminded', queued: [] };
     const addresses = await privateAddressesOf(tx, await contactPersonIds(tx, w.unitId), run.reachable);
     const key: MessageKey = step === 'report' ? 'whistle.remind.report' : 'whistle.remind.answer';
     const messages: OutboxMessage[] = addresses.map((a) => ({
       platform: a.platform,
       platformChatId: a.platformChatId,
-      dedupeKey: orgOutboxKeys.whistleReminderTo(w.id, step, deadline, a.personId),
+      dedupeKey: outboxKeys.whistleReminderTo(w.id, step, deadline, a.personId),
       payload: { text: t(a.lang, key, { unit: info.unit, community: info.community, n: info.n, text: clip(oneLine(info.text), 60), deadline: formatLocal(deadline, tz), ref: `${info.slug}#${info.n}` }) },
     }));
     const written = await writeOutbox(tx, messages);
@@ -144,9 +144,9 @@ export async function whistleDue(run: ScheduledRun, whistleId: number, step: Whi
 
     const messages: OutboxMessage[] = [];
     const [chat] = w.chatId ? await tx.select().from(chats).where(eq(chats.id, w.chatId)) : [];
-    if (chat) messages.push({ platform: chat.platform, platformChatId: chat.platformChatId, dedupeKey: orgOutboxKeys.whistleMissedToChat(w.id, step, deadline), payload: { text: groupText(info.lang) } });
+    if (chat) messages.push({ platform: chat.platform, platformChatId: chat.platformChatId, dedupeKey: outboxKeys.whistleMissedToChat(w.id, step, deadline), payload: { text: groupText(info.lang) } });
     for (const a of await privateAddressesOf(tx, [...new Set(recipients)], run.reachable, chat?.platform)) {
-      messages.push({ platform: a.platform, platformChatId: a.platformChatId, dedupeKey: orgOutboxKeys.whistleMissedTo(w.id, step, deadline, a.personId), payload: { text: `${info.community}：${groupText(a.lang)}` } });
+      messages.push({ platform: a.platform, platformChatId: a.platformChatId, dedupeKey: outboxKeys.whistleMissedTo(w.id, step, deadline, a.personId), payload: { text: `${info.community}：${groupText(a.lang)}` } });
     }
     const written = await writeOutbox(tx, messages);
     return { note: escalated ? 'escalated' : 'overdue at the top', queued: written, escalated };

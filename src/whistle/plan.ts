@@ -7,7 +7,7 @@ import { asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { orgNodes, whistles, WHISTLE_STEPS, type WhistleStep } from '../db/schema.js';
 import { outboxHasKeyPrefix } from '../messaging/outbox.js';
-import { orgOutboxKeys } from '../org/outbox-keys.js';
+import { outboxKeys } from '../messaging/outbox-keys.js';
 import { openDeadline, overdueSaid, reminderTimeOf } from './deadlines.js';
 
 export type WhistleJobName = 'whistle-remind' | 'whistle-due';
@@ -41,7 +41,7 @@ export async function planWhistleJobs(db: Db, now: Date, whistleId?: number): Pr
       const data = { whistleId: w.id, step, deadline: d };
       const remindAt = reminderTimeOf(w, step, deadline).getTime();
       // A reminder missed while the app was down is still useful before the deadline, once.
-      if (d > now.getTime() && (remindAt > now.getTime() || !(await outboxHasKeyPrefix(db, orgOutboxKeys.whistleReminder(w.id, step, deadline))))) {
+      if (d > now.getTime() && (remindAt > now.getTime() || !(await outboxHasKeyPrefix(db, outboxKeys.whistleReminder(w.id, step, deadline))))) {
         out.push({ id: whistleJobId('whistle-remind', w.id, step, d), name: 'whistle-remind', data, at: remindAt, what: `remind ${step} of whistle ${w.id}` });
       }
       if (parentId === null && d <= now.getTime() && (await overdueSaid(db, w, step, deadline))) continue;

@@ -9,7 +9,7 @@ import { clip, oneLine } from '../domain/text.js';
 import { t } from '../i18n/index.js';
 import { writeOutbox } from '../messaging/outbox.js';
 import type { CommandResult } from '../consultation/context.js';
-import { orgOutboxKeys } from '../org/outbox-keys.js';
+import { outboxKeys } from '../messaging/outbox-keys.js';
 import { unitIdsOfPerson } from '../org/units.js';
 import { creditWhistleOnTime } from '../points/ledger.js';
 import { auditWhistle, type Actor } from './actor.js';
@@ -65,7 +65,7 @@ async function postToGroup(a: Actor, w: Whistle, step: 'report' | 'answer', text
   if (!chat) return;
   const [c] = await a.tx.select({ lang: communities.lang }).from(communities).where(eq(communities.id, w.communityId));
   const written = await writeOutbox(a.tx, [
-    { platform: chat.platform, platformChatId: chat.platformChatId, dedupeKey: orgOutboxKeys.whistleStepToChat(w.id, step), payload: { text: text(c?.lang ?? 'zh') } },
+    { platform: chat.platform, platformChatId: chat.platformChatId, dedupeKey: outboxKeys.whistleStepToChat(w.id, step), payload: { text: text(c?.lang ?? 'zh') } },
   ]);
   if (written.length) a.emit({ type: 'outbox.queued', dedupeKeys: written });
 }
