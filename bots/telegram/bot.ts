@@ -93,7 +93,7 @@ export function createTelegramBot(deps: AppDeps, opts: TelegramBotOptions = {}):
 
   const senderApi = new Api(token, client);
   senderApi.config.use(pacerTransformer(pacer));
-  const sender = telegramSender(senderApi, logger.child({ part: 'sender' }), fate);
+  const sender = telegramSender(senderApi, logger.child({ part: 'sender' }), fate, core.renderAttachment && ((a) => core.renderAttachment!(a)));
 
   const liveEdits = new LiveEdits({ api: bot.api, core, logger }, opts.liveEditIntervalMs ?? 3000);
   const store = new UpdateStore({ core, logger });

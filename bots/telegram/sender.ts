@@ -13,15 +13,20 @@ import type { ChatFate } from './chats.js';
 import { cannotWrite, describe, goneReason, isGrammyError, isNotModified, isPermanent, retryAfterSeconds } from './errors.js';
 import { isGroupId } from './pacer.js';
 import { inlineKeyboard, replyMarkup, safeText } from './render.js';
+import { sendAttachment, type AttachmentSource } from './attachments.js';
 
-export function telegramSender(api: Api, logger: Logger, fate?: ChatFate): PlatformSender {
+export function telegramSender(api: Api, logger: Logger, fate?: ChatFate, files?: AttachmentSource): PlatformSender {
   const onInvalid = (b: Button) => logger.error('button data too long, left out', { data: b.data });
-  const post = (chatId: string, message: OutboundMessage) =>
-    api.sendMessage(chatId, safeText(message.text), {
+  const post = async (chatId: string, message: OutboundMessage) => {
+    const sent = await api.sendMessage(chatId, safeText(message.text), {
       link_preview_options: { is_disabled: true },
       ...replyMarkup(message.buttons, onInvalid),
       ...(message.threadId ? { message_thread_id: Number(message.threadId) } : {}),
     });
+    // A result's picture follows its text; its failure is logged, never the text's.
+    await sendAttachment(api, chatId, message.attachment, files, logger, { replyTo: sent.message_id, threadId: message.threadId ? Number(message.threadId) : undefined });
+    return sent;
+  };
   return {
     platform: 'telegram',
     async send(message: OutboundMessage): Promise<SentMessage> {
