@@ -53,6 +53,8 @@ export interface FailureRule {
   retryAfter?: number;
   /** Only calls whose payload matches, e.g. (p) => p.chat_id === -100. */
   when?: (payload: Record<string, any>) => boolean;
+  /** The error's `parameters`, e.g. { migrate_to_chat_id: -100… } (a 429's retry_after is set from retryAfter). */
+  parameters?: Record<string, unknown>;
 }
 
 export interface FakeBotApiOptions {
@@ -300,7 +302,7 @@ export class FakeBotApi {
       if (rule.times <= 0) this.failures.splice(this.failures.indexOf(rule), 1);
       const code = rule.errorCode ?? 429;
       const description = rule.description ?? (code === 429 ? `Too Many Requests: retry after ${rule.retryAfter ?? 1}` : 'Internal Server Error');
-      return this.finish(res, method, payload, code, description, code === 429 ? { retry_after: rule.retryAfter ?? 1 } : undefined);
+      return this.finish(res, method, payload, code, description, code === 429 ? { retry_after: rule.retryAfter ?? 1 } : rule.parameters);
     }
 
     if (method === 'getUpdates') return this.getUpdates(res, payload);

@@ -22,10 +22,13 @@ export function messagesFeature(env: DeliverEnv & { liveEdits: LiveEdits; store:
     const text = commandText(message.text ?? message.caption ?? '', ctx.me.username);
     if (text === undefined) return;
     const threadId = message.is_topic_message ? message.message_thread_id : undefined;
+    // A late update from a group known to have moved to a supergroup counts for the new id.
+    const moved = env.lanes.resolve(String(message.chat.id));
+    const chat = moved === String(message.chat.id) ? message.chat : { ...message.chat, id: Number(moved) };
     // A throw here (database down) leaves the update unacknowledged, to be retried.
-    const outcome = await env.store.handle(ctx.update.update_id, incoming(ctx.update.update_id, message.chat, message.from, { text }, { threadId, anonymous }));
+    const outcome = await env.store.handle(ctx.update.update_id, incoming(ctx.update.update_id, chat, message.from, { text }, { threadId, anonymous }));
     if (outcome.duplicate || outcome.ignored) return;
-    deliver(env, outcome, message.chat, message.from, { messageId: message.message_id, threadId, anonymous });
+    deliver(env, outcome, chat, message.from, { messageId: message.message_id, threadId, anonymous });
     env.liveEdits.touch(outcome.changedPollIds);
   });
   // Both service messages carry both ids; the first seen moves the chat, the second changes nothing.
