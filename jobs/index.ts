@@ -118,8 +118,9 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
   send.on('error', (err) => logger.warn('send queue error', { error: err }));
 
   const sendOpts: SendQueueOptions = { db, queue: send, logger };
-  const whistleJobs = createWhistleJobs({ db, tz, now, logger, connection, prefix, reachable: (p) => Boolean(senders.get(p)), enqueue: (keys) => enqueuePending(sendOpts, keys) });
-  const needJobs = createNeedJobs({ db, tz, now, logger, connection, prefix, reachable: (p) => Boolean(senders.get(p)), enqueue: (keys) => enqueuePending(sendOpts, keys) });
+  const plannedEnv = { db, tz, now, logger, connection, prefix, reachable: (p: Platform) => Boolean(senders.get(p)), enqueue: (keys: string[]) => enqueuePending(sendOpts, keys) };
+  const whistleJobs = createWhistleJobs(plannedEnv);
+  const needJobs = createNeedJobs(plannedEnv);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const limiter = new SendLimiter(limits);
   // Every instance sends through the same Redis windows, so N instances together keep the platforms' limits.
@@ -271,8 +272,10 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
       }
       case 'chat.bound':
         return;
-      case 'whistle.changed':
       case 'outbox.queued':
+        await enqueuePending(sendOpts, event.dedupeKeys);
+        return;
+      case 'whistle.changed':
         return whistleJobs.onEvent(event);
       case 'need.changed':
         return needJobs.onEvent(event);
