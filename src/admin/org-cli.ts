@@ -13,16 +13,8 @@ import { quarterOf } from '../domain/time.js';
 import { figuresCsv } from './export.js';
 import { addGridTx, addNodeStaffTx, addNodeTx, addUnitTx, exportTree, levelSchema, moveNodeTx, requireNode, showTree, unitKindSchema } from './org.js';
 import { communityNameSchema, slugSchema, unitNameSchema, userRefSchema } from './validation.js';
+import type { Bad, CliCtx, Values, WithDb } from './cli-parts.js';
 
-interface CliCtx {
-  out(line: string): void;
-  err(line: string): void;
-  stdout: NodeJS.WritableStream | { write(s: string): unknown };
-  now(): Date;
-}
-type WithDb<J> = (fn: (database: Database, config: Config, ctx: CliCtx) => Promise<number>) => J;
-type Bad = (message: string) => never;
-type Values = Record<string, string | boolean | undefined>;
 
 export const ORG_OPTIONS = {
   org: { parent: { type: 'string' } },

@@ -20,16 +20,8 @@ import { requireCommunity } from './communities.js';
 import { AdminError } from './errors.js';
 import { cell } from './export.js';
 import { slugSchema } from './validation.js';
+import type { Bad, CliCtx, Values, WithDb } from './cli-parts.js';
 
-interface CliCtx {
-  out(line: string): void;
-  err(line: string): void;
-  stdout: NodeJS.WritableStream | { write(s: string): unknown };
-  now(): Date;
-}
-type WithDb<J> = (fn: (database: Database, config: Config, ctx: CliCtx) => Promise<number>) => J;
-type Bad = (message: string) => never;
-type Values = Record<string, string | boolean | undefined>;
 
 export const POINTS_OPTIONS = {
   members: {},

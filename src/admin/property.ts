@@ -24,6 +24,7 @@ import { requireCommunity, type Community } from './communities.js';
 import { AdminError } from './errors.js';
 import { ensurePerson } from './roles.js';
 import { slugSchema, userRefSchema, type UserRef } from './validation.js';
+import type { Bad, CliCtx, WithDb } from './cli-parts.js';
 
 const HEADER = ['building', 'unit', 'area', 'owner'];
 const MAX_NAME = 40;
@@ -227,13 +228,6 @@ export async function ownerBallotsReport(db: Db, community: Community, n: number
   return lines;
 }
 
-interface CliCtx {
-  out(line: string): void;
-  err(line: string): void;
-  now(): Date;
-}
-type WithDb<J> = (fn: (database: Database, config: Config, ctx: CliCtx) => Promise<number>) => J;
-type Bad = (message: string) => never;
 
 function slugOf(v: string | undefined, bad: Bad): string {
   const r = slugSchema.safeParse(v ?? '');
