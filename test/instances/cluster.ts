@@ -11,7 +11,6 @@ import postgres from 'postgres';
 import { startRedisServer, type EmbeddedRedis } from '../../src/services/redis-server.js';
 import { freePort } from '../../src/services/ports.js';
 import { startFakeBotApi, fixtures, type FakeBotApi, type FakeUser } from '../support/fake-bot-api.js';
-import { freshDatabaseUrl, tempDir } from '../support/services.js';
 import { startApp, type AppProcess } from '../fault/app-process.js';
 
 export const GROUP = fixtures.group(-100777000222, '多实例演练群');
@@ -185,16 +184,25 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-/** A fresh, empty database (the instances migrate it), one Redis, the fake Bot API and the proxy. */
-export async function startCluster(opts: { migrate?: (databaseUrl: string) => Promise<void> } = {}): Promise<Cluster> {
-  const databaseUrl = await freshDatabaseUrl();
+export interface ClusterOptions {
+  /** An empty database: the instances migrate it, unless `migrate` did first. */
+  databaseUrl: string;
+  tempDir: (prefix?: string) => string;
+  migrate?: (databaseUrl: string) => Promise<void>;
+  /** Concurrent deliveries of the courier (Telegram's max_connections). */
+  connections?: number;
+}
+
+/** Around the given database: one Redis, the fake Bot API, the proxy and the courier. */
+export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
+  const { databaseUrl, tempDir } = opts;
   await opts.migrate?.(databaseUrl);
   const sql = postgres(databaseUrl, { max: 4, onnotice: () => {} });
   const redis = await startRedisServer(tempDir('yishi-instances-redis-'));
   const fake = await startFakeBotApi();
   const instances: Instance[] = [];
   const proxy = await new RoundRobinProxy(() => instances).start();
-  const courier = new Courier(proxy.url);
+  const courier = new Courier(proxy.url, opts.connections);
   const dataDir = tempDir();
 
   async function startOne(env: Record<string, string>): Promise<Instance> {

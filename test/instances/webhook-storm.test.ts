@@ -6,7 +6,8 @@
  * database, so the migrations ran once under their lock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answeredQueries, ballotsByResident, GROUP, openPoll, resident, startCluster, type Cluster } from './cluster.js';
+import { freshDatabaseUrl, tempDir } from '../support/services.js';
+import { answeredQueries, ballotsByResident, GROUP, openPoll, resident, seedGroup, startCluster, type Cluster } from './cluster.js';
 
 const RESIDENTS = 120;
 const CHANGED = 30;
@@ -15,9 +16,8 @@ describe('three webhook instances behind one load balancer', () => {
   let cluster: Cluster;
   let poll: { messageId: number; data: string[] };
   beforeAll(async () => {
-    cluster = await startCluster();
+    cluster = await startCluster({ databaseUrl: await freshDatabaseUrl(), tempDir });
     await cluster.startInstances(3);
-    const { seedGroup } = await import('./cluster.js');
     await seedGroup(cluster.sql);
     poll = await openPoll(cluster);
   }, 240_000);
