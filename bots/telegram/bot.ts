@@ -85,6 +85,7 @@ export function createTelegramBot(deps: AppDeps, opts: TelegramBotOptions = {}):
     api: new Api(token, client),
     pacer,
     logger: logger.child({ part: 'replies' }),
+    files: core.renderAttachment && ((a) => core.renderAttachment!(a)),
     onPollMessage: (pollId, messageId) => core.setPollMessage(pollId, String(messageId)),
     onMigrated: (from, to) => fate.migrated(from, to),
     onGone: (chatId, reason) => fate.gone(chatId, reason),

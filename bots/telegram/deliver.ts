@@ -39,7 +39,7 @@ export function deliver(env: DeliverEnv, outcome: Outcome, chat: Chat, from: Use
       // Only a note in the group (never the content) when the sender has not started the bot.
       const note = t(lang, 'telegram.privateUnavailable', { name: safeText(from.first_name, 64) });
       env.lanes.post(from.id, {
-        text: reply.text, ...markup, pollId: reply.pollId, who, lang, mergeable: false,
+        text: reply.text, ...markup, pollId: reply.pollId, attachment: reply.attachment, who, lang, mergeable: false,
         fallback: { chatId: chat.id, reply: { text: note, who, lang, mergeable: true, replyTo: origin.messageId, threadId: origin.threadId } },
       });
       continue;
@@ -48,6 +48,7 @@ export function deliver(env: DeliverEnv, outcome: Outcome, chat: Chat, from: Use
       text: reply.text,
       ...markup,
       pollId: reply.pollId,
+      attachment: reply.attachment,
       replyTo: inGroup ? origin.messageId : undefined,
       threadId: inGroup ? origin.threadId : undefined,
       who,

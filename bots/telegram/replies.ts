@@ -19,12 +19,16 @@ import { MAX_MESSAGE } from '../../src/domain/text.js';
 import { cannotWrite, describe, goneReason, isGrammyError } from './errors.js';
 import { isGroupId, type Pacer } from './pacer.js';
 import { safeText } from './render.js';
+import { sendAttachment, type AttachmentSource } from './attachments.js';
+import type { Attachment } from '../../src/domain/messages.js';
 
 export interface OutgoingReply {
   text: string;
   reply_markup?: InlineKeyboardMarkup;
   /** A ballot: its message id is remembered for live counts. */
   pollId?: number;
+  /** A picture or document sent right after the text (a result picture, a 公示 PDF). */
+  attachment?: Attachment;
   /** The command message it answers (reply_parameters when it goes alone). */
   replyTo?: number;
   /** The forum topic to post in. */
@@ -59,6 +63,8 @@ export interface LanesEnv {
   api: Api;
   pacer: Pacer;
   logger: Logger;
+  /** Draws a reply's attachment (the core's renderAttachment); without it attachments are left out. */
+  files?: AttachmentSource;
   /** A ballot was posted: remember its message. */
   onPollMessage(pollId: number, messageId: number): Promise<void>;
   /** Telegram said the group moved to a new id: the core moves it (returns when done). */
@@ -163,7 +169,7 @@ export class ReplyLanes {
   private async sendNext(lane: Lane): Promise<'sent' | 'retry' | 'again' | 'stop'> {
     const batch = this.take(lane);
     if (!batch) return 'again';
-    const { items, text, extra, pollId } = batch;
+    const { items, text, extra, pollId, attachment } = batch;
     try {
       const msg = await this.env.api.sendMessage(wireId(lane.chatId), text, { link_preview_options: { is_disabled: true }, ...extra });
       if (pollId !== undefined) {
@@ -173,6 +179,9 @@ export class ReplyLanes {
           this.env.logger.error('could not remember the ballot message; live counts will not show', { pollId, ...describe(err) });
         }
       }
+      // The text is out: its picture or document follows, and a failure there is only logged.
+      const threadId = typeof extra.message_thread_id === 'number' ? extra.message_thread_id : undefined;
+      await sendAttachment(this.env.api, wireId(lane.chatId), attachment, this.env.files, this.env.logger, { replyTo: msg.message_id, threadId });
       return 'sent';
     } catch (err) {
       return this.failed(lane, items, err);
@@ -229,13 +238,13 @@ export class ReplyLanes {
   }
 
   /** What goes in this turn: one reply alone, or the plain answers waiting, merged (up to 4096 characters). */
-  private take(lane: Lane): { items: Pending[]; text: string; extra: Record<string, unknown>; pollId?: number } | undefined {
+  private take(lane: Lane): { items: Pending[]; text: string; extra: Record<string, unknown>; pollId?: number; attachment?: Attachment } | undefined {
     const first = lane.items.find(sendable);
     if (!first) return undefined;
     const topic = first.threadId === undefined ? {} : { message_thread_id: first.threadId };
     if (!first.mergeable) {
       remove(lane, [first]);
-      return { items: [first], text: safeText(first.text), extra: { ...topic, ...(first.reply_markup ? { reply_markup: first.reply_markup } : {}), ...replyParams(first.replyTo) }, pollId: first.pollId };
+      return { items: [first], text: safeText(first.text), extra: { ...topic, ...(first.reply_markup ? { reply_markup: first.reply_markup } : {}), ...replyParams(first.replyTo) }, pollId: first.pollId, attachment: first.attachment };
     }
     // The plain answers (and notes) of the same topic before the next reply that must go alone.
     const run: Pending[] = [];

@@ -76,6 +76,9 @@ describe('the staff page in chromium', () => {
     for (const r of residents) await say(group, r, '/vote 1 1');
     const result = await say(group, staff, '/close 1');
     expect(result).toContain('同意 3');
+    // The result picture follows the result text in the group.
+    const photo = await fake.waitFor(() => fake.files.find((f) => f.method === 'sendPhoto' && f.chat_id === group.id), 15000, 'the result picture');
+    expect(photo.bytes.readUInt32BE(16)).toBe(640);
     await say(group, residents[2]!, '/suggest 小区健身器材需要维修');
     await say(group, residents[0]!, '/suggest 增设快递柜');
     await say(group, residents[1]!, '/support 3');
@@ -109,6 +112,11 @@ describe('the staff page in chromium', () => {
     const file = path.join(ARTIFACTS, 'xfl.xlsx');
     await download.saveAs(file);
     expect(fs.readFileSync(file).subarray(0, 2).toString('latin1')).toBe('PK');
+
+    // /notice privately: the 公示 PDF as a document after the text.
+    expect(await say(dm, staff, '/notice 1')).toContain('#1');
+    const pdf = await fake.waitFor(() => fake.files.find((f) => f.method === 'sendDocument' && f.chat_id === staff.id), 15000, 'the notice PDF');
+    expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
     // The result picture the group gets with the result message.
     const standing = await pollStanding(database.db, 1);
