@@ -14,7 +14,7 @@ import { quarterOf } from '../src/domain/time.js';
 import { DEFAULT_LIMITS, SendLimiter, type PlatformLimits } from './limiter.js';
 import { SharedSendLimiter } from './shared-limiter.js';
 import { planMeeting, planMeetingDue, planOwnersVote, planPoll, planSchedulers, planTimers, type PlannedJob } from './plan.js';
-import { CHAIR_PATTERN, DEFAULT_PREFIX, jobIds, SEND_QUEUE, TIMER_NAMES, TIMERS_QUEUE, type MeetingOffset } from './queues.js';
+import { CHAIR_PATTERN, DEFAULT_PREFIX, jobIds, retryingQueue, SEND_QUEUE, TIMER_NAMES, TIMERS_QUEUE, type MeetingOffset } from './queues.js';
 import { createSendWorker, enqueueAllPending, enqueuePending, queueMessages, type OutboxMessage, type SendQueueOptions } from './send-queue.js';
 import { createTimersWorker, type TimerContext } from './timers.js';
 import { createWhistleJobs } from './whistles.js';
@@ -94,26 +94,8 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
   connection.on('error', (err) => logger.warn('redis connection error', { error: err }));
   await checkEvictionPolicy(connection, logger);
 
-  const timers = new Queue(TIMERS_QUEUE, {
-    connection,
-    prefix,
-    defaultJobOptions: {
-      attempts: options.timerAttempts ?? 6,
-      backoff: { type: 'exponential', delay: options.timerBackoffMs ?? 2000 },
-      removeOnComplete: true,
-      removeOnFail: 1000,
-    },
-  });
-  const send = new Queue(SEND_QUEUE, {
-    connection,
-    prefix,
-    defaultJobOptions: {
-      attempts: options.sendAttempts ?? 10,
-      backoff: { type: 'exponential', delay: options.sendBackoffMs ?? 1000 },
-      removeOnComplete: true,
-      removeOnFail: 1000,
-    },
-  });
+  const timers = retryingQueue(TIMERS_QUEUE, { connection, prefix }, { attempts: options.timerAttempts ?? 6, backoffMs: options.timerBackoffMs ?? 2000 });
+  const send = retryingQueue(SEND_QUEUE, { connection, prefix }, { attempts: options.sendAttempts ?? 10, backoffMs: options.sendBackoffMs ?? 1000 });
   timers.on('error', (err) => logger.warn('timers queue error', { error: err }));
   send.on('error', (err) => logger.warn('send queue error', { error: err }));
 

@@ -4,12 +4,13 @@
  * use case and hands what it queued to the send queue. Each area says only what is planned and what a
  * job does.
  */
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ZodType } from 'zod';
 import type { CoreEvent, Platform } from '../src/core/types.js';
 import type { Db } from '../src/db/client.js';
 import type { Logger } from '../src/logger.js';
+import { retryingQueue } from './queues.js';
 
 /** What every planned queue is given by the jobs' start. */
 export interface PlannedQueueEnv {
@@ -63,11 +64,7 @@ export interface PlannedQueue {
 }
 
 export function createPlannedQueue<D>(env: PlannedQueueEnv, spec: PlannedQueueSpec<D>): PlannedQueue {
-  const queue = new Queue(spec.name, {
-    connection: env.connection,
-    prefix: env.prefix,
-    defaultJobOptions: { attempts: 6, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: 1000 },
-  });
+  const queue = retryingQueue(spec.name, env, { attempts: 6, backoffMs: 2000 });
   queue.on('error', (err) => env.logger.warn(`${spec.name} queue error`, { error: err }));
 
   async function put(j: PlannedJob<D>): Promise<void> {

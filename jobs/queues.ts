@@ -1,4 +1,6 @@
 /** Queue names, job names, deterministic job ids and the job payload schemas. */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { MEETING_OFFSETS, type MeetingOffset } from '../src/council/meeting-reminders.js';
 
@@ -42,3 +44,12 @@ export const TIMER_NAMES = Object.keys(timerSchemas) as TimerName[];
 export type TimerData<N extends TimerName> = z.infer<(typeof timerSchemas)[N]>;
 
 export const sendJobSchema = z.object({ outboxId: id });
+
+/** A queue whose jobs are retried with exponential back-off; finished jobs are dropped, the last 1000 failed kept. */
+export function retryingQueue(name: string, at: { connection: Redis; prefix: string }, retry: { attempts: number; backoffMs: number }): Queue {
+  return new Queue(name, {
+    connection: at.connection,
+    prefix: at.prefix,
+    defaultJobOptions: { attempts: retry.attempts, backoff: { type: 'exponential', delay: retry.backoffMs }, removeOnComplete: true, removeOnFail: 1000 },
+  });
+}

@@ -62,16 +62,25 @@ async function loadLocked(tx: Tx, whistleId: number) {
   return { w, info: info! };
 }
 
+/** The whistle locked, with the step's deadline when it is still open and is the one the job was planned for. */
+type Loaded = NonNullable<Awaited<ReturnType<typeof loadLocked>>>;
+
+async function openStep(tx: Parameters<typeof loadLocked>[0], whistleId: number, step: WhistleStep, deadlineMs: number): Promise<{ note: string } | (Loaded & { deadline: Date })> {
+  const loaded = await loadLocked(tx, whistleId);
+  if (!loaded) return { note: 'no whistle' };
+  const deadline = openDeadline(loaded.w, step);
+  if (!deadline) return { note: `${step} done` };
+  if (deadline.getTime() !== deadlineMs) return { note: 'deadline moved' };
+  return { ...loaded, deadline };
+}
+
 /** Reminds the unit's contacts privately that a deadline is near (once per deadline). */
 export async function whistleRemind(run: ScheduledRun, whistleId: number, step: WhistleStep, deadlineMs: number): Promise<ScheduledResult> {
   const { db, now, tz } = run;
   return db.transaction(async (tx) => {
-    const loaded = await loadLocked(tx, whistleId);
-    if (!loaded) return { note: 'no whistle', queued: [] };
-    const { w, info } = loaded;
-    const deadline = openDeadline(w, step);
-    if (!deadline) return { note: `${step} done`, queued: [] };
-    if (deadline.getTime() !== deadlineMs) return { note: 'deadline moved', queued: [] };
+    const open = await openStep(tx, whistleId, step, deadlineMs);
+    if ('note' in open) return { note: open.note, queued: [] };
+    const { w, info, deadline } = open;
     if (now.getTime() >= deadline.getTime()) return { note: 'too late', queued: [] };
     if (await outboxHasKeyPrefix(tx, outboxKeys.whistleReminder(w.id, step, deadline))) return { note: 'already reminded', queued: [] };
     const addresses = await privateAddressesOf(tx, await contactPersonIds(tx, w.unitId), run.reachable);
@@ -96,12 +105,9 @@ export async function whistleRemind(run: ScheduledRun, whistleId: number, step: 
 export async function whistleDue(run: ScheduledRun, whistleId: number, step: WhistleStep, deadlineMs: number): Promise<ScheduledResult & { escalated?: boolean }> {
   const { db, now, tz } = run;
   return db.transaction(async (tx) => {
-    const loaded = await loadLocked(tx, whistleId);
-    if (!loaded) return { note: 'no whistle', queued: [] };
-    const { w, info } = loaded;
-    const deadline = openDeadline(w, step);
-    if (!deadline) return { note: `${step} done`, queued: [] };
-    if (deadline.getTime() !== deadlineMs) return { note: 'deadline moved', queued: [] };
+    const open = await openStep(tx, whistleId, step, deadlineMs);
+    if ('note' in open) return { note: open.note, queued: [] };
+    const { w, info, deadline } = open;
     if (now.getTime() < deadline.getTime()) return { note: 'not yet due', queued: [] };
     if (await overdueSaid(tx, w, step, deadline)) return { note: 'already handled', queued: [] };
 
