@@ -10,6 +10,7 @@ import { freshDatabaseUrl, tempDir } from '../support/services.js';
 import { answeredQueries, ballotsByResident, GROUP, openPoll, resident, seedGroup, startCluster, type Cluster } from './cluster.js';
 
 const RESIDENTS = 120;
+const METRICS_TOKEN = 'metrics-token-0123456789';
 const CHANGED = 30;
 
 describe('three webhook instances behind one load balancer', () => {
@@ -17,7 +18,7 @@ describe('three webhook instances behind one load balancer', () => {
   let poll: { messageId: number; data: string[] };
   beforeAll(async () => {
     cluster = await startCluster({ databaseUrl: await freshDatabaseUrl(), tempDir });
-    await cluster.startInstances(3);
+    await cluster.startInstances(3, { YISHI_METRICS_TOKEN: METRICS_TOKEN });
     await seedGroup(cluster.sql);
     poll = await openPoll(cluster);
   }, 240_000);
@@ -68,6 +69,31 @@ describe('three webhook instances behind one load balancer', () => {
     expect(commentCount, 'each comment once, although each reached two instances at once').toBe(comments.length);
     const [{ n: processed }] = await sql`select count(*)::int as n from processed_updates where platform = 'telegram'`;
     expect(processed).toBe(1 + presses.length + comments.length);
+  });
+
+  it('answers /healthz, /readyz and, with the token only, /metrics with what the storm did', async () => {
+    const port = cluster.instances[0]!.webPort;
+    const get = (path: string, headers: Record<string, string> = {}) => fetch(`http://127.0.0.1:${port}${path}`, { headers });
+    expect(await (await get('/healthz')).text()).toBe('ok');
+    const ready = await get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true, checks: { database: 'ok', redis: 'ok', adapters: 'ok' } });
+    expect((await get('/metrics')).status).toBe(401);
+    expect((await get('/metrics', { authorization: 'Bearer wrong-token-0123456789' })).status).toBe(401);
+    const text = await (await get('/metrics', { authorization: `Bearer ${METRICS_TOKEN}` })).text();
+    const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
+    expect(value(/^yishi_updates_handled_total\{platform="telegram",outcome="done"\} (\d+)/m)).toBeGreaterThan(0);
+    expect(value(/^yishi_press_seconds_count\{platform="telegram"\} (\d+)/m)).toBeGreaterThan(0);
+    expect(text).toMatch(/^yishi_outbox_messages\{status="failed"\} 0$/m);
+    expect(text).toMatch(/^yishi_jobs\{queue="send",state="waiting"\} \d+$/m);
+    expect(text).toMatch(/^yishi_jobs\{queue="timers",state="delayed"\} [1-9]\d*$/m);
+    // Duplicates landed on every instance; across the three, some were counted as such.
+    let duplicates = 0;
+    for (const i of cluster.instances) {
+      const t = await (await fetch(`http://127.0.0.1:${i.webPort}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+      duplicates += Number(/^yishi_updates_handled_total\{platform="telegram",outcome="duplicate"\} (\d+)/m.exec(t)?.[1] ?? 0);
+    }
+    expect(duplicates).toBeGreaterThan(0);
   });
 
   it('loses and doubles nothing when one instance is SIGKILLed mid-storm', { timeout: 240_000 }, async () => {
