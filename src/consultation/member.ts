@@ -4,7 +4,7 @@ import type { Tx } from '../db/client.js';
 import { communities, type Platform } from '../db/schema.js';
 import type { CoreEvent } from '../domain/messages.js';
 import type { Lang } from '../i18n/index.js';
-import { ensureIdentity, ensureResident } from '../people/persons.js';
+import { ensureMember } from '../people/persons.js';
 import { makeCtx, type Chat, type Ctx } from './context.js';
 
 export interface MemberCtx extends Ctx {
@@ -24,8 +24,7 @@ export async function makeMemberCtx(base: {
 }): Promise<MemberCtx> {
   const { tx, chat } = base;
   const [community] = await tx.select().from(communities).where(eq(communities.id, chat.communityId));
-  const { identity } = await ensureIdentity(tx, base.platform, base.sender);
-  const joined = await ensureResident(tx, chat.communityId, identity.personId);
+  const { identity, joined } = await ensureMember(tx, base.platform, base.sender, chat.communityId);
   const ctx = makeCtx({ tx, now: base.now, tz: base.tz, lang: base.lang, community, chat, personId: identity.personId, identityId: identity.id, displayName: identity.displayName ?? '', events: base.events, audits: { count: 0 } });
   return Object.assign(ctx, { joined });
 }

@@ -10,6 +10,7 @@ import { langOf, t, type Lang } from '../i18n/index.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { ballotView } from '../consultation/poll.js';
 import { renderAttachment } from '../reports/attachments.js';
+import { ballotToast } from '../consultation/ballot.js';
 import { closeDuePoll } from '../consultation/close-due.js';
 import { closeDueOwnersVote } from '../owners/close.js';
 import { auditJoinIfSilent, makeMemberCtx } from '../consultation/member.js';
@@ -96,8 +97,7 @@ export function createCore(opts: CoreOptions): Core {
     const r = await uow.retry(() => pressGroups.press({ platform: incoming.platform, updateKey: incoming.updateKey, chat: incoming.chat, sender: incoming.sender, kind, pollId, position: k, now }));
     if (r.outcome === 'duplicate') return { stored: true, duplicate: true, replies: [] };
     if (r.outcome === 'cast' || r.outcome === 'changed') {
-      const key = kind === 'vote' ? (r.outcome === 'changed' ? 'vote.changed' : 'vote.toast') : 'rate.toast';
-      return { stored: true, replies: [], toast: t(lang, key, { choice: r.label }), changedPollIds: [pollId] };
+      return { stored: true, replies: [], toast: ballotToast(lang, kind, r), changedPollIds: [pollId] };
     }
     // A refusal: the statement wrote only the processed_updates row.
     return refusalOutcome(new DomainError(r.outcome, r.outcome === 'POLL_CLOSED' && r.suggestionNumber !== undefined ? { n: r.suggestionNumber } : {}), lang, true);
