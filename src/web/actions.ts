@@ -10,7 +10,7 @@ import { chats, outboundMessages, suggestions } from '../db/schema.js';
 import type { CoreEvent } from '../domain/messages.js';
 import type { Lang } from '../i18n/index.js';
 import { makeCtx, type Chat, type CommandResult, type Community, type Ctx } from '../consultation/context.js';
-import { pollResultKey } from '../messaging/port.js';
+import { outboxKeys } from '../messaging/outbox-keys.js';
 
 /** The group chat an item's messages go to: where it was raised, else the community's first bound group. */
 async function chatOf(tx: Tx, community: Community, n: number): Promise<Chat | undefined> {
@@ -52,7 +52,7 @@ export async function runStaffAction(run: ActionRun, use: (ctx: Ctx) => Promise<
     if (reply && chat) {
       // A poll's result keeps the key the deadline's close would use, so it is posted once either way.
       const closed = events.find((e): e is Extract<CoreEvent, { type: 'poll.closed' }> => e.type === 'poll.closed');
-      const dedupeKey = closed ? pollResultKey(closed.pollId) : `web-${randomUUID()}`;
+      const dedupeKey = closed ? outboxKeys.pollResult(closed.pollId) : `web-${randomUUID()}`;
       const payload = {
         text: reply.text,
         ...(reply.buttons?.length ? { buttons: reply.buttons } : {}),
