@@ -12,6 +12,10 @@ import type { Incoming, Outcome, Reply, Sender } from '../../src/core/types.js';
 import type { Db } from '../../src/db/client.js';
 import { safeName } from '../../src/people/persons.js';
 import type { OutboundMessage, SentMessage } from '../../src/messaging/port.js';
+import { t } from '../../src/i18n/index.js';
+
+/** The demo speaks Chinese, as its residents do (an English sender still gets English replies from the core). */
+const say = (key: Parameters<typeof t>[1], params?: Parameters<typeof t>[2]) => t('zh', key, params);
 
 export const DEMO = { slug: 'demo', name: '示范社区', supportThreshold: 3, chatId: 'console-demo', title: '示范社区议事群' } as const;
 export const DEFAULT_SPEAKER = '居民甲';
@@ -45,14 +49,14 @@ async function grantStaff(db: Db, community: Community, name: string): Promise<v
 /** Buttons become numbered lines, with the text command that does the same. */
 export function renderReply(reply: Reply, speaker?: string): string {
   const lines: string[] = [];
-  const head = reply.to === 'private' && speaker ? `[议事 → 私信 ${speaker}] ` : '[议事] ';
+  const head = reply.to === 'private' && speaker ? say('console.botPrivate', { speaker }) : say('console.bot');
   lines.push(head + reply.text.split('\n').join('\n        '));
   const buttons = reply.buttons?.flat() ?? [];
   if (buttons.length) {
     lines.push('        ' + buttons.map((b, i) => `${i + 1}. ${b.label}`).join('  '));
     const n = /#(\d+)/.exec(reply.text)?.[1] ?? '<n>';
     const cmd = buttons[0].data.startsWith('r:') ? 'rate' : 'vote';
-    lines.push(`        （回复 /${cmd} ${n} <k> 选择，例如 /${cmd} ${n} 1）`);
+    lines.push('        ' + say('console.choose', { cmd, n }));
   }
   return lines.join('\n');
 }
@@ -71,8 +75,8 @@ export async function runConsole(deps: AppDeps, io: { input: NodeJS.ReadableStre
     },
   });
   let speaker = DEFAULT_SPEAKER;
-  write(`议事 Yishi 控制台 · ${DEMO.name}（${DEMO.slug}）· 当前身份：${speaker}`);
-  write('输入 /help 查看命令；/as <名字> 切换身份，/as <名字> staff 以社区工作人员身份发言。');
+  write(say('console.banner', { community: DEMO.name, slug: DEMO.slug, speaker }));
+  write(say('console.intro'));
   const rl = readline.createInterface({ input: io.input, crlfDelay: Infinity, terminal: false });
   for await (const raw of rl) {
     const line = raw.trim();
@@ -81,12 +85,12 @@ export async function runConsole(deps: AppDeps, io: { input: NodeJS.ReadableStre
     if (as) {
       const name = safeName(as[1], '');
       if (!name) {
-        write(`[议事] 用法：/as <名字> [staff]　当前身份：${speaker}`);
+        write(say('console.asUsage', { speaker }));
         continue;
       }
       speaker = name;
       if (as[2]) await grantStaff(database.db, community, speaker);
-      write(`[议事] 现在的身份：${speaker}${as[2] ? '（社区工作人员）' : ''}`);
+      write(say(as[2] ? 'console.asNowStaff' : 'console.asNow', { speaker }));
       continue;
     }
     const incoming: Incoming = {
@@ -101,7 +105,7 @@ export async function runConsole(deps: AppDeps, io: { input: NodeJS.ReadableStre
       outcome = await core.handle(incoming);
     } catch (err) {
       logger.error('console command failed', { err });
-      write('[议事] 出错了，请再试一次。');
+      write(say('console.failed'));
       continue;
     }
     for (const reply of outcome.replies) write(renderReply(reply, speaker));

@@ -1,5 +1,6 @@
 import type { MessageKey } from './zh-CN.js';
 import { webEn } from './web.js';
+import { consoleEn } from './console.js';
 import { examplesEn } from './examples.js';
 import { ownersEn } from './owners.js';
 import { wecomEn } from './wecom.js';
@@ -160,6 +161,7 @@ export const en: Record<MessageKey, string> = {
   ...ownersEn,
   ...wecomEn,
   ...examplesEn,
+  ...consoleEn,
   ...webEn,
   ...whistleEn,
   ...membersEn,

@@ -1,4 +1,5 @@
 /** Every user-facing string in Chinese (the default). Params are written `{name}`. */
+import { consoleZh } from './console.js';
 import { examplesZh } from './examples.js';
 import { ownersZh } from './owners.js';
 import { wecomZh } from './wecom.js';
@@ -160,6 +161,7 @@ export const zhCN = {
   ...ownersZh,
   ...wecomZh,
   ...examplesZh,
+  ...consoleZh,
   ...webZh,
   ...whistleZh,
   ...membersZh,
