@@ -308,7 +308,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
     },
     timers,
     send,
-    queues: [timers, send],
+    queues: [timers, send, whistleJobs.queue, needJobs.queue],
     prefix,
   };
 }
