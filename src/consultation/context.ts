@@ -42,19 +42,10 @@ export interface CommandResult {
   changedPollIds?: number[];
 }
 
-export function makeCtx(base: {
-  tx: Tx;
-  now: Date;
-  tz: string;
-  lang: Lang;
-  community: Community;
-  chat?: Chat;
-  personId: number;
-  identityId?: number;
-  displayName: string;
-  events: CoreEvent[];
-  audits: { count: number };
-}): Ctx {
+/** What a context is made of; the rest (texts, audit, events, role checks) is derived. */
+export type CtxBase = Omit<Ctx, 't' | 'audit' | 'emit' | 'isStaff' | 'isChair'>;
+
+export function makeCtx(base: CtxBase): Ctx {
   let staff: boolean | undefined;
   let chair: boolean | undefined;
   const ctx: Ctx = {
