@@ -9,7 +9,7 @@
  * BENCH_STORM_RESIDENTS makes a smaller storm (to check the harness), e.g. 100.
  */
 import type postgres from 'postgres';
-import { answeredQueries, ballotsByResident, GROUP, openPoll, resident, seedGroup, startCluster } from '../test/instances/cluster.js';
+import { answeredQueries, ballotsByResident, openPoll, seedGroup, startCluster, stormPresses } from '../test/instances/cluster.js';
 import type { BenchServices } from './services.js';
 import { round, type BenchResult } from './result.js';
 
@@ -31,14 +31,7 @@ async function stormThrough(services: BenchServices, instances: number, log: (l:
     await seedGroup(cluster.sql);
     const poll = await openPoll(cluster);
     const { fake, courier, sql } = cluster;
-    const latest = new Map<number, number>();
-    const presses: any[] = [];
-    const press = (i: number, k: number) => {
-      presses.push(fake.press(GROUP, resident(i), poll.messageId, poll.data[k]!));
-      latest.set(i, k + 1);
-    };
-    for (let i = 1; i <= RESIDENTS; i++) press(i, i % 3);
-    for (let i = 1; i <= CHANGED; i++) press(i, (i + 1) % 3);
+    const { presses, latest } = stormPresses(cluster, poll, RESIDENTS, CHANGED);
     const duplicates = presses.filter((_, j) => j % 5 === 0);
     const t0 = performance.now();
     courier.deliver([...presses, ...duplicates]);

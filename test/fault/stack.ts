@@ -9,6 +9,7 @@ import { startFakeBotApi, fixtures, type FakeBotApi, type FakeUser } from '../su
 import { freshDatabaseUrl, tempDir } from '../support/services.js';
 import { openDatabase } from '../../src/db/client.js';
 import { startApp, type AppProcess } from './app-process.js';
+import { seedTelegramGroup } from '../support/seed-group.js';
 
 export const GROUP = fixtures.group(-100555000111, '故障演练群');
 export const STAFF = fixtures.user(8_100_001, '主任');
@@ -33,14 +34,7 @@ export async function startStack(opts: { databaseUrl?: string } = {}): Promise<S
   const migrated = await openDatabase({ databaseUrl, dataDir: tempDir() });
   await migrated.close();
   const sql = postgres(databaseUrl, { max: 4, onnotice: () => {} });
-  const [c] = await sql`insert into communities (slug, name) values ('fault', '演练社区') returning id`;
-  const [chat] = await sql`insert into chats (platform, platform_chat_id, kind, title, community_id, bound_at)
-    values ('telegram', ${String(GROUP.id)}, 'group', ${GROUP.title!}, ${c!.id}, now()) returning id`;
-  const [staff] = await sql`insert into persons (display_name) values ('主任') returning id`;
-  await sql`insert into identities (person_id, platform, platform_user_id, display_name) values (${staff!.id}, 'telegram', ${String(STAFF.id)}, '主任')`;
-  await sql`insert into roles (community_id, person_id, role) values (${c!.id}, ${staff!.id}, 'staff')`;
-  await sql`insert into suggestions (community_id, number, author_id, chat_id, text, stage)
-    values (${c!.id}, 1, ${staff!.id}, ${chat!.id}, '楼道加装声控灯', 'on_agenda')`;
+  await seedTelegramGroup(sql, { slug: 'fault', name: '演练社区', group: GROUP, staff: STAFF, item: '楼道加装声控灯' });
   const redisDir = tempDir('yishi-fault-redis-');
   const redis = await startRedisServer(redisDir);
   const fake = await startFakeBotApi();

@@ -12,6 +12,7 @@ import { startRedisServer, type EmbeddedRedis } from '../../src/services/redis-s
 import { freePort } from '../../src/services/ports.js';
 import { startFakeBotApi, fixtures, type FakeBotApi, type FakeUser } from '../support/fake-bot-api.js';
 import { startApp, type AppProcess } from '../fault/app-process.js';
+import { seedTelegramGroup } from '../support/seed-group.js';
 
 export const GROUP = fixtures.group(-100777000222, '多实例演练群');
 export const STAFF = fixtures.user(8_200_001, '主任');
@@ -262,18 +263,24 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 }
 
 /** A community bound to GROUP, STAFF its staff, suggestion #1 on the agenda (the instances migrated the database). */
-export async function seedGroup(sql: postgres.Sql): Promise<void> {
-  const [c] = await sql`insert into communities (slug, name) values ('multi', '多实例社区') returning id`;
-  const [chat] = await sql`insert into chats (platform, platform_chat_id, kind, title, community_id, bound_at)
-    values ('telegram', ${String(GROUP.id)}, 'group', ${GROUP.title!}, ${c!.id}, now()) returning id`;
-  const [staff] = await sql`insert into persons (display_name) values ('主任') returning id`;
-  await sql`insert into identities (person_id, platform, platform_user_id, display_name) values (${staff!.id}, 'telegram', ${String(STAFF.id)}, '主任')`;
-  await sql`insert into roles (community_id, person_id, role) values (${c!.id}, ${staff!.id}, 'staff')`;
-  await sql`insert into suggestions (community_id, number, author_id, chat_id, text, stage)
-    values (${c!.id}, 1, ${staff!.id}, ${chat!.id}, '小区增设充电桩', 'on_agenda')`;
+export function seedGroup(sql: postgres.Sql): Promise<void> {
+  return seedTelegramGroup(sql, { slug: 'multi', name: '多实例社区', group: GROUP, staff: STAFF, item: '小区增设充电桩' });
 }
 
 /** The staff opens the vote on #1 through the webhook; returns the ballot message id and its buttons' data. */
+/** Each resident presses once (residents 1..`changed` then change their vote): the presses, and each resident's last choice (1-based). */
+export function stormPresses(cluster: Cluster, poll: { messageId: number; data: string[] }, residents: number, changed: number) {
+  const latest = new Map<number, number>();
+  const presses: ReturnType<FakeBotApi['press']>[] = [];
+  const press = (i: number, k: number) => {
+    presses.push(cluster.fake.press(GROUP, resident(i), poll.messageId, poll.data[k]!));
+    latest.set(i, k + 1);
+  };
+  for (let i = 1; i <= residents; i++) press(i, i % 3);
+  for (let i = 1; i <= changed; i++) press(i, (i + 1) % 3);
+  return { presses, latest };
+}
+
 export async function openPoll(cluster: Cluster): Promise<{ messageId: number; data: string[] }> {
   const { fake, courier } = cluster;
   const before = fake.botMessages(GROUP.id).length;

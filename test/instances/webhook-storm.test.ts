@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabaseUrl, tempDir } from '../support/services.js';
-import { answeredQueries, ballotsByResident, GROUP, openPoll, resident, seedGroup, startCluster, type Cluster } from './cluster.js';
+import { answeredQueries, ballotsByResident, GROUP, openPoll, resident, seedGroup, startCluster, stormPresses, type Cluster } from './cluster.js';
 
 const RESIDENTS = 120;
 const METRICS_TOKEN = 'metrics-token-0123456789';
@@ -35,14 +35,7 @@ describe('three webhook instances behind one load balancer', () => {
 
   it('counts a vote storm with duplicates on other instances exactly once', { timeout: 240_000 }, async () => {
     const { fake, courier, sql } = cluster;
-    const latest = new Map<number, number>();
-    const presses: any[] = [];
-    const press = (i: number, k: number) => {
-      presses.push(fake.press(GROUP, resident(i), poll.messageId, poll.data[k]!));
-      latest.set(i, k + 1);
-    };
-    for (let i = 1; i <= RESIDENTS; i++) press(i, i % 3);
-    for (let i = 1; i <= CHANGED; i++) press(i, (i + 1) % 3);
+    const { presses, latest } = stormPresses(cluster, poll, RESIDENTS, CHANGED);
     // Comments as commands: their dedupe is the unit of work's, not the press statement's.
     const comments = Array.from({ length: 20 }, (_, j) => fake.sendText(GROUP, resident(200 + j), `/comment 1 第${j}条意见`));
 
