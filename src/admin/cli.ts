@@ -13,6 +13,8 @@ import { addCommunity, requireCommunity } from './communities.js';
 import { chatsReport } from './chats.js';
 import { AdminError } from './errors.js';
 import { exportSuggestions } from './export.js';
+import { PEOPLE_TABLES, type PeopleTable } from '../reports/tables.js';
+import { communityOwnersVotes, ownersVoteJson } from '../owners/standing.js';
 import { importData, readImportFile } from './import.js';
 import { rotationReport } from './rotation.js';
 import { exportForPeople, revokeSessionsCommand, SESSIONS_USAGE } from './web-cli.js';
@@ -40,7 +42,7 @@ const COMMANDS = {
   chats: 'chats <slug> (its chats: active, or inactive and why)',
   schedules: 'schedules',
   import: 'import <file.json>',
-  export: 'export [<slug>] [--format json|csv|xlsx] [--lang zh|en] [--out <file>] (a district or street, or none: the tree as an import file)',
+  export: 'export [<slug>] [--format json|csv|xlsx] [--table items|owners|whistles|points|units (csv)] [--lang zh|en] [--out <file>] (a district or street, or none: the tree as an import file)',
   sessions: SESSIONS_USAGE,
   org: 'org add <level> <slug> <name> [--parent <slug>] | org move <slug> --parent <slug> | org show [<slug>] | org staff <slug> <platform>:<userId>',
   unit: 'unit add <slug> <name> --kind department|property|owners_committee|company|volunteer|other [--contact <platform>:<userId>]',
@@ -274,10 +276,13 @@ function prepare(command: keyof typeof COMMANDS, args: string[]): Job {
       return orgJob(command, positionals, values, bad, withDb);
     }
     case 'export': {
-      const { values, positionals } = parse(args, { format: { type: 'string' }, lang: { type: 'string' }, out: { type: 'string' } }, command);
+      const { values, positionals } = parse(args, { format: { type: 'string' }, lang: { type: 'string' }, out: { type: 'string' }, table: { type: 'string' } }, command);
       if (positionals.length > 1) bad('expected: export [<slug>] [--format json|csv|xlsx]');
       const format = String(values.format ?? 'json') as 'json' | 'csv' | 'xlsx';
       if (format !== 'csv' && format !== 'json' && format !== 'xlsx') bad('--format is json, csv or xlsx');
+      const table = String(values.table ?? 'items') as PeopleTable;
+      if (!PEOPLE_TABLES.includes(table)) bad(`--table is ${PEOPLE_TABLES.join(', ')}`);
+      if (values.table !== undefined && format !== 'csv') bad('--table goes with --format csv (the xlsx has every table as a sheet)');
       const lang = String(values.lang ?? 'zh') as 'zh' | 'en';
       if (lang !== 'zh' && lang !== 'en') bad('--lang is zh or en');
       const s = positionals[0] === undefined ? undefined : arg(slugSchema, positionals[0]);
@@ -286,12 +291,13 @@ function prepare(command: keyof typeof COMMANDS, args: string[]): Job {
         const community = await requireCommunity(database.db, s!);
         if (format !== 'json') {
           // For people: xlsx, or CSV with a BOM, headers in --lang and local times (YISHI_TZ).
-          const n = await exportForPeople(database, community, { format, lang, out: values.out === undefined ? undefined : String(values.out) }, config, ctx.stdout);
-          ctx.err(`exported ${n} suggestion(s) of ${s} as ${format}${values.out ? ` to ${values.out}` : ''}`);
+          const n = await exportForPeople(database, community, { format, lang, table, out: values.out === undefined ? undefined : String(values.out) }, config, ctx.stdout, ctx.now());
+          ctx.err(`exported ${n} ${table === 'items' ? 'suggestion' : `${table} row`}(s) of ${s} as ${format}${values.out ? ` to ${values.out}` : ''}`);
           return 0;
         }
         const rows = await exportSuggestions(database.db, community);
-        ctx.stdout.write(JSON.stringify({ community: { slug: community.slug, name: community.name }, suggestions: rows }, null, 2) + '\n');
+        const ownersVotes = (await communityOwnersVotes(database.db, community.id)).map(ownersVoteJson);
+        ctx.stdout.write(JSON.stringify({ community: { slug: community.slug, name: community.name }, suggestions: rows, ownersVotes }, null, 2) + '\n');
         ctx.err(`exported ${rows.length} suggestion(s) of ${s} as ${format}`);
         return 0;
       });

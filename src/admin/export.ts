@@ -161,9 +161,12 @@ export const itemHeaders = (lang: Lang) => ITEM_COLUMNS.map((c) => t(lang, `web.
 export function toCsv(rows: ExportedSuggestion[], opts: { lang?: Lang; tz?: string } = {}): string {
   const lang = opts.lang ?? 'zh';
   const tz = opts.tz ?? 'Asia/Shanghai';
-  const lines = [itemHeaders(lang).map(cell).join(',')];
-  for (const r of rows) lines.push(itemRow(r, lang, tz).map(cell).join(','));
-  return '\uFEFF' + lines.join('\r\n') + '\r\n';
+  return peopleCsv(itemHeaders(lang), rows.map((r) => itemRow(r, lang, tz)));
+}
+
+/** Any table as CSV for people: a BOM, the headers given (already in the reader's language), CRLF line ends. */
+export function peopleCsv(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  return '\uFEFF' + [headers, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
 /** Whistle figures (src/whistle/figures.ts) as CSV: one row for the area, per unit level and per unit. */

@@ -18,7 +18,7 @@ import { rulesOf, setRules, type PointsRules } from '../points/rules.js';
 import { periodRange, personStandings, unitStandings } from '../points/standings.js';
 import { requireCommunity } from './communities.js';
 import { AdminError } from './errors.js';
-import { cell } from './export.js';
+import { peopleCsv } from './export.js';
 import { slugSchema } from './validation.js';
 import type { Bad, CliCtx, Values, WithDb } from './cli-parts.js';
 
@@ -52,8 +52,8 @@ const int = (v: string, name: string, bad: Bad, min: number, max: number): numbe
   return Number(v);
 };
 
-/** CSV for people: a BOM, Chinese headers, CRLF line ends (as the suggestions export). */
-const csv = (header: string[], rows: Array<Array<string | number>>) => '\uFEFF' + [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+/** CSV for people: a BOM, Chinese headers, CRLF line ends (the suggestions export's helper). */
+const csv = peopleCsv;
 
 export function pointsJob<J>(command: keyof typeof POINTS_OPTIONS, positionals: string[], values: Values, bad: Bad, withDb: WithDb<J>): J {
   if (command === 'members') {

@@ -9,7 +9,8 @@ import { communityWorkbook } from '../reports/xlsx.js';
 import { revokeSessions } from '../web/sessions.js';
 import type { Community } from './communities.js';
 import { AdminError } from './errors.js';
-import { exportSuggestions, toCsv } from './export.js';
+import { exportSuggestions } from './export.js';
+import { tableCsv, type PeopleTable } from '../reports/tables.js';
 
 export const SESSIONS_USAGE = 'sessions revoke [<platform>:<userId>] (all sessions of the staff web page, or one person\'s)';
 
@@ -25,17 +26,26 @@ export async function revokeSessionsCommand(database: Database, who: { platform:
   out(`revoked ${n} web session(s)${who ? ` of ${who.platform}:${who.platformUserId}` : ''}`);
 }
 
-/** The exports for people: xlsx (to --out or stdout) and CSV with a BOM, headers in `lang`, local times. */
+/** The exports for people: xlsx (to --out or stdout), or one table as CSV with a BOM, headers in `lang`, local times. */
 export async function exportForPeople(
   database: Database,
   community: Community,
-  opts: { format: 'xlsx' | 'csv'; lang: 'zh' | 'en'; out?: string },
+  opts: { format: 'xlsx' | 'csv'; lang: 'zh' | 'en'; table?: PeopleTable; out?: string },
   config: Config,
   stdout: Writable,
+  now = new Date(),
 ): Promise<number> {
-  const rows = await exportSuggestions(database.db, community);
-  const data = opts.format === 'xlsx' ? await communityWorkbook(database.db, community, opts.lang, config.YISHI_TZ) : Buffer.from(toCsv(rows, { lang: opts.lang, tz: config.YISHI_TZ }), 'utf8');
+  let data: Buffer;
+  let n: number;
+  if (opts.format === 'xlsx') {
+    data = await communityWorkbook(database.db, community, opts.lang, config.YISHI_TZ, now);
+    n = (await exportSuggestions(database.db, community)).length;
+  } else {
+    const r = await tableCsv(database.db, community, opts.table ?? 'items', opts.lang, config.YISHI_TZ, now);
+    data = Buffer.from(r.csv, 'utf8');
+    n = r.rows;
+  }
   if (opts.out) fs.writeFileSync(opts.out, data);
   else await new Promise<void>((resolve, reject) => stdout.write(data, (err) => (err ? reject(err) : resolve())));
-  return rows.length;
+  return n;
 }

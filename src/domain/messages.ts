@@ -39,8 +39,8 @@ export interface Reply {
   attachment?: Attachment;
 }
 
-/** A poll's result picture (PNG) or its 公示 notice (PDF). */
-export type Attachment = { kind: 'poll-chart'; pollId: number } | { kind: 'notice'; pollId: number };
+/** A poll's result picture (PNG) or its 公示 notice (PDF), or the 公示 notice of an owners' vote. */
+export type Attachment = { kind: 'poll-chart'; pollId: number } | { kind: 'notice'; pollId: number } | { kind: 'owners-notice'; voteId: number };
 
 /** An attachment drawn: the bytes and how to send them. */
 export interface RenderedFile {

@@ -17,7 +17,12 @@ export const payloadSchema = z.object({
   /** The forum topic to post in (Telegram message_thread_id). */
   threadId: z.string().optional(),
   /** A picture or document sent after the text (Reply.attachment), drawn when sent. */
-  attachment: z.object({ kind: z.enum(['poll-chart', 'notice']), pollId: z.number().int().positive() }).optional(),
+  attachment: z
+    .union([
+      z.object({ kind: z.enum(['poll-chart', 'notice']), pollId: z.number().int().positive() }),
+      z.object({ kind: z.literal('owners-notice'), voteId: z.number().int().positive() }),
+    ])
+    .optional(),
 });
 export type OutboundPayload = z.infer<typeof payloadSchema>;
 

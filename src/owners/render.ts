@@ -36,25 +36,41 @@ export function ownersBallot(
   return { text, buttons };
 }
 
-const LINES: Threshold[] = ['participation.area', 'participation.heads', 'approval.area', 'approval.heads'];
+/** The four figures in the order the result states them. */
+export const OWNERS_FIGURES: readonly Threshold[] = ['participation.area', 'participation.heads', 'approval.area', 'approval.heads'];
 
-/** The result: 通过 / 未通过, each of the four figures as numerator/denominator, which thresholds failed. */
-export function ownersResultText(lang: Lang, n: number, c: OwnersCount): string {
-  const ratio = (th: Threshold): Ratio =>
-    ({ 'participation.area': c.participationArea, 'participation.heads': c.participationHeads, 'approval.area': c.approvalArea, 'approval.heads': c.approvalHeads })[th];
+/** One figure for people: areas in m² with two decimals (exact), heads as whole numbers. */
+export function ownersFigure(c: OwnersCount, th: Threshold): { num: string; den: string } {
+  const r: Ratio = { 'participation.area': c.participationArea, 'participation.heads': c.participationHeads, 'approval.area': c.approvalArea, 'approval.heads': c.approvalHeads }[th];
+  return th.endsWith('.area') ? { num: formatArea(r.num), den: formatArea(r.den) } : { num: String(r.num), den: String(r.den) };
+}
+
+/**
+ * The four figures, each as numerator/denominator with its rule and ✓/✗ (or `mark`'s words, where a
+ * font lacks those signs), then which thresholds failed (if any).
+ */
+export function ownersFigureLines(lang: Lang, c: OwnersCount, mark: (failed: boolean) => string = (failed) => (failed ? '✗' : '✓')): string[] {
   const rule = t(lang, isQualifiedMatter(c.matter) ? 'owners.rule.threeQuarters' : 'owners.rule.half');
-  const lines = LINES.map((th) => {
-    const r = ratio(th);
-    const isArea = th.endsWith('.area');
+  const lines = OWNERS_FIGURES.map((th) => {
+    const { num, den } = ownersFigure(c, th);
     return t(lang, `owners.line.${th}` as MessageKey, {
-      num: isArea ? formatArea(r.num) : r.num,
-      den: isArea ? formatArea(r.den) : r.den,
+      num,
+      den,
       rule,
-      mark: c.failed.includes(th) ? '✗' : '✓',
+      mark: mark(c.failed.includes(th)),
     });
   });
   if (c.failed.length) lines.push(t(lang, 'owners.failed', { what: c.failed.map((th) => t(lang, `owners.name.${th}` as MessageKey)).join(lang === 'en' ? ', ' : '、') }));
-  const counts = [1, 2, 3].map((k, i) => `${choiceName(lang, k)} ${[c.heads.agree, c.heads.against, c.heads.abstain][i]}`).join(' · ');
+  return lines;
+}
+
+/** The owners' ballots by head: 同意 n · 反对 n · 弃权 n. */
+export const ownersHeadCounts = (lang: Lang, c: OwnersCount) => [1, 2, 3].map((k, i) => ({ label: choiceName(lang, k), count: [c.heads.agree, c.heads.against, c.heads.abstain][i]! }));
+
+/** The result: 通过 / 未通过, each of the four figures as numerator/denominator, which thresholds failed. */
+export function ownersResultText(lang: Lang, n: number, c: OwnersCount): string {
+  const lines = ownersFigureLines(lang, c);
+  const counts = ownersHeadCounts(lang, c).map((h) => `${h.label} ${h.count}`).join(' · ');
   return t(lang, 'owners.result', {
     n,
     outcome: t(lang, c.passed ? 'owners.outcome.passed' : 'owners.outcome.failed'),

@@ -1,4 +1,4 @@
-/** The Excel workbook of a community: items, votes with their counts, satisfaction ratings. */
+/** The Excel workbook of a community: items, votes with their counts, satisfaction ratings, owners' votes, whistles, points. */
 import ExcelJS from 'exceljs';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
@@ -7,8 +7,9 @@ import { exportSuggestions, itemHeaders, itemRow } from '../admin/export.js';
 import type { Community } from '../consultation/context.js';
 import { percent, satisfactionRate } from '../domain/outcome.js';
 import { t, type Lang } from '../i18n/index.js';
-import { formatLocal } from '../domain/time.js';
+import { formatLocal, quarterOf } from '../domain/time.js';
 import { pollStanding, type PollStanding } from './results.js';
+import { ownersTable, pointsTables, whistlesTable } from './tables.js';
 
 /** Every poll of the community with its counts (frozen when closed), oldest first. */
 export async function communityPolls(db: Db, communityId: number): Promise<PollStanding[]> {
@@ -36,7 +37,8 @@ function sheet(wb: ExcelJS.Workbook, name: string, headers: string[], rows: (str
   });
 }
 
-export async function communityWorkbook(db: Db, community: Community, lang: Lang, tz: string): Promise<Buffer> {
+/** The workbook: items, votes, ratings, owners' votes, whistles, and the points of the quarter of `now` per person and per unit. */
+export async function communityWorkbook(db: Db, community: Community, lang: Lang, tz: string, now = new Date()): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Yishi';
   const items = await exportSuggestions(db, community);
@@ -78,5 +80,7 @@ export async function communityWorkbook(db: Db, community: Community, lang: Lang
     [...head, ...levels, t(lang, 'web.col.total'), t(lang, 'web.col.members'), t(lang, 'web.col.satisfied')],
     ratings.map((p) => [...common(p), ...levels.map((_, i) => p.counts[i] ?? 0), p.total, p.members, percent(satisfactionRate(p.counts))]),
   );
+  const points = await pointsTables(db, community, lang, tz, quarterOf(now, tz));
+  for (const x of [await ownersTable(db, community, lang, tz), await whistlesTable(db, community, lang, tz, now), points.persons, points.units]) sheet(wb, x.title, x.headers, x.rows);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -25,12 +25,17 @@ import { done, progress } from '../consultation/evaluate.js';
 import { DEFAULT_POLL_MS } from '../domain/args.js';
 import type { Community } from '../consultation/context.js';
 import { rotation } from '../council/rotation.js';
-import { exportSuggestions, toCsv } from '../admin/export.js';
 import { quarterChartSvg } from '../reports/charts.js';
 import { ageDays, communityBoard, itemHistory, itemPolls } from '../reports/board.js';
-import { pollChartSvg, pollChartPng, pollNoticePdf, pollStanding, latestClosedPoll } from '../reports/results.js';
+import { pollChartSvg, pollChartPng, pollStanding } from '../reports/results.js';
+import { latestNotice, renderAttachment } from '../reports/attachments.js';
+import { PEOPLE_TABLES, pointsTables, tableCsv, type PeopleTable } from '../reports/tables.js';
+import { matterName, ownersFigureLines, ownersHeadCounts } from '../owners/render.js';
+import { suggestionOwnersVotes } from '../owners/standing.js';
+import { communityFigures, hours, pct } from '../whistle/figures.js';
+import { communityWhistles, type WhistleRow } from '../whistle/list.js';
 import { communityWorkbook } from '../reports/xlsx.js';
-import { formatLocal, quarterEnd, quarterStart } from '../domain/time.js';
+import { formatLocal, quarterEnd, quarterOf, quarterStart } from '../domain/time.js';
 import { errorText } from '../core/refusals.js';
 import { Notice, Page } from './layout.js';
 import { runStaffAction } from './actions.js';
@@ -152,6 +157,8 @@ export function createWebApp(deps: WebDeps): Hono<Env> {
       ? [
           { href: `/c/${community.slug}`, label: `${community.name} · ${t(s.lang, 'web.nav.board')}` },
           { href: `/c/${community.slug}/calendar`, label: t(s.lang, 'web.nav.calendar') },
+          { href: `/c/${community.slug}/whistles`, label: t(s.lang, 'web.nav.whistles') },
+          { href: `/c/${community.slug}/points`, label: t(s.lang, 'web.nav.points') },
         ]
       : [];
     if (deps.queues?.length && c.get('communities').length) nav.push({ href: '/admin/queues', label: t(s.lang, 'web.nav.queues') });
@@ -279,7 +286,8 @@ export function createWebApp(deps: WebDeps): Hono<Env> {
         </section>
         <section>
           <h2>{t(L, 'web.board.exports')}</h2>
-          <a href={`/c/${cm.slug}/export.xlsx`}>Excel (.xlsx)</a> · <a href={`/c/${cm.slug}/export.csv`}>CSV</a>
+          <a href={`/c/${cm.slug}/export.xlsx`}>Excel (.xlsx)</a> · <a href={`/c/${cm.slug}/export.csv`}>CSV</a> ·{' '}
+          <a href={`/c/${cm.slug}/export.csv?table=owners`}>{t(L, 'web.sheet.owners')} CSV</a>
         </section>
       </>,
       cm,
@@ -297,7 +305,8 @@ export function createWebApp(deps: WebDeps): Hono<Env> {
     const history = await itemHistory(db, item.id);
     const all = await itemPolls(db, item.id);
     const open = all.find((p) => p.poll.status === 'open');
-    const closed = all.find((p) => p.poll.status === 'closed');
+    const owners = await suggestionOwnersVotes(db, item.id);
+    const notice = await latestNotice(db, item.id);
     const flash = c.req.query('ok');
     const csrf = <input type="hidden" name="_csrf" value={s.csrfToken} />;
     const carried = item.stage === 'approved' || item.stage === 'in_progress';
@@ -320,7 +329,23 @@ export function createWebApp(deps: WebDeps): Hono<Env> {
               <a href={`/c/${cm.slug}/polls/${p.poll.id}/chart.png`}>{t(L, 'web.item.chart')} (PNG)</a>
             </div>
           ))}
-          {closed && (
+          {owners.map((o) => (
+            <div class="owners-vote" data-vote={o.vote.id}>
+              <h3>{t(L, 'web.owners.title', { matter: o.count.matter, matterName: matterName(L, o.count.matter) })}</h3>
+              <p>
+                {o.vote.status === 'open'
+                  ? t(L, 'web.owners.open', { deadline: formatLocal(o.vote.deadline, tz) })
+                  : t(L, 'web.notice.outcome', { outcome: t(L, o.count.passed ? 'owners.outcome.passed' : 'owners.outcome.failed') })}
+              </p>
+              <ul>
+                {ownersFigureLines(L, o.count).map((line) => (
+                  <li>{line}</li>
+                ))}
+                <li>{ownersHeadCounts(L, o.count).map((h) => `${h.label} ${h.count}`).join(' · ')}</li>
+              </ul>
+            </div>
+          ))}
+          {notice && (
             <p>
               <a href={`/c/${cm.slug}/items/${n}/notice.pdf`}>{t(L, 'web.item.notice')}</a>
             </p>
@@ -415,23 +440,111 @@ export function createWebApp(deps: WebDeps): Hono<Env> {
     const s = c.get('session');
     const cm = c.get('community');
     const [item] = await db.select().from(suggestions).where(and(eq(suggestions.communityId, cm.id), eq(suggestions.number, Number(c.req.param('n')))));
-    const poll = item && (await latestClosedPoll(db, item.id));
-    const standing = poll && (await pollStanding(db, poll.id));
-    if (!standing) return say(c, 404, s.lang, 'web.title', 'web.notFound');
-    const pdf = await pollNoticePdf(standing, s.lang, tz, now());
-    return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="${cm.slug}-${item.number}-notice.pdf"` });
+    // The latest decision: a closed poll, or an owners' vote with its art. 278 figures.
+    const notice = item && (await latestNotice(db, item.id));
+    const file = notice && (await renderAttachment(db, notice, { lang: s.lang, tz, now: now() }));
+    if (!file) return say(c, 404, s.lang, 'web.title', 'web.notFound');
+    return c.body(new Uint8Array(file.bytes), 200, { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="${file.filename}"` });
   });
 
   app.get('/c/:slug/export.xlsx', async (c) => {
     const cm = c.get('community');
-    const file = await communityWorkbook(db, cm, c.get('session').lang, tz);
+    const file = await communityWorkbook(db, cm, c.get('session').lang, tz, now());
     return c.body(new Uint8Array(file), 200, { 'content-type': XLSX, 'content-disposition': `attachment; filename="${cm.slug}.xlsx"` });
   });
 
+  // ?table=owners|whistles|points|units for the other tables (items by default).
   app.get('/c/:slug/export.csv', async (c) => {
     const cm = c.get('community');
-    const csv = toCsv(await exportSuggestions(db, cm), { lang: c.get('session').lang, tz });
-    return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${cm.slug}.csv"` });
+    const table = (c.req.query('table') ?? 'items') as PeopleTable;
+    if (!PEOPLE_TABLES.includes(table)) return say(c, 404, c.get('session').lang, 'web.title', 'web.notFound');
+    const { csv } = await tableCsv(db, cm, table, c.get('session').lang, tz, now());
+    const name = table === 'items' ? cm.slug : `${cm.slug}-${table}`;
+    return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` });
+  });
+
+  app.get('/c/:slug/whistles', async (c) => {
+    const L = c.get('session').lang;
+    const cm = c.get('community');
+    const at = now();
+    const f = await communityFigures(db, cm.id, at);
+    const list = await communityWhistles(db, cm.id, at);
+    const open = list.filter((w) => !w.whistle.answeredAt);
+    const row = (r: WhistleRow) => (
+      <tr class={r.overdue ? 'overdue' : undefined}>
+        <td>
+          <a href={`/c/${cm.slug}/items/${r.number}`}>#{r.number}</a> {r.text.slice(0, 30)}
+        </td>
+        <td>
+          {r.unit} <span class="muted">{t(L, `org.level.${r.whistle.level}`)}</span>
+        </td>
+        <td class="muted">{formatLocal(r.whistle.createdAt, tz)}</td>
+        <td>
+          {r.whistle.reportedAt
+            ? t(L, 'web.whistles.reportedAt', { when: formatLocal(r.whistle.reportedAt, tz) })
+            : t(L, 'web.whistles.reportBy', { when: formatLocal(r.whistle.reportDeadline, tz) })}
+        </td>
+        <td>
+          {r.whistle.answeredAt
+            ? `${t(L, 'web.status.answered')} ${formatLocal(r.whistle.answeredAt, tz)}`
+            : t(L, 'web.whistles.answerBy', { when: formatLocal(r.whistle.answerDeadline, tz) })}
+        </td>
+        <td>{r.overdue ? <strong>{t(L, 'web.whistles.overdue')}</strong> : ''}</td>
+      </tr>
+    );
+    return frame(
+      c,
+      t(L, 'web.whistles.title'),
+      <>
+        <h1>{t(L, 'web.whistles.title')}</h1>
+        <p id="whistle-figures">
+          {t(L, 'web.whistles.figures', {
+            received: f.received,
+            reported: `${f.reportedOnTime} (${pct(f.reportedOnTimeRate)})`,
+            answered: `${f.answeredOnTime} (${pct(f.answeredOnTimeRate)})`,
+            medianReport: hours(f.medianReportMs),
+            medianAnswer: hours(f.medianAnswerMs),
+          })}
+        </p>
+        {listSection(L, 'open-whistles', t(L, 'web.whistles.open', { open: f.open, overdue: f.overdue }), open.length > 0, <table>{open.map(row)}</table>)}
+        {listSection(L, 'all-whistles', t(L, 'web.whistles.all'), list.length > 0, <table>{list.map(row)}</table>, `/c/${cm.slug}/export.csv?table=whistles`)}
+      </>,
+      cm,
+    );
+  });
+
+  app.get('/c/:slug/points', async (c) => {
+    const L = c.get('session').lang;
+    const cm = c.get('community');
+    const asked = c.req.query('quarter');
+    const quarter = asked && /^\d{4}Q[1-4]$/.test(asked) ? asked : quarterOf(now(), tz);
+    const p = await pointsTables(db, cm, L, tz, quarter);
+    const table = (x: { headers: string[]; rows: (string | number | null)[][] }) => (
+      <table>
+        <tr>
+          {x.headers.slice(0, -1).map((h) => (
+            <th>{h}</th>
+          ))}
+        </tr>
+        {x.rows.map((r) => (
+          <tr>
+            {r.slice(0, -1).map((v) => (
+              <td>{v ?? ''}</td>
+            ))}
+          </tr>
+        ))}
+      </table>
+    );
+    return frame(
+      c,
+      t(L, 'web.points.title', { quarter }),
+      <>
+        <h1>{t(L, 'web.points.title', { quarter })}</h1>
+        {listSection(L, 'points-persons', t(L, 'web.points.persons'), p.persons.rows.length > 0, table(p.persons), `/c/${cm.slug}/export.csv?table=points`)}
+        {listSection(L, 'points-units', t(L, 'web.points.units'), p.units.rows.length > 0, table(p.units), `/c/${cm.slug}/export.csv?table=units`)}
+      </>,
+      cm,
+    );
   });
 
   app.get('/c/:slug/calendar', async (c) => {
@@ -488,6 +601,21 @@ export function createWebApp(deps: WebDeps): Hono<Env> {
 
   app.notFound((c) => say(c, 404, langOfReq(c), 'web.title', 'web.notFound'));
   return app;
+}
+
+/** A titled section: its table, or 暂无 when it has no rows; with a link to its CSV when given. */
+function listSection(L: Lang, id: string, title: string, any: boolean, body: Child, csv?: string) {
+  return (
+    <section id={id}>
+      <h2>{title}</h2>
+      {any ? body : <p class="muted">{t(L, 'web.board.empty')}</p>}
+      {csv && (
+        <p>
+          <a href={csv}>CSV</a>
+        </p>
+      )}
+    </section>
+  );
 }
 
 /** One short line of an audit row's data (numbers, stages, texts), never whole objects. */

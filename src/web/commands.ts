@@ -5,7 +5,7 @@ import { parseArg, suggestionNumber } from '../domain/args.js';
 import { refuse } from '../domain/errors.js';
 import type { CommandResult } from '../consultation/context.js';
 import type { PersonCtx } from '../people/context.js';
-import { latestClosedPoll } from '../reports/results.js';
+import { latestNotice } from '../reports/attachments.js';
 import { createSignInLink, staffCommunities } from './sessions.js';
 import { publicWebUrl, signInUrl } from './url.js';
 
@@ -18,7 +18,7 @@ export async function webCommand(ctx: PersonCtx, _args: string): Promise<Command
   return { reply: { text: ctx.t('web.link', { url: signInUrl(publicWebUrl(), token) }), to: 'private' } };
 }
 
-/** `/notice <n>` or `/notice <community>#<n>`: the 公示 PDF of the item's latest closed vote or rating. */
+/** `/notice <n>` or `/notice <community>#<n>`: the 公示 PDF of the item's latest closed vote, rating or owners' vote. */
 export async function noticeCommand(ctx: PersonCtx, args: string): Promise<CommandResult> {
   const mine = await staffCommunities(ctx.tx, ctx.personId);
   if (!mine.length) return refuse('NOT_STAFF');
@@ -34,7 +34,7 @@ export async function noticeCommand(ctx: PersonCtx, args: string): Promise<Comma
   }
   const [s] = await ctx.tx.select().from(suggestions).where(and(eq(suggestions.communityId, community.id), eq(suggestions.number, n)));
   if (!s) return refuse('UNKNOWN_SUGGESTION', { n });
-  const poll = await latestClosedPoll(ctx.tx, s.id);
-  if (!poll) return { reply: { text: ctx.t('web.notice.none', { n }) } };
-  return { reply: { text: ctx.t('web.notice.reply', { n }), to: 'private', attachment: { kind: 'notice', pollId: poll.id } } };
+  const attachment = await latestNotice(ctx.tx, s.id);
+  if (!attachment) return { reply: { text: ctx.t('web.notice.none', { n }) } };
+  return { reply: { text: ctx.t('web.notice.reply', { n }), to: 'private', attachment } };
 }

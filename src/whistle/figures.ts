@@ -42,12 +42,16 @@ export function median(values: number[]): number | undefined {
 
 type W = typeof whistles.$inferSelect;
 
+/** An open whistle past its running report deadline (not reported) or answer deadline. */
+export const isOverdue = (w: Pick<W, 'answeredAt' | 'reportedAt' | 'reportDeadline' | 'answerDeadline'>, now: Date) =>
+  !w.answeredAt && ((!w.reportedAt && w.reportDeadline <= now) || w.answerDeadline <= now);
+
 export function figuresOf(rows: W[], now: Date): Figures {
   const received = rows.length;
   const reportedOnTime = rows.filter((w) => w.reportedAt && w.reportedAt <= w.reportDueAt).length;
   const answeredOnTime = rows.filter((w) => w.answeredAt && w.answeredAt <= w.answerDueAt).length;
   const open = rows.filter((w) => !w.answeredAt);
-  const overdue = open.filter((w) => (!w.reportedAt && w.reportDeadline <= now) || w.answerDeadline <= now).length;
+  const overdue = open.filter((w) => isOverdue(w, now)).length;
   return {
     received,
     reportedOnTime,

@@ -33,7 +33,7 @@ describe('the staff web page', () => {
   it('shows nothing without a session: every page answers with the sign-in page', async () => {
     const w = await makeWorld(database);
     const b = new Browser(webApp(w));
-    for (const p of ['/', `/c/${w.slug}`, `/c/${w.slug}/items/1`, `/c/${w.slug}/export.xlsx`, `/c/${w.slug}/calendar`, '/admin/queues']) {
+    for (const p of ['/', `/c/${w.slug}`, `/c/${w.slug}/items/1`, `/c/${w.slug}/export.xlsx`, `/c/${w.slug}/calendar`, `/c/${w.slug}/whistles`, `/c/${w.slug}/points`, '/admin/queues']) {
       const res = await b.request(p);
       expect(res.status, p).toBe(401);
       expect(await res.text()).toContain('/web');
@@ -178,7 +178,7 @@ describe('the staff web page', () => {
     expect(x.headers.get('content-type')).toContain('spreadsheetml');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await x.arrayBuffer()) as any);
-    expect(wb.worksheets.map((s) => s.name)).toEqual(['事项', '表决', '满意度评价']);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(['事项', '表决', '满意度评价', '业主表决', '吹哨', '积分（个人）', '积分（单位）']);
     expect(wb.getWorksheet('事项')!.getRow(1).getCell(1).value).toBe('编号');
     expect(String(wb.getWorksheet('表决')!.getRow(2).values)).toContain('同意 3');
 
