@@ -23,6 +23,8 @@ export function sender(from: User): Sender {
 export interface MessageFacts {
   threadId?: number;
   anonymous?: boolean;
+  /** The text of the message replied to. */
+  replyToText?: string;
 }
 
 export function incoming(updateId: number, chat: Chat, from: User, what: { text: string } | { button: string }, facts: MessageFacts = {}): Incoming {
@@ -33,6 +35,7 @@ export function incoming(updateId: number, chat: Chat, from: User, what: { text:
     updateKey: String(updateId),
     ...what,
     ...(facts.anonymous ? { anonymous: true } : {}),
+    ...(facts.replyToText ? { replyToText: facts.replyToText } : {}),
   };
 }
 

@@ -64,7 +64,7 @@ export function createCore(opts: CoreOptions): Core {
     // Written in a forum topic: what the command creates remembers the topic (the columns' default reads this).
     if (incoming.chat.threadId) await tx.execute(sql`select set_config('yishi.thread_id', ${incoming.chat.threadId}, true)`);
     const chat = await findChat(tx, incoming.platform, incoming.chat.platformChatId);
-    const where: Where = { platform: incoming.platform, platformChatId: incoming.chat.platformChatId, kind: incoming.chat.kind, title: incoming.chat.title, chat };
+    const where: Where = { platform: incoming.platform, platformChatId: incoming.chat.platformChatId, kind: incoming.chat.kind, title: incoming.chat.title, chat, replyToText: incoming.replyToText };
     const person = () => makePersonCtx({ tx, now, tz, lang, where, sender: incoming.sender, events });
     if (incoming.chat.kind === 'private') return route.private ? route.private(await person(), args) : refuse('NOT_BOUND', {}, 'err.NOT_BOUND_PRIVATE');
     if (route.anyGroup) return route.anyGroup(await person(), args);

@@ -42,6 +42,11 @@ export interface Incoming {
    * WRITE_AS_YOURSELF.
    */
   anonymous?: boolean;
+  /**
+   * The text of the message this one replies to, when it is a reply (Telegram reply_to_message): a
+   * `/report` or `/answer` written as a reply to a whistle message takes its `<community>#<n>` from it.
+   */
+  replyToText?: string;
 }
 
 export interface Outcome {

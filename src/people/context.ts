@@ -16,6 +16,8 @@ export interface Where {
   kind: 'group' | 'private';
   title?: string;
   chat?: Chat;
+  /** The text of the message this command replies to, if any (see Incoming.replyToText). */
+  replyToText?: string;
 }
 
 export interface PersonCtx {

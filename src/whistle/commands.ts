@@ -51,11 +51,25 @@ function inGroup(ctx: Ctx, ref: ItemRef): ItemRef {
 
 export const reportCommand = (ctx: Ctx, args: string) => reportWhistle(actorOfGroup(ctx), inGroup(ctx, parseArg(itemRef(REPORT_EXAMPLE), args)), ctx.community.id);
 
-export const reportPrivately = (ctx: PersonCtx, args: string) => reportWhistle(actorOfPerson(ctx), parseArg(itemRef(REPORT_EXAMPLE), args));
+/**
+ * Privately a bare `<n>` is looked up among the unit's open whistles; written as a reply to the whistle
+ * message, the `<community>#<n>` that message carries tells two communities' items apart (and stands in
+ * for a missing number).
+ */
+function privateRef(ctx: PersonCtx, given: string, example: string): ItemRef {
+  const quoted = /([a-z0-9][a-z0-9-]{0,39})#(\d{1,9})/.exec(ctx.where.replyToText ?? '');
+  if (!given.trim() && quoted) return { slug: quoted[1], n: Number(quoted[2]) };
+  const ref = parseArg(itemRef(example), given);
+  return !ref.slug && quoted && Number(quoted[2]) === ref.n ? { slug: quoted[1], n: ref.n } : ref;
+}
 
-function answerArgs(args: string): { ref: ItemRef; text: string } {
-  const [r = '', text = ''] = splitArgs(args, 2);
-  const ref = parseArg(itemRef(ANSWER_EXAMPLE), r);
+export const reportPrivately = (ctx: PersonCtx, args: string) => reportWhistle(actorOfPerson(ctx), privateRef(ctx, args, REPORT_EXAMPLE));
+
+function answerArgs(args: string, ctx?: PersonCtx): { ref: ItemRef; text: string } {
+  let [r = '', text = ''] = splitArgs(args, 2);
+  // Replying to the whistle message, the number may be left out: then every word is the answer.
+  if (ctx?.where.replyToText && !/^(?:[a-z0-9-]+#|#)?\d+$/i.test(r)) [r, text] = ['', args];
+  const ref = ctx ? privateRef(ctx, r, ANSWER_EXAMPLE) : parseArg(itemRef(ANSWER_EXAMPLE), r);
   if (!text.trim()) return refuse('EMPTY_TEXT', { example: ANSWER_EXAMPLE });
   return { ref, text: parseArg(freeText(LIMITS.comment, ANSWER_EXAMPLE), text) };
 }
@@ -66,6 +80,6 @@ export async function answerCommand(ctx: Ctx, args: string): Promise<CommandResu
 }
 
 export async function answerPrivately(ctx: PersonCtx, args: string): Promise<CommandResult> {
-  const a = answerArgs(args);
+  const a = answerArgs(args, ctx);
   return answerWhistle(actorOfPerson(ctx), a.ref, a.text);
 }

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
 import { freshDatabase } from '../support/services.js';
-import { Clock, makeWorld, replyText, say, snapshot, type World } from '../core/helpers.js';
+import { Clock, makeWorld, replyText, say, snapshot, uid, type World } from '../core/helpers.js';
 import { whistleDue, whistleRemind } from '../../src/whistle/deadlines.js';
 import { planWhistleJobs } from '../../src/whistle/plan.js';
 import { areaFigures } from '../../src/whistle/figures.js';
@@ -139,5 +139,41 @@ describe('whistle and report', () => {
     const story = replyText(await say(w, 'alice', '/show 1'));
     expect(story).toContain('安定门街道');
     expect(story).toContain('东城区');
+  });
+});
+
+describe('a private /report or /answer for a unit serving two communities', () => {
+  let database: Database;
+  beforeAll(async () => { database = await freshDatabase(); });
+  afterAll(async () => { await database.close(); });
+
+  it('is refused as ambiguous with a bare number, and takes <community>#<n> from the whistle message it replies to', async () => {
+    const w1 = await makeWorld(database);
+    const w2 = await makeWorld(database);
+    await seedTree(w1);
+    await seedTree(w2);
+    // The same person is the contact of both communities' property companies.
+    const { addUnitTx } = await import('../../src/admin/org.js');
+    await database.db.transaction((tx) => addUnitTx(tx, { at: w2.slug, name: '物业公司', kind: 'property', contacts: [{ platform: 'telegram', platformUserId: uid(w1, 'wy') }] }, 'test'));
+    for (const w of [w1, w2]) {
+      await say(w, 'alice', '/suggest 路灯坏了');
+      expect((await say(w, 'staff', '/whistle 1 物业公司')).errorCode).toBeUndefined();
+    }
+    const whistleMessage = (await outboxTo(database, dm(w1, 'wy'))).find((m) => m.text.includes(`${w2.slug}#1`))!;
+    expect(whistleMessage, 'the whistle of the second community reached the shared contact').toBeDefined();
+
+    const before = await snapshot(database);
+    expect((await sayPrivately(w1, 'wy', '/report 1')).errorCode).toBe('AMBIGUOUS_WHISTLE');
+    expect(await snapshot(database)).toBe(before);
+
+    const replying = (text: string) =>
+      w1.core.handle({ platform: 'telegram', chat: { platformChatId: dm(w1, 'wy'), kind: 'private' }, sender: { platformUserId: uid(w1, 'wy'), displayName: 'wy' }, text, replyToText: whistleMessage.text });
+    expect((await replying('/report 1')).errorCode).toBeUndefined();
+    expect((await replying('/answer 已安排维修')).errorCode).toBeUndefined();
+    const [c2] = await database.db.select().from(s.whistles).where(eq(s.whistles.communityId, w2.communityId));
+    expect(c2!.reportedAt).not.toBeNull();
+    expect(c2!.answeredAt).not.toBeNull();
+    const [c1] = await database.db.select().from(s.whistles).where(eq(s.whistles.communityId, w1.communityId));
+    expect(c1!.reportedAt).toBeNull();
   });
 });

@@ -26,7 +26,7 @@ export function messagesFeature(env: DeliverEnv & { liveEdits: LiveEdits; store:
     const moved = env.lanes.resolve(String(message.chat.id));
     const chat = moved === String(message.chat.id) ? message.chat : { ...message.chat, id: Number(moved) };
     // A throw here (database down) leaves the update unacknowledged, to be retried.
-    const outcome = await env.store.handle(ctx.update.update_id, incoming(ctx.update.update_id, chat, message.from, { text }, { threadId, anonymous }));
+    const outcome = await env.store.handle(ctx.update.update_id, incoming(ctx.update.update_id, chat, message.from, { text }, { threadId, anonymous, replyToText: message.reply_to_message?.text ?? message.reply_to_message?.caption }));
     if (outcome.duplicate || outcome.ignored) return;
     deliver(env, outcome, chat, message.from, { messageId: message.message_id, threadId, anonymous });
     env.liveEdits.touch(outcome.changedPollIds);
