@@ -28,7 +28,8 @@ const li = fixtures.user(5902, '李四');
 const GROUP_ANONYMOUS_BOT: FakeUser = { id: 1087968824, first_name: 'Group', username: 'GroupAnonymousBot', is_bot: true };
 const CHANNEL_BOT: FakeUser = { id: 136817688, first_name: 'Channel', username: 'Channel_Bot', is_bot: true };
 
-async function eventually<T>(get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 5000): Promise<T> {
+/** Polls `get` until `ok` (generous: the reply lanes send after the update is stored, and CI machines are loaded). */
+async function eventually<T>(get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await get();
@@ -76,7 +77,7 @@ describe('update shapes of real Telegram groups (real core, real Postgres)', () 
     await database.close();
   });
 
-  it('follows a group upgraded to a supergroup: binding, members, open ballots and pending messages move; the dead id gets nothing', async () => {
+  it('follows a group upgraded to a supergroup: binding, members, open ballots and pending messages move; the dead id gets nothing', { timeout: 90_000 }, async () => {
     const old: FakeChat = { id: -4001, type: 'group', title: '老群' };
     const upgraded: FakeChat = { id: -1004001, type: 'supergroup', title: '老群' };
     await bindGroup(old, 'shapes');
