@@ -19,7 +19,6 @@ import type { Core } from './core/types.js';
 import { metrics, watch } from './metrics.js';
 import { outboxFigures } from './messaging/outbox-figures.js';
 import { opsRoutes } from './web/ops.js';
-import { startWeb } from './web/server.js';
 
 /** What the entry point plugs in: the jobs, and each adapter with when it is configured. */
 export interface Wiring {
@@ -134,6 +133,8 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
           adapters: async () => adaptersStarted,
         },
       });
+      // The page (Hono, bull-board, its renderers) is loaded only when it is served.
+      const { startWeb } = await import('./web/server.js');
       const web = await startWeb({ config, database, logger, ops, queues: jobs.queues, notify: (events) => core.publish?.(events) });
       started.push({ name: 'web', stop: () => web.stop() });
     }

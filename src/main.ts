@@ -6,12 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { startJobs } from '../jobs/index.js';
-import { printSchedules } from '../jobs/cli.js';
-import { startTelegram } from '../bots/telegram/index.js';
-import { startWechat } from '../bots/wechat/index.js';
-import { startWecom } from '../bots/wecom/index.js';
-import { runConsole } from '../bots/console/index.js';
-import { runCli } from './admin/cli.js';
+import { runCli, type SchedulePrinter } from './admin/cli.js';
 import { startApp, wantsConsole, type App, type StartOptions, type Wiring } from './app.js';
 import { exitOnStartupError, loadConfig, type Config } from './config.js';
 import { createLogger, type Level } from './logger.js';
@@ -20,9 +15,10 @@ import { describeError } from './services/database.js';
 export const wiring: Wiring = {
   startJobs,
   adapters: [
-    { name: 'telegram', configured: (c) => !!c.TELEGRAM_BOT_TOKEN, start: startTelegram },
-    { name: 'wechat', configured: (c) => !!c.WECHATY_PUPPET, start: startWechat },
-    { name: 'wecom', configured: (c) => !!c.WECOM_BOT_ID && !!c.WECOM_BOT_SECRET, start: startWecom },
+    // Adapters are loaded only when configured: each brings a platform SDK the others do not need.
+    { name: 'telegram', configured: (c) => !!c.TELEGRAM_BOT_TOKEN, start: async (d) => (await import('../bots/telegram/index.js')).startTelegram(d) },
+    { name: 'wechat', configured: (c) => !!c.WECHATY_PUPPET, start: async (d) => (await import('../bots/wechat/index.js')).startWechat(d) },
+    { name: 'wecom', configured: (c) => !!c.WECOM_BOT_ID && !!c.WECOM_BOT_SECRET, start: async (d) => (await import('../bots/wecom/index.js')).startWecom(d) },
   ],
 };
 
@@ -33,6 +29,7 @@ export function startYishi(config: Config, opts: Omit<StartOptions, 'wiring'> = 
 
 /** `npx yishi <command>`: the admin CLI with the jobs' schedule printer. */
 export function runAdmin(argv: string[]): Promise<number> {
+  const printSchedules: SchedulePrinter = async (opts, out) => (await import('../jobs/cli.js')).printSchedules(opts, out);
   return runCli(argv, { stdout: process.stdout, stderr: process.stderr, printSchedules });
 }
 
@@ -97,6 +94,7 @@ async function main(): Promise<void> {
     return;
   }
   try {
+    const { runConsole } = await import('../bots/console/index.js');
     await runConsole(app.deps, { input: process.stdin, output: process.stdout });
   } catch (err) {
     logger.error('console adapter failed', { err: describeError(err) });

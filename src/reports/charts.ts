@@ -2,8 +2,9 @@
  * Charts drawn on the server: Apache ECharts' server-side rendering to SVG (no browser), and a PNG of
  * that SVG by resvg with the CJK font. The page embeds the SVGs; the chat gets the PNGs.
  */
-import * as echarts from 'echarts';
-import { Resvg } from '@resvg/resvg-js';
+import type * as Echarts from 'echarts';
+import type * as ResvgJs from '@resvg/resvg-js';
+import { lazy } from './lazy.js';
 import { CJK_FAMILY, cjkFontFile } from './fonts.js';
 
 export interface Bar {
@@ -18,8 +19,11 @@ export interface ChartSize {
 
 const COLORS = ['#2f6fb0', '#d9822b', '#8a8a8a', '#3c9d5d', '#b23b3b', '#7a5cb0'];
 
-function render(option: echarts.EChartsOption, size: ChartSize): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width, height: size.height });
+const echarts = lazy<typeof Echarts>('echarts');
+const resvgJs = lazy<typeof ResvgJs>('@resvg/resvg-js');
+
+function render(option: Echarts.EChartsOption, size: ChartSize): string {
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width: size.width, height: size.height });
   try {
     chart.setOption({ animation: false, backgroundColor: '#ffffff', textStyle: { fontFamily: `${CJK_FAMILY}, sans-serif` }, ...option });
     return chart.renderToSVGString();
@@ -76,7 +80,7 @@ export function quarterChartSvg(title: string, points: { quarter: string; rate: 
 /** The SVG as a PNG at its own size; the CJK font when installed (without it CJK text does not show). */
 export function svgToPng(svg: string): Buffer {
   const font = cjkFontFile();
-  const resvg = new Resvg(svg, {
+  const resvg = new (resvgJs().Resvg)(svg, {
     background: '#ffffff',
     font: font ? { fontFiles: [font], loadSystemFonts: false, defaultFontFamily: CJK_FAMILY } : { loadSystemFonts: true },
   });

@@ -1,5 +1,8 @@
 /** The 公示 notice: one printable A4 page of a decision or a satisfaction result, with room for the seal. */
-import PDFDocument from 'pdfkit';
+import type PDFKit from 'pdfkit';
+import { lazy } from './lazy.js';
+
+const pdfkit = lazy<typeof PDFKit>('pdfkit');
 import { CJK_PDF_FACE, cjkFontFile } from './fonts.js';
 
 export interface NoticeData {
@@ -16,7 +19,7 @@ export interface NoticeData {
 
 /** Draws the notice; a missing CJK font draws with the PDF's built-in font (CJK characters will not show). */
 export function noticePdf(d: NoticeData): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 64, info: { Title: d.heading, Subject: d.title } });
+  const doc = new (pdfkit())({ size: 'A4', margin: 64, info: { Title: d.heading, Subject: d.title } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {

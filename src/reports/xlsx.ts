@@ -1,5 +1,8 @@
 /** The Excel workbook of a community: items, votes with their counts, satisfaction ratings, owners' votes, whistles, points. */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { lazy } from './lazy.js';
+
+const exceljs = lazy<typeof ExcelJS>('exceljs');
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { polls, suggestions } from '../db/schema.js';
@@ -39,7 +42,7 @@ function sheet(wb: ExcelJS.Workbook, name: string, headers: string[], rows: (str
 
 /** The workbook: items, votes, ratings, owners' votes, whistles, and the points of the quarter of `now` per person and per unit. */
 export async function communityWorkbook(db: Db, community: Community, lang: Lang, tz: string, now = new Date()): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (exceljs().Workbook)();
   wb.creator = 'Yishi';
   const items = await exportSuggestions(db, community);
   sheet(wb, t(lang, 'web.sheet.items'), itemHeaders(lang), items.map((r) => itemRow(r, lang, tz)));
