@@ -27,7 +27,7 @@ import { fit, refusalOutcome, UnitOfWork } from './unit-of-work.js';
 import { BUTTONS, ROUTES } from './router.js';
 import type { Core, CoreEvent, Incoming, Outcome } from './types.js';
 import type { Tx } from '../db/client.js';
-import type { CommandResult } from '../consultation/context.js';
+import type { Chat, CommandResult, Ctx } from '../consultation/context.js';
 
 export interface CoreOptions {
   database: Database;
@@ -70,8 +70,14 @@ export function createCore(opts: CoreOptions): Core {
     if (route.anyGroup) return route.anyGroup(await person(), args);
     if (!chat?.communityId) return route.unbound ? route.unbound(await person(), args) : refuse('NOT_BOUND');
     if (!route.group) return refuse('UNKNOWN_COMMAND');
-    const ctx = await makeMemberCtx({ tx, now, tz, lang, platform: incoming.platform, chat: { ...chat, communityId: chat.communityId }, sender: incoming.sender, events });
-    const result = await route.group(ctx, args);
+    const group = route.group;
+    return asMember(tx, incoming, { ...chat, communityId: chat.communityId }, now, lang, events, (ctx) => group(ctx, args));
+  }
+
+  /** Runs `work` as the writer, made a resident of the chat's community on first sight (a bare join audited). */
+  async function asMember(tx: Tx, incoming: Incoming, chat: Chat & { communityId: number }, now: Date, lang: Lang, events: CoreEvent[], work: (ctx: Ctx) => Promise<CommandResult>): Promise<CommandResult> {
+    const ctx = await makeMemberCtx({ tx, now, tz, lang, platform: incoming.platform, chat, sender: incoming.sender, events });
+    const result = await work(ctx);
     await auditJoinIfSilent(ctx);
     return result;
   }
@@ -81,10 +87,7 @@ export function createCore(opts: CoreOptions): Core {
     const run = BUTTONS[data.split(':', 1)[0]!];
     const chat = incoming.chat.kind === 'group' ? await findChat(tx, incoming.platform, incoming.chat.platformChatId) : undefined;
     if (!run || !chat?.communityId) return refuse('BAD_BUTTON');
-    const ctx = await makeMemberCtx({ tx, now, tz, lang, platform: incoming.platform, chat: { ...chat, communityId: chat.communityId }, sender: incoming.sender, events });
-    const result = await run(ctx, data);
-    await auditJoinIfSilent(ctx);
-    return result;
+    return asMember(tx, incoming, { ...chat, communityId: chat.communityId }, now, lang, events, (ctx) => run(ctx, data));
   }
 
   /**

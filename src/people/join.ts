@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { auditLog, chats, type Platform } from '../db/schema.js';
 import type { Chat } from '../consultation/context.js';
-import { ensureIdentity, ensureResident, findIdentity, roleOf } from './persons.js';
+import { ensureMember, findIdentity, roleOf } from './persons.js';
 
 export async function findChat(db: Db | Tx, platform: Platform, platformChatId: string): Promise<Chat | undefined> {
   const [row] = await db.select().from(chats).where(and(eq(chats.platform, platform), eq(chats.platformChatId, platformChatId)));
@@ -24,7 +24,7 @@ export async function chatterNeedsJoin(db: Db, platform: Platform, platformChatI
 
 /** Makes the writer a resident of the community, audited once. */
 export async function joinByChatter(tx: Tx, platform: Platform, communityId: number, sender: { platformUserId: string; displayName: string; lang?: string }, now: Date): Promise<void> {
-  const { identity } = await ensureIdentity(tx, platform, sender);
-  if (await ensureResident(tx, communityId, identity.personId))
+  const { identity, joined } = await ensureMember(tx, platform, sender, communityId);
+  if (joined)
     await tx.insert(auditLog).values({ communityId, actorId: identity.personId, action: 'member.joined', data: { platform, via: 'message' }, at: now });
 }
