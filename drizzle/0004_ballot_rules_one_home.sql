@@ -1,8 +1,7 @@
 -- One home for each ballot and membership rule.
 --
 -- yishi_ensure_resident: makes the person a resident of the community unless they already hold a role
--- there; true if it did. Called by yishi_ensure_member below and by ensureResident in
--- src/people/persons.ts.
+-- there; true if it did. Called by yishi_ensure_member below.
 CREATE OR REPLACE FUNCTION yishi_ensure_resident(p_community_id integer, p_person_id integer) RETURNS boolean AS $$
 BEGIN
   INSERT INTO roles (community_id, person_id, role) VALUES (p_community_id, p_person_id, 'resident') ON CONFLICT DO NOTHING;

@@ -42,8 +42,8 @@ export async function ensureIdentity(tx: Tx, platform: Platform, sender: SenderR
 }
 
 /**
- * ensureIdentity and, in the same statement, ensureResident in `communityId`: what a writer in a bound
- * group becomes. `joined` is true when this call made them a resident.
+ * ensureIdentity and, in the same statement, the resident role in `communityId` (yishi_ensure_resident,
+ * drizzle/0004): what a writer in a bound group becomes. `joined` is true when this call made them a resident.
  */
 export async function ensureMember(
   tx: Tx,
@@ -74,15 +74,6 @@ export async function ensureMember(
     createdAt: new Date(row.created_at),
   };
   return { identity, created: row.created, joined: row.joined };
-}
-
-/**
- * Makes the person a resident of the community unless they already have a role there. True if it did.
- * The rule is yishi_ensure_resident (drizzle/0004), which yishi_ensure_member runs too.
- */
-export async function ensureResident(tx: Tx, communityId: number, personId: number): Promise<boolean> {
-  const result = await tx.execute(sql`select yishi_ensure_resident(${communityId}::integer, ${personId}::integer) as joined`);
-  return rowsOf<{ joined: boolean }>(result)[0]?.joined === true;
 }
 
 export async function roleOf(db: Db | Tx, communityId: number, personId: number): Promise<Role | undefined> {
