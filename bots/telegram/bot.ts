@@ -86,7 +86,7 @@ export function createTelegramBot(deps: AppDeps, opts: TelegramBotOptions = {}):
     pacer,
     logger: logger.child({ part: 'replies' }),
     files: core.renderAttachment && ((a) => core.renderAttachment!(a)),
-    onPollMessage: (pollId, messageId) => core.setPollMessage(pollId, String(messageId)),
+    onPollMessage: (pollId, chatId, messageId) => core.setPollMessage(pollId, chatId, String(messageId)),
     onMigrated: (from, to) => fate.migrated(from, to),
     onGone: (chatId, reason) => fate.gone(chatId, reason),
   });

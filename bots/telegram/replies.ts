@@ -66,7 +66,7 @@ export interface LanesEnv {
   /** Draws a reply's attachment (the core's renderAttachment); without it attachments are left out. */
   files?: AttachmentSource;
   /** A ballot was posted: remember its message. */
-  onPollMessage(pollId: number, messageId: number): Promise<void>;
+  onPollMessage(pollId: number, chatId: string, messageId: number): Promise<void>;
   /** Telegram said the group moved to a new id: the core moves it (returns when done). */
   onMigrated(fromChatId: string, toChatId: string): Promise<void>;
   /** The bot may not write in this group (kicked, no rights, gone). */
@@ -174,7 +174,7 @@ export class ReplyLanes {
       const msg = await this.env.api.sendMessage(wireId(lane.chatId), text, { link_preview_options: { is_disabled: true }, ...extra });
       if (pollId !== undefined) {
         try {
-          await this.env.onPollMessage(pollId, msg.message_id);
+          await this.env.onPollMessage(pollId, lane.chatId, msg.message_id);
         } catch (err) {
           this.env.logger.error('could not remember the ballot message; live counts will not show', { pollId, ...describe(err) });
         }

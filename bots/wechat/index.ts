@@ -125,6 +125,8 @@ export function createWechatBot(deps: AppDeps, opts: WechatBotOptions): WechatBo
   async function deliver(reply: Reply, ctx: { room?: Room; talker: Contact; name: string; lang?: string }): Promise<{ sent: Promise<void> }> {
     const text = renderText(reply.text, reply.buttons, await pollInfo(reply.pollId), ctx.lang);
     let sending: Promise<string | undefined>;
+    // A ballot counts only where the poll's chat is (the core ignores it anywhere else).
+    const conversationId = ctx.room ? ctx.room.id : ctx.talker.id;
     if (reply.to === 'private' && ctx.room) {
       const room = ctx.room;
       const mention = wechatStrings(ctx.lang).privateFallback(ctx.name);
@@ -138,12 +140,12 @@ export function createWechatBot(deps: AppDeps, opts: WechatBotOptions): WechatBo
         sending = sendText(room.id, mention + text);
       }
     } else {
-      sending = sendText(ctx.room ? ctx.room.id : ctx.talker.id, text);
+      sending = sendText(conversationId, text);
     }
     // Wrapped in an object: an async function returning a bare promise would wait for it.
     return {
       sent: sending.then(async (messageId) => {
-        if (reply.pollId !== undefined && messageId) await deps.core.setPollMessage(reply.pollId, messageId);
+        if (reply.pollId !== undefined && messageId) await deps.core.setPollMessage(reply.pollId, conversationId, messageId);
       }),
     };
   }

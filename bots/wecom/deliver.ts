@@ -43,13 +43,13 @@ async function replyTo(env: WecomEnv, frame: Frame, reply: Reply): Promise<void>
     await later(env, chatId, reply);
     return;
   }
-  if (taskId && reply.pollId !== undefined) await rememberCard(env, reply.pollId, taskId);
+  if (taskId && reply.pollId !== undefined) await rememberCard(env, reply.pollId, chatId, taskId);
 }
 
 async function later(env: WecomEnv, chatId: string, reply: Reply): Promise<void> {
   const { bodies, taskId } = bodiesOf(reply.text, reply.buttons, reply.pollId);
   await env.later.send(chatId, bodies);
-  if (taskId && reply.pollId !== undefined) await rememberCard(env, reply.pollId, taskId);
+  if (taskId && reply.pollId !== undefined) await rememberCard(env, reply.pollId, chatId, taskId);
 }
 
 async function sendPrivately(env: WecomEnv, body: CallbackBody, reply: Reply): Promise<void> {
@@ -62,9 +62,9 @@ async function sendPrivately(env: WecomEnv, body: CallbackBody, reply: Reply): P
   }
 }
 
-async function rememberCard(env: WecomEnv, pollId: number, taskId: string): Promise<void> {
+async function rememberCard(env: WecomEnv, pollId: number, chatId: string, taskId: string): Promise<void> {
   try {
-    await env.core.setPollMessage(pollId, taskId);
+    await env.core.setPollMessage(pollId, chatId, taskId);
   } catch (err) {
     env.logger.warn('wecom: could not remember the ballot card', { pollId, ...describe(err) });
   }

@@ -156,7 +156,7 @@ export function createCore(opts: CoreOptions): Core {
       const reply = await ballotView(db, pollId, langOf(lang), tz);
       return reply && fit(reply, langOf(lang));
     },
-    setPollMessage: (pollId, messageId) => setPollMessage(db, pollId, messageId),
+    setPollMessage: (pollId, platformChatId, messageId) => setPollMessage(db, pollId, platformChatId, messageId),
     query: createQueries(db),
     closeDuePoll: (pollId, now = clock()) => closeDue((tx, events) => closeDuePoll(tx, pollId, now, events, fit)),
     closeDueOwnersVote: (voteId, now = clock()) => closeDue((tx, events) => closeDueOwnersVote(tx, voteId, now, events, fit)),

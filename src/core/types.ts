@@ -107,8 +107,11 @@ export interface Core {
   handle(incoming: Incoming): Promise<Outcome>;
   /** The ballot (or rating) message of a poll as it stands now, with live counts, for edits. */
   ballotView(pollId: number, lang?: string): Promise<Reply | undefined>;
-  /** Remembers the platform message that carries a poll's ballot. */
-  setPollMessage(pollId: number, messageId: string): Promise<void>;
+  /**
+   * Remembers the platform message that carries a poll's ballot, posted in `platformChatId`; a message
+   * in any other chat than the poll's (as it is now: a group may have moved) is ignored.
+   */
+  setPollMessage(pollId: number, platformChatId: string, messageId: string): Promise<void>;
   /**
    * Closes a poll whose deadline has passed (a no-op returning undefined when it is already closed or
    * not yet due) and returns the result message and the chat it belongs to.

@@ -106,7 +106,7 @@ describe('ballots', () => {
     expect(await w.core.closeDuePoll(pollId, w.clock.current)).toBeUndefined();
     expect(events).toContainEqual({ type: 'poll.closed', pollId });
     off();
-    await w.core.setPollMessage(pollId, 'm-42');
+    await w.core.setPollMessage(pollId, w.chatId, 'm-42');
     const [poll] = await database.db.select().from(s.polls).where(eq(s.polls.id, pollId));
     expect(poll.messageId).toBe('m-42');
     expect(poll.closedBy).toBeNull();

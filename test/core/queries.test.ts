@@ -27,7 +27,10 @@ describe('the core query port', () => {
 
   it('tells where the ballot message is once an adapter remembered it', async () => {
     expect(await w.core.query.pollMessage(pollId)).toBeUndefined();
-    await w.core.setPollMessage(pollId, '77');
+    await w.core.setPollMessage(pollId, w.chatId, '77');
+    expect(await w.core.query.pollMessage(pollId)).toEqual({ platform: 'telegram', platformChatId: w.chatId, messageId: '77' });
+    // A message in another chat (a send to a group's old id answered late) is not the ballot.
+    await w.core.setPollMessage(pollId, `${w.chatId}9`, '78');
     expect(await w.core.query.pollMessage(pollId)).toEqual({ platform: 'telegram', platformChatId: w.chatId, messageId: '77' });
   });
 

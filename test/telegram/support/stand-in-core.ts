@@ -108,7 +108,7 @@ export class StandInCore implements Core {
     return this.view(pollId);
   }
 
-  async setPollMessage(pollId: number, messageId: string): Promise<void> {
+  async setPollMessage(pollId: number, _platformChatId: string, messageId: string): Promise<void> {
     await this.database.db.update(s.polls).set({ messageId }).where(and(eq(s.polls.id, pollId)));
   }
 
