@@ -86,9 +86,11 @@ export async function closeDueOwnersVote(
   const lang = langOf(community.lang);
   const { reply } = await closeLockedOwnersVote(tx, { vote, suggestion: s, community, now, lang, actorId: null, byDeadline: true, events });
   if (!chat) return undefined;
-  const to: ChatAddress = { platform: chat.platform, platformChatId: chat.platformChatId };
+  // The result goes to the forum topic the item was raised in, like a poll's.
+  const threadId = s.threadId ?? undefined;
+  const to: ChatAddress = { platform: chat.platform, platformChatId: chat.platformChatId, ...(threadId ? { threadId } : {}) };
   const fitted = fit(reply, lang);
-  await writeOutbox(tx, [{ ...to, dedupeKey: outboxKeys.ownersVoteResult(voteId), payload: { text: fitted.text } }]);
+  await writeOutbox(tx, [{ platform: to.platform, platformChatId: to.platformChatId, dedupeKey: outboxKeys.ownersVoteResult(voteId), payload: { text: fitted.text, ...(threadId ? { threadId } : {}) } }]);
   return { to, reply: fitted };
 }
 

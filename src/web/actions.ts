@@ -6,18 +6,22 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { chats, outboundMessages, suggestions } from '../db/schema.js';
+import { chats, suggestions } from '../db/schema.js';
 import type { CoreEvent } from '../domain/messages.js';
 import type { Lang } from '../i18n/index.js';
 import { makeCtx, type Chat, type CommandResult, type Community, type Ctx } from '../consultation/context.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
+import { writeOutbox } from '../messaging/outbox.js';
 
-/** The group chat an item's messages go to: where it was raised, else the community's first bound group. */
-async function chatOf(tx: Tx, community: Community, n: number): Promise<Chat | undefined> {
-  const [s] = await tx.select({ chatId: suggestions.chatId }).from(suggestions).where(and(eq(suggestions.communityId, community.id), eq(suggestions.number, n)));
+/**
+ * The group chat an item's messages go to: where it was raised (in its forum topic, if it was raised in
+ * one), else the community's first bound group.
+ */
+async function chatOf(tx: Tx, community: Community, n: number): Promise<{ chat?: Chat; threadId?: string }> {
+  const [s] = await tx.select({ chatId: suggestions.chatId, threadId: suggestions.threadId }).from(suggestions).where(and(eq(suggestions.communityId, community.id), eq(suggestions.number, n)));
   if (s?.chatId) {
     const [c] = await tx.select().from(chats).where(eq(chats.id, s.chatId));
-    if (c?.communityId === community.id) return c;
+    if (c?.communityId === community.id) return { chat: c, ...(s.threadId ? { threadId: s.threadId } : {}) };
   }
   const [c] = await tx
     .select()
@@ -25,7 +29,7 @@ async function chatOf(tx: Tx, community: Community, n: number): Promise<Chat | u
     .where(and(eq(chats.communityId, community.id), eq(chats.kind, 'group'), isNotNull(chats.boundAt)))
     .orderBy(asc(chats.id))
     .limit(1);
-  return c;
+  return { chat: c };
 }
 
 export interface ActionRun {
@@ -45,7 +49,7 @@ export async function runStaffAction(run: ActionRun, use: (ctx: Ctx) => Promise<
   const events: CoreEvent[] = [];
   const text = await run.db.transaction(async (tx) => {
     events.length = 0;
-    const chat = await chatOf(tx, run.community, run.n);
+    const { chat, threadId } = await chatOf(tx, run.community, run.n);
     const ctx = makeCtx({ tx, now: run.now, tz: run.tz, lang: run.lang, community: run.community, chat, personId: run.personId, displayName: run.displayName, events, audits: { count: 0 } });
     const result = await use(ctx);
     const reply = result.reply;
@@ -58,11 +62,9 @@ export async function runStaffAction(run: ActionRun, use: (ctx: Ctx) => Promise<
         ...(reply.buttons?.length ? { buttons: reply.buttons } : {}),
         ...(reply.pollId !== undefined && !closed ? { pollId: reply.pollId } : {}),
         ...(reply.attachment ? { attachment: reply.attachment } : {}),
+        ...(threadId ? { threadId } : {}),
       };
-      await tx
-        .insert(outboundMessages)
-        .values({ platform: chat.platform, platformChatId: chat.platformChatId, dedupeKey, payload })
-        .onConflictDoNothing({ target: outboundMessages.dedupeKey });
+      await writeOutbox(tx, [{ platform: chat.platform, platformChatId: chat.platformChatId, dedupeKey, payload }]);
       events.push({ type: 'outbox.queued', dedupeKeys: [dedupeKey] });
     }
     return reply?.text ?? '';

@@ -218,8 +218,10 @@ describe("owners' votes counted by area and by head (art. 278), through the core
     });
   }
 
-  it('closes at its deadline through closeDueOwnersVote, once, with the result in the outbox', async () => {
+  it('closes at its deadline through closeDueOwnersVote, once, with the result in the outbox (in the topic the item was raised in)', async () => {
     const { w, voteId } = await setUp(CASES[2]);
+    const [v] = await database.db.select().from(s.ownersVotes).where(eq(s.ownersVotes.id, voteId));
+    await database.db.update(s.suggestions).set({ threadId: '77' }).where(eq(s.suggestions.id, v!.suggestionId));
     const fit = (r: { text: string }) => r;
     const early = await database.db.transaction((tx) => closeDueOwnersVote(tx, voteId, w.clock.now(), [], fit));
     expect(early).toBeUndefined();
@@ -232,6 +234,8 @@ describe("owners' votes counted by area and by head (art. 278), through the core
     expect(await database.db.transaction((tx) => closeDueOwnersVote(tx, voteId, later, [], fit))).toBeUndefined();
     const outbox = await database.db.select().from(s.outboundMessages).where(eq(s.outboundMessages.dedupeKey, `owners-vote-result-${voteId}`));
     expect(outbox).toHaveLength(1);
+    expect(due?.to.threadId).toBe('77');
+    expect((outbox[0]!.payload as { threadId?: string }).threadId).toBe('77');
     // A ballot after the close is refused and changes nothing.
     const before = await database.db.select().from(s.ownerBallots).where(eq(s.ownerBallots.voteId, voteId));
     expect((await press(w, 'd', `o:${voteId}:1`)).errorCode).toBe('POLL_CLOSED');

@@ -139,9 +139,10 @@ describe('the staff web page', () => {
     expect(cal.status).toBe(200);
   });
 
-  it('posts progress, done and close through the chat use cases, each with its audit row and a message to the group', async () => {
+  it('posts progress, done and close through the chat use cases, each with its audit row and a message to the group (in the topic the item was raised in)', async () => {
     const w = await makeWorld(database);
     await approvedItem(w);
+    await database.db.execute(sql`update suggestions set thread_id = '77' where community_id = ${w.communityId} and number = 1`);
     const closedBefore = (await auditActions(w)).filter((a) => a === 'poll.closed').length;
     const events: string[] = [];
     const b = new Browser(webApp(w, { notify: (es) => events.push(...es.map((e) => e.type)) }));
@@ -162,7 +163,9 @@ describe('the staff web page', () => {
     expect(events).toEqual(expect.arrayContaining(['poll.opened', 'poll.closed', 'outbox.queued']));
     const outbox = (await database.db.execute(sql`select dedupe_key, payload from outbound_messages where platform_chat_id = ${w.chatId} order by id`)) as unknown as { dedupe_key: string; payload: any }[];
     expect(outbox.map((o) => o.payload.text).join('\n')).toContain('40%');
+    expect(outbox.find((o) => o.payload.text.includes('40%'))!.payload.threadId).toBe('77');
     const result = outbox.find((o) => o.dedupe_key.startsWith('poll-result-'))!;
+    expect(result.payload.threadId).toBe('77');
     expect(result.payload.text).toContain('满意 1');
     expect(result.payload.attachment).toMatchObject({ kind: 'poll-chart' });
     const [{ stage }] = (await database.db.execute(sql`select stage from suggestions where community_id = ${w.communityId} and number = 1`)) as unknown as { stage: string }[];
