@@ -9,6 +9,8 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { AppDeps, Stoppable } from '../../src/app-types.js';
 import type { PlatformSender } from '../../src/messaging/port.js';
 import { ChatFate } from './chats.js';
+import { replayUndelivered } from './deliver.js';
+import { describe } from './errors.js';
 import { buttonsFeature } from './features/buttons.js';
 import { membershipFeature } from './features/membership.js';
 import { messagesFeature } from './features/messages.js';
@@ -21,6 +23,9 @@ import { ReplyLanes } from './replies.js';
 import { telegramSender } from './sender.js';
 import { UpdateStore } from './store.js';
 import { startWebhookServer, type WebhookServer } from './webhook.js';
+
+/** In webhook mode, replies left unsent are sent again at start once they are this old (see start()). */
+export const WEBHOOK_REPLAY_AFTER_MS = 5 * 60_000;
 
 /** edited_message is left out on purpose: editing a command does not run it again (README). */
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
@@ -89,6 +94,7 @@ export function createTelegramBot(deps: AppDeps, opts: TelegramBotOptions = {}):
     onPollMessage: (pollId, chatId, messageId) => core.setPollMessage(pollId, chatId, String(messageId)),
     onMigrated: (from, to) => fate.migrated(from, to),
     onGone: (chatId, reason) => fate.gone(chatId, reason),
+    onDelivered: (updateKey) => core.repliesDelivered('telegram', updateKey),
   });
   fate.lanes = lanes;
 
@@ -124,6 +130,13 @@ export function createTelegramBot(deps: AppDeps, opts: TelegramBotOptions = {}):
       if (!bot.isInited()) await bot.init();
       if (opts.registerSender !== false) deps.senders.register(sender);
       if (opts.setCommands !== false) await registerMenu(bot.api, logger);
+      // Replies a killed process left unsent. In webhook mode other instances may be sending their own
+      // right now: only those older than a lane ever holds one.
+      try {
+        await replayUndelivered(env, new Date(Date.now() - (mode === 'webhook' ? WEBHOOK_REPLAY_AFTER_MS : 0)));
+      } catch (err) {
+        logger.warn('could not look for replies left unsent by the last process', describe(err));
+      }
       if (mode === 'webhook') {
         const url = opts.webhook?.url ?? config.TELEGRAM_WEBHOOK_URL;
         if (!url) throw new Error('yishi: TELEGRAM_WEBHOOK_URL is not set');

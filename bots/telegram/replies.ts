@@ -9,6 +9,10 @@
  * privately when they have started the bot, leaving at most a short note riding along with the next
  * merged message. Nothing is sent twice; a chat the bot cannot write to (kicked, no rights) is told
  * to the core and its lane emptied, and a migrated chat's lane moves to the new id.
+ *
+ * Replies of one update carry its key: once every one of them is settled (sent, merged into a sent
+ * message, or given up for good) the lanes say so (onDelivered), and the core stops keeping them.
+ * What is still queued when the process dies is sent at the next start (see bot.ts).
  */
 import type { Api } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
@@ -42,6 +46,8 @@ export interface OutgoingReply {
   refusalTo?: number;
   /** For a private lane: what the group gets instead when the user cannot be written to. */
   fallback?: { chatId: number | string; reply: OutgoingReply };
+  /** The update it answers: settled with the update's other replies (onDelivered). */
+  updateKey?: string;
 }
 
 interface Pending extends OutgoingReply {
@@ -71,6 +77,8 @@ export interface LanesEnv {
   onMigrated(fromChatId: string, toChatId: string): Promise<void>;
   /** The bot may not write in this group (kicked, no rights, gone). */
   onGone(chatId: string, reason: string): Promise<void>;
+  /** Every reply of the update was settled: sent, or given up for good. */
+  onDelivered?(updateKey: string): Promise<void>;
 }
 
 const MAX_FAILURES = 3;
@@ -79,6 +87,10 @@ export class ReplyLanes {
   private readonly lanes = new Map<string, Lane>();
   /** Old chat id -> new one, once Telegram said a group migrated. */
   private readonly moved = new Map<string, string>();
+  /** Replies not yet settled, per update key. */
+  private readonly unsettled = new Map<string, number>();
+  /** Updates being marked delivered (idle() waits for them, so a clean stop leaves nothing to send again). */
+  private readonly marking = new Set<Promise<void>>();
 
   constructor(private readonly env: LanesEnv) {}
 
@@ -87,6 +99,7 @@ export class ReplyLanes {
     const key = this.resolve(String(chatId));
     const lane = this.lane(key);
     const item: Pending = { ...reply, state: 'ready', failures: 0 };
+    if (item.updateKey !== undefined) this.unsettled.set(item.updateKey, (this.unsettled.get(item.updateKey) ?? 0) + 1);
     if (item.refusalTo !== undefined && isGroupId(key) && this.busy(lane)) {
       item.state = 'private';
       void this.tryPrivately(lane, item);
@@ -117,7 +130,7 @@ export class ReplyLanes {
   /** Waits until every lane is empty, at most `timeoutMs`: for shutdown and tests. */
   async idle(timeoutMs = 30000): Promise<boolean> {
     const end = Date.now() + timeoutMs;
-    while ([...this.lanes.values()].some((l) => l.items.length || l.running)) {
+    while (this.marking.size || [...this.lanes.values()].some((l) => l.items.length || l.running)) {
       if (Date.now() > end) return false;
       await sleep(20);
     }
@@ -127,6 +140,24 @@ export class ReplyLanes {
   /** Replies waiting in a chat's lane (for tests and logs). */
   pending(chatId: number | string): number {
     return this.lanes.get(String(chatId))?.items.length ?? 0;
+  }
+
+  /** These replies are done with (sent, or given up for good): an update all of whose replies are, is delivered. */
+  private settle(items: Pending[]): void {
+    for (const i of items) {
+      if (i.updateKey === undefined) continue;
+      const left = (this.unsettled.get(i.updateKey) ?? 1) - 1;
+      if (left > 0) {
+        this.unsettled.set(i.updateKey, left);
+        continue;
+      }
+      this.unsettled.delete(i.updateKey);
+      const key = i.updateKey;
+      const marking: Promise<void> = (this.env.onDelivered?.(key) ?? Promise.resolve())
+        .catch((err) => this.env.logger.warn('could not mark replies delivered; they may be sent again at the next start', { updateKey: key, ...describe(err) }))
+        .finally(() => this.marking.delete(marking));
+      this.marking.add(marking);
+    }
   }
 
   private lane(key: string): Lane {
@@ -162,14 +193,16 @@ export class ReplyLanes {
       if (result === 'retry') await sleep(Math.min(8000, 500 * 2 ** Math.max(0, (lane.items[0]?.failures ?? 1) - 1)));
     }
     // Notes left without a message to ride on are dropped: their answers went privately.
-    lane.items = lane.items.filter((i) => !(i.note && i.state === 'ready'));
+    const dropped = lane.items.filter((i) => i.note && i.state === 'ready');
+    lane.items = lane.items.filter((i) => !dropped.includes(i));
+    this.settle(dropped);
   }
 
   /** One message of the lane, in the chat's turn. */
   private async sendNext(lane: Lane): Promise<'sent' | 'retry' | 'again' | 'stop'> {
     const batch = this.take(lane);
     if (!batch) return 'again';
-    const { items, text, extra, pollId, attachment } = batch;
+    const { items, removed, text, extra, pollId, attachment } = batch;
     try {
       const msg = await this.env.api.sendMessage(wireId(lane.chatId), text, { link_preview_options: { is_disabled: true }, ...extra });
       if (pollId !== undefined) {
@@ -182,8 +215,11 @@ export class ReplyLanes {
       // The text is out: its picture or document follows, and a failure there is only logged.
       const threadId = typeof extra.message_thread_id === 'number' ? extra.message_thread_id : undefined;
       await sendAttachment(this.env.api, wireId(lane.chatId), attachment, this.env.files, this.env.logger, { replyTo: msg.message_id, threadId });
+      this.settle(removed);
       return 'sent';
     } catch (err) {
+      // Notes that rode along are not queued again: their answers went privately.
+      this.settle(removed.filter((i) => !items.includes(i)));
       return this.failed(lane, items, err);
     }
   }
@@ -210,6 +246,7 @@ export class ReplyLanes {
       }
       if (isGroupId(lane.chatId) && cannotWrite(err)) {
         const dropped = lane.items.length + items.length;
+        this.settle([...lane.items, ...items]);
         lane.items = [];
         log.warn('the bot cannot write in this group; its replies are dropped and the chat marked inactive', { dropped, ...describe(err) });
         try {
@@ -222,6 +259,7 @@ export class ReplyLanes {
       if (err.error_code === 403 || err.error_code === 400) {
         // Never succeeds as it is: the user blocked the bot, or the request itself is refused.
         for (const i of items) if (i.fallback) this.post(i.fallback.chatId, i.fallback.reply);
+        this.settle(items);
         log.info('reply refused by Telegram, not retried', { ...describe(err), replies: items.length });
         return 'sent';
       }
@@ -230,6 +268,7 @@ export class ReplyLanes {
     const failures = Math.max(...items.map((i) => ++i.failures));
     if (failures >= MAX_FAILURES) {
       log.error('reply not delivered after retries', { replies: items.length, ...describe(err) });
+      this.settle(items);
       return 'sent';
     }
     log.warn('reply not delivered, retrying', { failures, ...describe(err) });
@@ -238,13 +277,13 @@ export class ReplyLanes {
   }
 
   /** What goes in this turn: one reply alone, or the plain answers waiting, merged (up to 4096 characters). */
-  private take(lane: Lane): { items: Pending[]; text: string; extra: Record<string, unknown>; pollId?: number; attachment?: Attachment } | undefined {
+  private take(lane: Lane): { items: Pending[]; removed: Pending[]; text: string; extra: Record<string, unknown>; pollId?: number; attachment?: Attachment } | undefined {
     const first = lane.items.find(sendable);
     if (!first) return undefined;
     const topic = first.threadId === undefined ? {} : { message_thread_id: first.threadId };
     if (!first.mergeable) {
       remove(lane, [first]);
-      return { items: [first], text: safeText(first.text), extra: { ...topic, ...(first.reply_markup ? { reply_markup: first.reply_markup } : {}), ...replyParams(first.replyTo) }, pollId: first.pollId, attachment: first.attachment };
+      return { items: [first], removed: [first], text: safeText(first.text), extra: { ...topic, ...(first.reply_markup ? { reply_markup: first.reply_markup } : {}), ...replyParams(first.replyTo) }, pollId: first.pollId, attachment: first.attachment };
     }
     // The plain answers (and notes) of the same topic before the next reply that must go alone.
     const run: Pending[] = [];
@@ -255,7 +294,7 @@ export class ReplyLanes {
     }
     if (run.length === 1) {
       remove(lane, run);
-      return { items: run, text: safeText(first.text), extra: { ...topic, ...replyParams(first.replyTo) } };
+      return { items: run, removed: run, text: safeText(first.text), extra: { ...topic, ...replyParams(first.replyTo) } };
     }
     const lines: string[] = [];
     const taken: Pending[] = [];
@@ -270,16 +309,16 @@ export class ReplyLanes {
     }
     if (taken.length === 1 && !taken[0]!.note) {
       remove(lane, taken);
-      return { items: taken, text: safeText(taken[0]!.text), extra: { ...topic, ...replyParams(taken[0]!.replyTo) } };
+      return { items: taken, removed: taken, text: safeText(taken[0]!.text), extra: { ...topic, ...replyParams(taken[0]!.replyTo) } };
     }
     if (!taken.some((i) => !i.note)) {
       // The first answer alone is too long to carry a name: it goes as it is.
       const alone = run.find((i) => !i.note)!;
       remove(lane, [alone]);
-      return { items: [alone], text: safeText(alone.text), extra: { ...topic, ...replyParams(alone.replyTo) } };
+      return { items: [alone], removed: [alone], text: safeText(alone.text), extra: { ...topic, ...replyParams(alone.replyTo) } };
     }
     remove(lane, taken);
-    return { items: taken.filter((i) => !i.note), text: lines.join('\n'), extra: topic };
+    return { items: taken.filter((i) => !i.note), removed: taken, text: lines.join('\n'), extra: topic };
   }
 
   /** A refusal for a busy group, tried in the resident's private chat (its own budget). */

@@ -16,6 +16,7 @@ import { closeDueOwnersVote } from '../owners/close.js';
 import { auditJoinIfSilent, makeMemberCtx } from '../consultation/member.js';
 import { PressGroups, type PressGroupOptions } from '../consultation/press-groups.js';
 import { setPollMessage } from '../consultation/poll-message.js';
+import { claimUndelivered, markRepliesDelivered } from '../messaging/updates.js';
 import { makePersonCtx, type Where } from '../people/context.js';
 import { chatterNeedsJoin, findChat, joinByChatter } from '../people/join.js';
 import { migrateChat } from '../people/chat-migrate.js';
@@ -157,6 +158,8 @@ export function createCore(opts: CoreOptions): Core {
       return reply && fit(reply, langOf(lang));
     },
     setPollMessage: (pollId, platformChatId, messageId) => setPollMessage(db, pollId, platformChatId, messageId),
+    repliesDelivered: (platform, updateKey) => uow.retry(() => markRepliesDelivered(db, platform, updateKey, clock())),
+    claimUndeliveredReplies: (platform, range) => uow.retry(() => claimUndelivered(db, platform, { ...range, at: clock(), limit: range.limit ?? 500 })),
     query: createQueries(db),
     closeDuePoll: (pollId, now = clock()) => closeDue((tx, events) => closeDuePoll(tx, pollId, now, events, fit)),
     closeDueOwnersVote: (voteId, now = clock()) => closeDue((tx, events) => closeDueOwnersVote(tx, voteId, now, events, fit)),

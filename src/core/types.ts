@@ -47,6 +47,20 @@ export interface Incoming {
    * `/report` or `/answer` written as a reply to a whistle message takes its `<community>#<n>` from it.
    */
   replyToText?: string;
+  /**
+   * Where the adapter will send the replies (its own JSON: chat, sender, message answered). Given, it
+   * is kept with the update's replies until the adapter calls repliesDelivered; what a killed process
+   * never sent comes back from claimUndeliveredReplies at the next start. Needs updateKey.
+   */
+  delivery?: Record<string, unknown>;
+}
+
+/** Replies kept for an adapter (Incoming.delivery) and never marked delivered. */
+export interface UndeliveredReplies {
+  updateKey: string;
+  replies: Reply[];
+  delivery: Record<string, unknown>;
+  processedAt: Date;
 }
 
 export interface Outcome {
@@ -112,6 +126,13 @@ export interface Core {
    * in any other chat than the poll's (as it is now: a group may have moved) is ignored.
    */
   setPollMessage(pollId: number, platformChatId: string, messageId: string): Promise<void>;
+  /** Every reply of the update (kept with Incoming.delivery) went out, or was finally given up. */
+  repliesDelivered(platform: Platform, updateKey: string): Promise<void>;
+  /**
+   * Claims (marks delivered, once across processes) the kept replies never marked delivered,
+   * processed between `since` and `before`, oldest first: for an adapter to send at its start.
+   */
+  claimUndeliveredReplies(platform: Platform, range: { since: Date; before: Date; limit?: number }): Promise<UndeliveredReplies[]>;
   /**
    * Closes a poll whose deadline has passed (a no-op returning undefined when it is already closed or
    * not yet due) and returns the result message and the chat it belongs to.

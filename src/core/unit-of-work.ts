@@ -62,7 +62,7 @@ export class UnitOfWork {
         const out = toOutcome(await work(tx, events), isButton, lang);
         // Another instance handling a second delivery of this update may have recorded it meanwhile: the
         // insert waits for that transaction, finds its row, and this one rolls back (exactly once).
-        if (updateKey && !(await markProcessed(tx, platform, updateKey, out.replies, now))) throw DUPLICATE;
+        if (updateKey && !(await markProcessed(tx, platform, updateKey, out.replies, now, incoming.delivery))) throw DUPLICATE;
         return out;
       });
       this.notify(events);
@@ -74,7 +74,7 @@ export class UnitOfWork {
         // A refusal changes nothing but is still "processed": a re-delivery must not answer twice.
         if (updateKey) {
           try {
-            if (!(await markProcessed(this.database.db, platform, updateKey, out.replies, now))) return { stored: true, duplicate: true, replies: [] };
+            if (!(await markProcessed(this.database.db, platform, updateKey, out.replies, now, incoming.delivery))) return { stored: true, duplicate: true, replies: [] };
           } catch (markErr) {
             return this.failed(markErr, incoming, lang, isButton);
           }

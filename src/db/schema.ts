@@ -290,7 +290,17 @@ export const processedUpdates = pgTable('processed_updates', {
   /** The replies produced the first time, so an adapter may re-send them if it never did. */
   replies: jsonb('replies'),
   processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [primaryKey({ columns: [t.platform, t.updateKey] })]);
+  /**
+   * Where an adapter that keeps its replies (Incoming.delivery: Telegram) is to send them: kept until
+   * it says they went out (delivered_at), so a process killed with replies still queued sends them
+   * at its next start.
+   */
+  delivery: jsonb('delivery'),
+  deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+}, (t) => [
+  primaryKey({ columns: [t.platform, t.updateKey] }),
+  index('processed_updates_undelivered').on(t.platform, t.processedAt).where(sql`${t.delivery} is not null and ${t.deliveredAt} is null`),
+]);
 
 /** Messages to send, written in the same transaction as what caused them (outbox). */
 export const outboundMessages = pgTable('outbound_messages', {

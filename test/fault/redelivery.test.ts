@@ -40,11 +40,14 @@ describe('the same updates delivered twice', () => {
     updates.push(fake.sendText(GROUP, STAFF, '/progress 1 10 开工'));
     await fake.waitFor(() => fake.pendingUpdates().length === 0 && ids.every((id) => answeredQueries(fake).has(id)), 60000, 'everything handled and acknowledged');
     const all = updates;
+
+    // A stop first sends the replies still queued for the group (paced per chat), marks them delivered,
+    // then exits: the state to keep is taken after it.
+    await stack.app!.kill('SIGTERM');
     const before = await state();
     expect(before.processed_updates!.startsWith(`${updates.length}:`)).toBe(true);
-
-    // A stop first sends the replies still queued for the group (paced per chat), then exits.
-    await stack.app!.kill('SIGTERM');
+    const [{ n: kept }] = await stack.sql`select count(*)::int as n from processed_updates where delivery is not null and delivered_at is null`;
+    expect(kept, 'every reply sent at the stop is marked delivered').toBe(0);
     const sentBefore = fake.callsOf('sendMessage').length;
     const answersBefore = fake.callsOf('answerCallbackQuery').length;
     fake.redeliver(all);

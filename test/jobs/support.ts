@@ -45,6 +45,8 @@ export function eventCore(closeDuePoll: Core['closeDuePoll'] = async () => undef
     handle: async () => ({ stored: true, replies: [] }),
     ballotView: async () => undefined,
     setPollMessage: async () => undefined,
+    repliesDelivered: async () => undefined,
+    claimUndeliveredReplies: async () => [],
     query: { pollMessage: async () => undefined, pollInfo: async () => undefined, chatKind: async () => undefined },
     closeDuePoll,
     closeDueOwnersVote: async () => undefined,

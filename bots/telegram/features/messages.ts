@@ -7,7 +7,7 @@
 import { Composer, type Context } from 'grammy';
 import type { ChatFate } from '../chats.js';
 import type { DeliverEnv } from '../deliver.js';
-import { deliver } from '../deliver.js';
+import { deliver, deliveryOf } from '../deliver.js';
 import { commandText, incoming, onBehalfOfChat } from '../incoming.js';
 import type { LiveEdits } from '../live-edits.js';
 import type { UpdateStore } from '../store.js';
@@ -25,10 +25,12 @@ export function messagesFeature(env: DeliverEnv & { liveEdits: LiveEdits; store:
     // A late update from a group known to have moved to a supergroup counts for the new id.
     const moved = env.lanes.resolve(String(message.chat.id));
     const chat = moved === String(message.chat.id) ? message.chat : { ...message.chat, id: Number(moved) };
+    const origin = { messageId: message.message_id, threadId, anonymous };
+    const inc = incoming(ctx.update.update_id, chat, message.from, { text }, { threadId, anonymous, replyToText: message.reply_to_message?.text ?? message.reply_to_message?.caption });
     // A throw here (database down) leaves the update unacknowledged, to be retried.
-    const outcome = await env.store.handle(ctx.update.update_id, incoming(ctx.update.update_id, chat, message.from, { text }, { threadId, anonymous, replyToText: message.reply_to_message?.text ?? message.reply_to_message?.caption }));
+    const outcome = await env.store.handle(ctx.update.update_id, { ...inc, delivery: deliveryOf(chat, message.from, origin) });
     if (outcome.duplicate || outcome.ignored) return;
-    deliver(env, outcome, chat, message.from, { messageId: message.message_id, threadId, anonymous });
+    deliver(env, outcome, chat, message.from, origin, inc.updateKey);
     env.liveEdits.touch(outcome.changedPollIds);
   });
   // Both service messages carry both ids; the first seen moves the chat, the second changes nothing.

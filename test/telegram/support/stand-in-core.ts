@@ -12,6 +12,7 @@ import type { Core, CoreQueries, Incoming, Outcome, Reply } from '../../../src/c
 import type { Database } from '../../../src/db/client.js';
 import type { Platform } from '../../../src/db/schema.js';
 import { migrateChat } from '../../../src/people/chat-migrate.js';
+import { claimUndelivered, markRepliesDelivered } from '../../../src/messaging/updates.js';
 import { setChatActive } from '../../../src/people/chat-state.js';
 import * as s from '../../../src/db/schema.js';
 
@@ -106,6 +107,15 @@ export class StandInCore implements Core {
 
   async ballotView(pollId: number): Promise<Reply | undefined> {
     return this.view(pollId);
+  }
+
+  /** Delivery bookkeeping is the real one (it only touches processed_updates). */
+  async repliesDelivered(platform: Platform, updateKey: string): Promise<void> {
+    await markRepliesDelivered(this.database.db, platform, updateKey, new Date());
+  }
+
+  async claimUndeliveredReplies(platform: Platform, range: { since: Date; before: Date; limit?: number }) {
+    return claimUndelivered(this.database.db, platform, { ...range, at: new Date(), limit: range.limit ?? 500 });
   }
 
   async setPollMessage(pollId: number, _platformChatId: string, messageId: string): Promise<void> {
