@@ -19,6 +19,8 @@ export interface Ctx {
   community: Community;
   /** The bound chat the command came from (undefined for a button pressed in private). */
   chat?: Chat;
+  /** The forum topic the command was written in (Telegram message_thread_id): what it creates remembers it. */
+  threadId?: string;
   personId: number;
   /** The writer's platform identity, when the command came from a chat (not from the web page). */
   identityId?: number;

@@ -19,13 +19,14 @@ export async function makeMemberCtx(base: {
   lang: Lang;
   platform: Platform;
   chat: Chat & { communityId: number };
+  threadId?: string;
   sender: { platformUserId: string; displayName: string; lang?: string };
   events: CoreEvent[];
 }): Promise<MemberCtx> {
   const { tx, chat } = base;
   const [community] = await tx.select().from(communities).where(eq(communities.id, chat.communityId));
   const { identity, joined } = await ensureMember(tx, base.platform, base.sender, chat.communityId);
-  const ctx = makeCtx({ tx, now: base.now, tz: base.tz, lang: base.lang, community, chat, personId: identity.personId, identityId: identity.id, displayName: identity.displayName ?? '', events: base.events, audits: { count: 0 } });
+  const ctx = makeCtx({ tx, now: base.now, tz: base.tz, lang: base.lang, community, chat, threadId: base.threadId, personId: identity.personId, identityId: identity.id, displayName: identity.displayName ?? '', events: base.events, audits: { count: 0 } });
   return Object.assign(ctx, { joined });
 }
 

@@ -62,7 +62,7 @@ export async function openPoll(ctx: Ctx, s: Suggestion, kind: PollKind, labels: 
   const deadline = new Date(ctx.now.getTime() + durationMs);
   const [poll] = await ctx.tx
     .insert(polls)
-    .values({ suggestionId: s.id, kind, chatId: ctx.chat?.id ?? s.chatId, deadline, openedBy: ctx.personId, openedAt: ctx.now })
+    .values({ suggestionId: s.id, kind, chatId: ctx.chat?.id ?? s.chatId, threadId: ctx.threadId ?? null, deadline, openedBy: ctx.personId, openedAt: ctx.now })
     .returning();
   await ctx.tx.insert(pollChoices).values(labels.map((label, i) => ({ pollId: poll.id, position: i + 1, label })));
   ctx.emit({ type: 'poll.opened', pollId: poll.id, kind, deadline });

@@ -14,7 +14,7 @@ export async function suggest(ctx: Ctx, text: string): Promise<CommandResult> {
   const n = (last ?? 0) + 1;
   const [s] = await ctx.tx
     .insert(suggestions)
-    .values({ communityId: ctx.community.id, number: n, authorId: ctx.personId, chatId: ctx.chat?.id, gridId: ctx.chat?.gridId ?? null, text, createdAt: ctx.now, updatedAt: ctx.now })
+    .values({ communityId: ctx.community.id, number: n, authorId: ctx.personId, chatId: ctx.chat?.id, gridId: ctx.chat?.gridId ?? null, threadId: ctx.threadId ?? null, text, createdAt: ctx.now, updatedAt: ctx.now })
     .returning();
   await ctx.audit('suggestion.raised', { number: n, text }, s.id);
   await tellGridWorkers(ctx, s);

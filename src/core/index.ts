@@ -21,7 +21,6 @@ import { makePersonCtx, type Where } from '../people/context.js';
 import { chatterNeedsJoin, findChat, joinByChatter } from '../people/join.js';
 import { migrateChat } from '../people/chat-migrate.js';
 import { setChatActive } from '../people/chat-state.js';
-import { sql } from 'drizzle-orm';
 import { parseCommand } from './parse.js';
 import { createQueries } from './queries.js';
 import { fit, refusalOutcome, UnitOfWork } from './unit-of-work.js';
@@ -62,8 +61,6 @@ export function createCore(opts: CoreOptions): Core {
   /** The command's use case inside the unit of work's transaction, chosen by the router for where it was written. */
   async function command(tx: Tx, incoming: Incoming, name: keyof typeof ROUTES, args: string, now: Date, lang: Lang, events: CoreEvent[]): Promise<CommandResult> {
     const route = ROUTES[name];
-    // Written in a forum topic: what the command creates remembers the topic (the columns' default reads this).
-    if (incoming.chat.threadId) await tx.execute(sql`select set_config('yishi.thread_id', ${incoming.chat.threadId}, true)`);
     const chat = await findChat(tx, incoming.platform, incoming.chat.platformChatId);
     const where: Where = { platform: incoming.platform, platformChatId: incoming.chat.platformChatId, kind: incoming.chat.kind, title: incoming.chat.title, chat, replyToText: incoming.replyToText };
     const person = () => makePersonCtx({ tx, now, tz, lang, where, sender: incoming.sender, events });
@@ -77,7 +74,7 @@ export function createCore(opts: CoreOptions): Core {
 
   /** Runs `work` as the writer, made a resident of the chat's community on first sight (a bare join audited). */
   async function asMember(tx: Tx, incoming: Incoming, chat: Chat & { communityId: number }, now: Date, lang: Lang, events: CoreEvent[], work: (ctx: Ctx) => Promise<CommandResult>): Promise<CommandResult> {
-    const ctx = await makeMemberCtx({ tx, now, tz, lang, platform: incoming.platform, chat, sender: incoming.sender, events });
+    const ctx = await makeMemberCtx({ tx, now, tz, lang, platform: incoming.platform, chat, threadId: incoming.chat.threadId, sender: incoming.sender, events });
     const result = await work(ctx);
     await auditJoinIfSilent(ctx);
     return result;

@@ -169,10 +169,10 @@ export const suggestions = pgTable('suggestions', {
   stage: text('stage', { enum: STAGES }).notNull().default('raised'),
   supportCount: integer('support_count').notNull().default(0),
   /**
-   * The forum topic (Telegram message_thread_id) it was raised in: its results go there. Filled by the
-   * default from the transaction setting the core sets for a command written in a topic (yishi.thread_id).
+   * The forum topic (Telegram message_thread_id) it was raised in: its results go there (set from the
+   * command's Ctx.threadId).
    */
-  threadId: text('thread_id').default(sql`nullif(current_setting('yishi.thread_id', true), '')`),
+  threadId: text('thread_id'),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
@@ -227,7 +227,7 @@ export const polls = pgTable('polls', {
   /** The platform message carrying the ballot, for live-count edits. */
   messageId: text('message_id'),
   /** The forum topic its ballot was posted in (see suggestions.thread_id). */
-  threadId: text('thread_id').default(sql`nullif(current_setting('yishi.thread_id', true), '')`),
+  threadId: text('thread_id'),
   deadline: timestamp('deadline', { withTimezone: true }).notNull(),
   openedBy: integer('opened_by').references(() => persons.id),
   openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,0 +1,2 @@
+ALTER TABLE "polls" ALTER COLUMN "thread_id" DROP DEFAULT;--> statement-breakpoint
+ALTER TABLE "suggestions" ALTER COLUMN "thread_id" DROP DEFAULT;
