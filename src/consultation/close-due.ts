@@ -8,7 +8,7 @@ import { chats, communities, polls, suggestions } from '../db/schema.js';
 import type { ChatAddress, CoreEvent, Reply } from '../domain/messages.js';
 import { langOf } from '../i18n/index.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
-import { writeOutbox } from '../messaging/outbox.js';
+import { itemAddress, replyMessage, writeOutbox } from '../messaging/outbox.js';
 import { closeLockedPoll } from './close.js';
 
 /**
@@ -28,10 +28,8 @@ export async function closeDuePoll(tx: Tx, pollId: number, now: Date, events: Co
   const { reply } = await closeLockedPoll(tx, { poll, suggestion: s, community, now, lang, actorId: null, byDeadline: true, events });
   if (!chat) return undefined;
   // The result goes to the forum topic the suggestion was raised in (or its ballot's), if any.
-  const threadId = s.threadId ?? poll.threadId ?? undefined;
-  const to: ChatAddress = { platform: chat.platform, platformChatId: chat.platformChatId, ...(threadId ? { threadId } : {}) };
+  const to = itemAddress(chat, s.threadId ?? poll.threadId);
   const fitted = fit(reply, lang);
-  const payload = { text: fitted.text, ...(fitted.buttons?.length ? { buttons: fitted.buttons } : {}), ...(threadId ? { threadId } : {}), ...(fitted.attachment ? { attachment: fitted.attachment } : {}) };
-  await writeOutbox(tx, [{ platform: to.platform, platformChatId: to.platformChatId, dedupeKey: outboxKeys.pollResult(pollId), payload }]);
+  await writeOutbox(tx, [replyMessage(to, outboxKeys.pollResult(pollId), { text: fitted.text, buttons: fitted.buttons, attachment: fitted.attachment })]);
   return { to, reply: fitted };
 }

@@ -7,6 +7,7 @@ import { and, count, eq, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Tx } from '../db/client.js';
 import { outboundMessages, PLATFORMS, type Platform } from '../db/schema.js';
+import type { ChatAddress, Reply } from '../domain/messages.js';
 import { fitText, MAX_MESSAGE } from '../domain/text.js';
 
 const buttonSchema = z.object({ label: z.string().min(1), data: z.string().min(1).max(64) });
@@ -32,6 +33,23 @@ export interface OutboxMessage {
   /** The same key is queued once, ever (see outbox-keys.ts). */
   dedupeKey: string;
   payload: OutboundPayload;
+}
+
+/** Where an item's messages go: its chat, in the forum topic it was raised in when there is one. */
+export function itemAddress(chat: { platform: Platform; platformChatId: string }, threadId?: string | null): ChatAddress {
+  return { platform: chat.platform, platformChatId: chat.platformChatId, ...(threadId ? { threadId } : {}) };
+}
+
+/** A reply posted to `to` on its own (not as an answer): its text, buttons, ballot and picture, in `to`'s topic. */
+export function replyMessage(to: ChatAddress, dedupeKey: string, reply: Pick<Reply, 'text' | 'buttons' | 'pollId' | 'attachment'>): OutboxMessage {
+  const payload: OutboundPayload = {
+    text: reply.text,
+    ...(reply.buttons?.length ? { buttons: reply.buttons } : {}),
+    ...(reply.pollId !== undefined ? { pollId: reply.pollId } : {}),
+    ...(to.threadId ? { threadId: to.threadId } : {}),
+    ...(reply.attachment ? { attachment: reply.attachment } : {}),
+  };
+  return { platform: to.platform, platformChatId: to.platformChatId, dedupeKey, payload };
 }
 
 /** Nothing written is longer than a platform takes (counted as the payload schema counts). */

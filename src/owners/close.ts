@@ -9,7 +9,7 @@ import type { ChatAddress, CoreEvent, Reply } from '../domain/messages.js';
 import { countOwnersVote, type Matter, type OwnerChoice, type OwnersCount } from '../domain/owners.js';
 import { langOf, t, type Lang } from '../i18n/index.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
-import { writeOutbox } from '../messaging/outbox.js';
+import { itemAddress, replyMessage, writeOutbox } from '../messaging/outbox.js';
 import { getSuggestion, requireStaff, type CommandResult, type Community, type Ctx, type Suggestion } from '../consultation/context.js';
 import { unitsOf } from './register.js';
 import { ownersResultText } from './render.js';
@@ -87,10 +87,9 @@ export async function closeDueOwnersVote(
   const { reply } = await closeLockedOwnersVote(tx, { vote, suggestion: s, community, now, lang, actorId: null, byDeadline: true, events });
   if (!chat) return undefined;
   // The result goes to the forum topic the item was raised in, like a poll's.
-  const threadId = s.threadId ?? undefined;
-  const to: ChatAddress = { platform: chat.platform, platformChatId: chat.platformChatId, ...(threadId ? { threadId } : {}) };
+  const to = itemAddress(chat, s.threadId);
   const fitted = fit(reply, lang);
-  await writeOutbox(tx, [{ platform: to.platform, platformChatId: to.platformChatId, dedupeKey: outboxKeys.ownersVoteResult(voteId), payload: { text: fitted.text, ...(threadId ? { threadId } : {}) } }]);
+  await writeOutbox(tx, [replyMessage(to, outboxKeys.ownersVoteResult(voteId), { text: fitted.text })]);
   return { to, reply: fitted };
 }
 

@@ -11,7 +11,7 @@ import type { CoreEvent } from '../domain/messages.js';
 import type { Lang } from '../i18n/index.js';
 import { makeCtx, type Chat, type CommandResult, type Community, type Ctx } from '../consultation/context.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
-import { writeOutbox } from '../messaging/outbox.js';
+import { itemAddress, replyMessage, writeOutbox } from '../messaging/outbox.js';
 
 /**
  * The group chat an item's messages go to: where it was raised (in its forum topic, if it was raised in
@@ -57,14 +57,8 @@ export async function runStaffAction(run: ActionRun, use: (ctx: Ctx) => Promise<
       // A poll's result keeps the key the deadline's close would use, so it is posted once either way.
       const closed = events.find((e): e is Extract<CoreEvent, { type: 'poll.closed' }> => e.type === 'poll.closed');
       const dedupeKey = closed ? outboxKeys.pollResult(closed.pollId) : `web-${randomUUID()}`;
-      const payload = {
-        text: reply.text,
-        ...(reply.buttons?.length ? { buttons: reply.buttons } : {}),
-        ...(reply.pollId !== undefined && !closed ? { pollId: reply.pollId } : {}),
-        ...(reply.attachment ? { attachment: reply.attachment } : {}),
-        ...(threadId ? { threadId } : {}),
-      };
-      await writeOutbox(tx, [{ platform: chat.platform, platformChatId: chat.platformChatId, dedupeKey, payload }]);
+      const posted = { text: reply.text, buttons: reply.buttons, attachment: reply.attachment, pollId: closed ? undefined : reply.pollId };
+      await writeOutbox(tx, [replyMessage(itemAddress(chat, threadId), dedupeKey, posted)]);
       events.push({ type: 'outbox.queued', dedupeKeys: [dedupeKey] });
     }
     return reply?.text ?? '';
