@@ -202,7 +202,9 @@ export class ReplyLanes {
   private async sendNext(lane: Lane): Promise<'sent' | 'retry' | 'again' | 'stop'> {
     const batch = this.take(lane);
     if (!batch) return 'again';
-    const { items, removed, text, extra, pollId, attachment } = batch;
+    const { removed, text, extra, pollId, attachment } = batch;
+    // Notes that rode along in a merged message are not sent again if it fails: their answers went privately.
+    const items = removed.filter((i) => !i.note);
     try {
       const msg = await this.env.api.sendMessage(wireId(lane.chatId), text, { link_preview_options: { is_disabled: true }, ...extra });
       if (pollId !== undefined) {
@@ -218,8 +220,7 @@ export class ReplyLanes {
       this.settle(removed);
       return 'sent';
     } catch (err) {
-      // Notes that rode along are not queued again: their answers went privately.
-      this.settle(removed.filter((i) => !items.includes(i)));
+      this.settle(removed.filter((i) => i.note));
       return this.failed(lane, items, err);
     }
   }
@@ -277,13 +278,13 @@ export class ReplyLanes {
   }
 
   /** What goes in this turn: one reply alone, or the plain answers waiting, merged (up to 4096 characters). */
-  private take(lane: Lane): { items: Pending[]; removed: Pending[]; text: string; extra: Record<string, unknown>; pollId?: number; attachment?: Attachment } | undefined {
+  private take(lane: Lane): { removed: Pending[]; text: string; extra: Record<string, unknown>; pollId?: number; attachment?: Attachment } | undefined {
     const first = lane.items.find(sendable);
     if (!first) return undefined;
     const topic = first.threadId === undefined ? {} : { message_thread_id: first.threadId };
     if (!first.mergeable) {
       remove(lane, [first]);
-      return { items: [first], removed: [first], text: safeText(first.text), extra: { ...topic, ...(first.reply_markup ? { reply_markup: first.reply_markup } : {}), ...replyParams(first.replyTo) }, pollId: first.pollId, attachment: first.attachment };
+      return { removed: [first], text: safeText(first.text), extra: { ...topic, ...(first.reply_markup ? { reply_markup: first.reply_markup } : {}), ...replyParams(first.replyTo) }, pollId: first.pollId, attachment: first.attachment };
     }
     // The plain answers (and notes) of the same topic before the next reply that must go alone.
     const run: Pending[] = [];
@@ -294,7 +295,7 @@ export class ReplyLanes {
     }
     if (run.length === 1) {
       remove(lane, run);
-      return { items: run, removed: run, text: safeText(first.text), extra: { ...topic, ...replyParams(first.replyTo) } };
+      return { removed: run, text: safeText(first.text), extra: { ...topic, ...replyParams(first.replyTo) } };
     }
     const lines: string[] = [];
     const taken: Pending[] = [];
@@ -309,16 +310,16 @@ export class ReplyLanes {
     }
     if (taken.length === 1 && !taken[0]!.note) {
       remove(lane, taken);
-      return { items: taken, removed: taken, text: safeText(taken[0]!.text), extra: { ...topic, ...replyParams(taken[0]!.replyTo) } };
+      return { removed: taken, text: safeText(taken[0]!.text), extra: { ...topic, ...replyParams(taken[0]!.replyTo) } };
     }
     if (!taken.some((i) => !i.note)) {
       // The first answer alone is too long to carry a name: it goes as it is.
       const alone = run.find((i) => !i.note)!;
       remove(lane, [alone]);
-      return { items: [alone], removed: [alone], text: safeText(alone.text), extra: { ...topic, ...replyParams(alone.replyTo) } };
+      return { removed: [alone], text: safeText(alone.text), extra: { ...topic, ...replyParams(alone.replyTo) } };
     }
     remove(lane, taken);
-    return { items: taken.filter((i) => !i.note), removed: taken, text: lines.join('\n'), extra: topic };
+    return { removed: taken, text: lines.join('\n'), extra: topic };
   }
 
   /** A refusal for a busy group, tried in the resident's private chat (its own budget). */

@@ -4,8 +4,10 @@
  */
 import type { Platform } from '../db/schema.js';
 import type { Attachment, Button, ChatAddress, CoreEvent, RenderedFile, Reply } from '../domain/messages.js';
+import type { UndeliveredReplies } from '../messaging/updates.js';
 
 export type { Button, ChatAddress, CoreEvent, Platform, Reply };
+export type { UndeliveredReplies } from '../messaging/updates.js';
 
 export interface Sender {
   /** The platform's stable user id (never a display name). */
@@ -53,14 +55,6 @@ export interface Incoming {
    * never sent comes back from claimUndeliveredReplies at the next start. Needs updateKey.
    */
   delivery?: Record<string, unknown>;
-}
-
-/** Replies kept for an adapter (Incoming.delivery) and never marked delivered. */
-export interface UndeliveredReplies {
-  updateKey: string;
-  replies: Reply[];
-  delivery: Record<string, unknown>;
-  processedAt: Date;
 }
 
 export interface Outcome {

@@ -31,6 +31,7 @@ export async function markRepliesDelivered(db: Db, platform: Platform, updateKey
     .where(and(eq(processedUpdates.platform, platform), eq(processedUpdates.updateKey, updateKey), isNotNull(processedUpdates.delivery), isNull(processedUpdates.deliveredAt)));
 }
 
+/** Replies kept for an adapter (Incoming.delivery) and never marked delivered. */
 export interface UndeliveredReplies {
   updateKey: string;
   replies: Reply[];

@@ -2,7 +2,7 @@
 import { Composer, type Context } from 'grammy';
 import { t } from '../../../src/i18n/index.js';
 import type { DeliverEnv } from '../deliver.js';
-import { deliver, deliveryOf } from '../deliver.js';
+import { deliver } from '../deliver.js';
 import { describe, isStaleQuery } from '../errors.js';
 import { incoming } from '../incoming.js';
 import type { LiveEdits } from '../live-edits.js';
@@ -32,14 +32,13 @@ export function buttonsFeature(env: DeliverEnv & { liveEdits: LiveEdits; store: 
       return;
     }
     // A throw here leaves the press unanswered and unacknowledged, to be retried.
-    const inc = incoming(ctx.update.update_id, chat, query.from, { button: query.data });
-    const outcome = await env.store.handle(ctx.update.update_id, { ...inc, delivery: deliveryOf(chat, query.from) });
+    const outcome = await env.store.handle(ctx.update.update_id, incoming(ctx.update.update_id, chat, query.from, { button: query.data }));
     // A duplicate whose first delivery this process answered: nothing to do. One answered before a restart
     // (or never) is answered now; a late second answer is merely refused by Telegram.
     if (outcome.duplicate && answered.has(query.id)) return;
     await answer(outcome.toast ?? (outcome.errorCode ? t(lang, 'telegram.pressFailed') : undefined));
     if (outcome.duplicate) return;
-    deliver(env, outcome, chat, query.from, {}, inc.updateKey);
+    deliver(env, outcome, chat, query.from);
     env.liveEdits.touch(outcome.changedPollIds);
   });
   return feature;
