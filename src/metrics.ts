@@ -48,12 +48,30 @@ const rateLimited = new client.Counter({
   registers: [registry],
 });
 
+/**
+ * A metric's child per label set, bound once: prom-client hashes the label object on every inc or
+ * observe otherwise, and updateHandled runs for every update.
+ */
+function bound<C>(make: (key: string) => C): (key: string) => C {
+  const children = new Map<string, C>();
+  return (key) => {
+    let child = children.get(key);
+    if (!child) children.set(key, (child = make(key)));
+    return child;
+  };
+}
+const updatesOf = bound((key) => {
+  const [platform, outcome] = key.split('\0') as [string, string];
+  return updates.labels({ platform, outcome });
+});
+const pressSecondsOf = bound((platform) => pressSeconds.labels({ platform }));
+
 /** The hooks. */
 export const metrics = {
   /** The core handled an update; `pressSeconds` when it was a button press. */
   updateHandled(platform: string, outcome: OutcomeLike, pressSecondsTaken?: number): void {
-    updates.inc({ platform, outcome: outcomeLabel(outcome) });
-    if (pressSecondsTaken !== undefined) pressSeconds.observe({ platform }, pressSecondsTaken);
+    updatesOf(`${platform}\0${outcomeLabel(outcome)}`).inc();
+    if (pressSecondsTaken !== undefined) pressSecondsOf(platform).observe(pressSecondsTaken);
   },
   /** A platform answered 429. */
   rateLimited(platform: string): void {
