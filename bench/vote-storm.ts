@@ -30,6 +30,26 @@ function cpuMs(pid: number): number {
 }
 const TICKS = 100;
 
+/**
+ * Waits until the process is idle: at most `quietMs` of CPU in each of two 500 ms windows in a row
+ * (at most `maxMs`). After start and after its first command a process keeps working for a few seconds
+ * (the app: 100–350 ms of CPU in the 10 s after the poll opened, much of it on V8's helper threads); a
+ * storm started then measures part of that too, more or less by chance. The app and the rivals alike
+ * wait for it. Returns how long it waited.
+ */
+async function settle(pid: number, quietMs = 10, maxMs = 30000): Promise<number> {
+  const t0 = Date.now();
+  let quiet = 0;
+  let before = cpuMs(pid);
+  while (quiet < 2 && Date.now() - t0 < maxMs) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = cpuMs(pid);
+    quiet = now - before <= quietMs ? quiet + 1 : 0;
+    before = now;
+  }
+  return Date.now() - t0;
+}
+
 /** CPU time of every running postgres process (server and backends), in ms. */
 function postgresCpuMs(): number {
   let total = 0;
@@ -180,6 +200,7 @@ export async function benchVoteStorm(services: BenchServices, log: (l: string) =
     }, { nodeArgs: process.env.BENCH_APP_NODE_ARGS?.split(' ').filter(Boolean) });
     await waitUntilPolling(fake, app);
     const { messageId, buttons } = await openPollThroughApp(fake, 1);
+    log(`  app idle ${round(await settle(app.pid))} ms after the poll opened; the storm starts`);
     const [poll] = await sql`select id from polls where status = 'open'`;
     const pollId = poll!.id as number;
 
@@ -278,6 +299,7 @@ export async function benchVoteStorm(services: BenchServices, log: (l: string) =
           fake.waitFor(() => !fake.pendingUpdates().some((u) => u.update_id === warm.update_id), 60000, `${name} to poll`),
           rival.exited.then((r) => { throw new Error(`${name} exited (${r.code ?? r.signal}):\n${rival.output().slice(-2000)}`); }),
         ]);
+        await settle(rival.pid);
         const c0 = cpuMs(rival.pid);
         const r = await drive(fake, rival, messageId, buttons, presses, users);
         rivals[name] = { ...r, cpuMs: cpuMs(rival.pid) - c0 };
