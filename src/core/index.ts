@@ -156,7 +156,7 @@ export function createCore(opts: CoreOptions): Core {
     },
     setPollMessage: (pollId, platformChatId, messageId) => setPollMessage(db, pollId, platformChatId, messageId),
     repliesDelivered: (platform, updateKey) => uow.retry(() => markRepliesDelivered(db, platform, updateKey, clock())),
-    claimUndeliveredReplies: (platform, range) => uow.retry(() => claimUndelivered(db, platform, { ...range, at: clock(), limit: range.limit ?? 500 })),
+    claimUndeliveredReplies: (platform, range) => uow.retry(() => claimUndelivered(db, platform, { ...range, at: clock() })),
     query: createQueries(db),
     closeDuePoll: (pollId, now = clock()) => closeDue((tx, events) => closeDuePoll(tx, pollId, now, events, fit)),
     closeDueOwnersVote: (voteId, now = clock()) => closeDue((tx, events) => closeDueOwnersVote(tx, voteId, now, events, fit)),

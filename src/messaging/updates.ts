@@ -39,11 +39,14 @@ export interface UndeliveredReplies {
   processedAt: Date;
 }
 
+/** Kept replies claimed at once, at most; any beyond wait for the next start. */
+const CLAIM_LIMIT = 500;
+
 /**
  * Claims the kept replies never marked delivered, processed between `since` and `before`: marked
  * delivered in the same statement, so two processes starting at once never both send them.
  */
-export async function claimUndelivered(db: Db, platform: Platform, range: { since: Date; before: Date; at: Date; limit: number }): Promise<UndeliveredReplies[]> {
+export async function claimUndelivered(db: Db, platform: Platform, range: { since: Date; before: Date; at: Date; limit?: number }): Promise<UndeliveredReplies[]> {
   const due = db
     .select({ k: processedUpdates.updateKey })
     .from(processedUpdates)
@@ -55,7 +58,7 @@ export async function claimUndelivered(db: Db, platform: Platform, range: { sinc
       lte(processedUpdates.processedAt, range.before),
     ))
     .orderBy(processedUpdates.processedAt)
-    .limit(range.limit)
+    .limit(range.limit ?? CLAIM_LIMIT)
     .for('update', { skipLocked: true });
   const rows = await db
     .update(processedUpdates)

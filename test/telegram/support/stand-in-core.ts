@@ -115,7 +115,7 @@ export class StandInCore implements Core {
   }
 
   async claimUndeliveredReplies(platform: Platform, range: { since: Date; before: Date; limit?: number }) {
-    return claimUndelivered(this.database.db, platform, { ...range, at: new Date(), limit: range.limit ?? 500 });
+    return claimUndelivered(this.database.db, platform, { ...range, at: new Date() });
   }
 
   async setPollMessage(pollId: number, _platformChatId: string, messageId: string): Promise<void> {
