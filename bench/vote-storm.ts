@@ -17,6 +17,7 @@ import { startRival } from './rivals/spawn.js';
 import type { BenchServices } from './services.js';
 import { median, ms, round, type BenchResult } from './result.js';
 import { seedCommunity } from './seed.js';
+import { sleep } from '../src/retry.js';
 
 /** CPU time (user + system) a process has used, in ms, from /proc/<pid>/stat; 0 once it is gone. */
 function cpuMs(pid: number): number {
@@ -42,7 +43,7 @@ async function settle(pid: number, quietMs = 10, maxMs = 30000): Promise<number>
   let quiet = 0;
   let before = cpuMs(pid);
   while (quiet < 2 && Date.now() - t0 < maxMs) {
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     const now = cpuMs(pid);
     quiet = now - before <= quietMs ? quiet + 1 : 0;
     before = now;
@@ -223,7 +224,7 @@ export async function benchVoteStorm(services: BenchServices, log: (l: string) =
         const [r] = await watcher`select count(*)::int as n from pg_stat_activity
           where datname = ${dbName} and pid <> pg_backend_pid() and state in ('active', 'idle in transaction')`;
         inFlightPeak = Math.max(inFlightPeak, r!.n as number);
-        await new Promise((res) => setTimeout(res, 50));
+        await sleep(50);
       }
     })().catch(() => undefined); // the watcher's connection may go first when the storm failed
     const cpu0 = { app: cpuMs(app.pid), pg: postgresCpuMs(), bench: process.cpuUsage() };

@@ -49,29 +49,24 @@ const rateLimited = new client.Counter({
 });
 
 /**
- * A metric's child per label set, bound once: prom-client hashes the label object on every inc or
- * observe otherwise, and updateHandled runs for every update.
+ * A metric's child per label set, made once and kept in `children`: prom-client hashes the label
+ * object on every inc or observe otherwise, and updateHandled runs for every update.
  */
-function bound<C>(make: (key: string) => C): (key: string) => C {
-  const children = new Map<string, C>();
-  return (key) => {
-    let child = children.get(key);
-    if (!child) children.set(key, (child = make(key)));
-    return child;
-  };
+function child<C>(children: Map<string, C>, key: string, make: () => C): C {
+  let c = children.get(key);
+  if (!c) children.set(key, (c = make()));
+  return c;
 }
-const updatesOf = bound((key) => {
-  const [platform, outcome] = key.split('\0') as [string, string];
-  return updates.labels({ platform, outcome });
-});
-const pressSecondsOf = bound((platform) => pressSeconds.labels({ platform }));
+const updateChildren = new Map<string, client.Counter.Internal>();
+const pressChildren = new Map<string, client.Histogram.Internal<'platform'>>();
 
 /** The hooks. */
 export const metrics = {
   /** The core handled an update; `pressSeconds` when it was a button press. */
   updateHandled(platform: string, outcome: OutcomeLike, pressSecondsTaken?: number): void {
-    updatesOf(`${platform}\0${outcomeLabel(outcome)}`).inc();
-    if (pressSecondsTaken !== undefined) pressSecondsOf(platform).observe(pressSecondsTaken);
+    const label = outcomeLabel(outcome);
+    child(updateChildren, `${platform}\0${label}`, () => updates.labels({ platform, outcome: label })).inc();
+    if (pressSecondsTaken !== undefined) child(pressChildren, platform, () => pressSeconds.labels({ platform })).observe(pressSecondsTaken);
   },
   /** A platform answered 429. */
   rateLimited(platform: string): void {
