@@ -1,13 +1,13 @@
 /**
- * Cold start: spawn the app (`node --import tsx src/main.ts`) with the fake Bot API as TELEGRAM_API_ROOT
- * and a `/help` already waiting; time from spawn to the first sendMessage, on PGlite and on Postgres.
- * Baseline, same run: a process of the same runtime that only connects to the same kind of database and
- * runs `select 1`. Also the app's resident memory (VmRSS) with its workers running.
+ * Cold start: spawn the app as `npm start` does, with the fake Bot API as TELEGRAM_API_ROOT and a
+ * `/help` already waiting; time from spawn to the first sendMessage, on PGlite and on Postgres.
+ * Baseline, same run: a process of the same runtime (npm start's node flags) that only connects to the
+ * same kind of database and runs `select 1`. Also the app's resident memory (VmRSS) with its workers running.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { startFakeBotApi, fixtures } from '../test/support/fake-bot-api.js';
-import { projectRoot, startApp } from '../test/fault/app-process.js';
+import { appNodeFlags, projectRoot, startApp } from '../test/fault/app-process.js';
 import type { BenchServices } from './services.js';
 import { median, round, type BenchResult } from './result.js';
 
@@ -72,7 +72,7 @@ export async function benchColdStart(services: BenchServices, log: (l: string) =
     let bareRss = 0;
     for (let i = 0; i < 3; i++) {
       const where = kind === 'postgres' ? url! : path.join(services.tempDir(), 'pglite');
-      const r = await timeProcess(['--import', 'tsx', path.join(projectRoot, 'bench/bare-connect.ts'), kind, where]);
+      const r = await timeProcess([...appNodeFlags(), path.join(projectRoot, 'bench/bare-connect.ts'), kind, where]);
       baseRuns.push(r.ms);
       bareRss = Math.max(bareRss, (JSON.parse(r.out.trim().split('\n').pop() ?? '{}') as { rssMiB?: number }).rssMiB ?? 0);
     }

@@ -1,7 +1,8 @@
 /**
  * The entry point, and the one place that wires bots/ and jobs/ into the app:
- * - `npm start` (tsx src/main.ts): the whole app. With no chat platform configured it runs the console
- *   adapter on stdin/stdout and exits 0 at the end of the input, stopping everything it started.
+ * - `npm start` (node with the flags in package.json's start script, then this file): the whole app.
+ *   With no chat platform configured it runs the console adapter on stdin/stdout and exits 0 at the end
+ *   of the input, stopping everything it started.
  * - `npx yishi <command>` (bin/yishi.js calls runAdmin): the admin CLI.
  */
 import { fileURLToPath } from 'node:url';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freshDatabaseUrl, tempDir } from '../support/services.js';
 import { cleanEnv, root, runFile } from '../cli/run.js';
+import { appNodeFlags } from '../fault/app-process.js';
 
 const main = path.join(root, 'src/main.ts');
 
@@ -25,7 +26,7 @@ describe('npm start with no adapter configured: the console demo', () => {
   it('runs a piped script on the embedded PGlite and redis-server, exits 0, stops redis, keeps the data', async () => {
     const dataDir = tempDir();
     const env = { YISHI_DATA_DIR: dataDir };
-    const first = await runFile(main, [], env, { execArgv: ['--import', 'tsx'], input: '/as 张三\n/suggest 东门路灯坏了\n' });
+    const first = await runFile(main, [], env, { execArgv: appNodeFlags(), input: '/as 张三\n/suggest 东门路灯坏了\n' });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('#1');
@@ -35,7 +36,7 @@ describe('npm start with no adapter configured: the console demo', () => {
     expect(fs.existsSync(path.join(dataDir, 'redis', 'yishi-redis.json'))).toBe(false);
 
     // A restart on the same data numbers on from where it stopped.
-    const second = await runFile(main, [], env, { execArgv: ['--import', 'tsx'], input: '/as 李四\n/suggest 西门积水\n' });
+    const second = await runFile(main, [], env, { execArgv: appNodeFlags(), input: '/as 李四\n/suggest 西门积水\n' });
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('#2');
     expect(redisServersIn(path.join(dataDir, 'redis'))).toEqual([]);
@@ -43,7 +44,7 @@ describe('npm start with no adapter configured: the console demo', () => {
 
   it('stops everything and exits 0 on SIGTERM while waiting for input', async () => {
     const dataDir = tempDir();
-    const child = spawn(process.execPath, ['--import', 'tsx', main], {
+    const child = spawn(process.execPath, [...appNodeFlags(), main], {
       cwd: root,
       env: cleanEnv({ YISHI_DATA_DIR: dataDir, DATABASE_URL: await freshDatabaseUrl() }),
       stdio: ['pipe', 'pipe', 'pipe'],

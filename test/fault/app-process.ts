@@ -1,7 +1,7 @@
 /**
- * The real app as a child process (`node --import tsx src/main.ts`), for the fault suite and the
- * benchmarks: started with a given environment, killed with any signal, its output kept for diagnosis,
- * its resident memory read from /proc.
+ * The real app as a child process, started as `npm start` starts it (`node <flags> src/main.ts`), for the
+ * fault suite and the benchmarks: started with a given environment, killed with any signal, its output
+ * kept for diagnosis, its resident memory read from /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,6 +9,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/**
+ * The node flags `npm start` gives the app. package.json's start script (`node <flags> src/main.ts`) is
+ * their one home: the tests and the benches read them from there, so they run the app as users do.
+ */
+export function appNodeFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  if (words[0] !== 'node' || words.at(-1) !== 'src/main.ts') throw new Error(`package.json's start script is not "node <flags> src/main.ts": ${pkg.scripts.start}`);
+  return words.slice(1, -1);
+}
 
 export interface AppProcess {
   child: ChildProcess;
@@ -27,7 +38,7 @@ export function startApp(env: Record<string, string | undefined>, opts: { stdin?
   // YISHI_WEB_PORT 0: the web page (health, metrics) on a free port, so apps started side by side never collide.
   const clean: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NODE_ENV: 'production', YISHI_WEB_PORT: '0' };
   for (const [k, v] of Object.entries(env)) if (v !== undefined) clean[k] = v;
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(projectRoot, 'src/main.ts')], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...appNodeFlags(), path.join(projectRoot, 'src/main.ts')], {
     cwd: projectRoot,
     env: clean,
     stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],

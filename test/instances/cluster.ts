@@ -1,5 +1,5 @@
 /**
- * Several real app processes (`node --import tsx src/main.ts`) on one Postgres and one Redis, in
+ * Several real app processes (started as `npm start` starts one) on one Postgres and one Redis, in
  * Telegram webhook mode behind a small round-robin HTTP proxy on loopback, and a courier that plays
  * Telegram's part: it POSTs each update to the proxy with the secret header, keeps one queue per chat
  * (the next update of a queue goes only after the previous one was answered 2xx, as the Bot API's
