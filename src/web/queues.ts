@@ -1,18 +1,15 @@
-/** The BullMQ queue view (@bull-board/hono) at /admin/queues, behind the page's session. */
-import type { Context, Hono } from 'hono';
+/**
+ * The BullMQ queue view (@bull-board/hono) at /admin/queues, behind the page's session. The board and
+ * what it brings (lodash by way of redis-info, valibot, ejs: about 3 MB of heap) load on the first visit,
+ * not in every app process: a larger resting heap makes each garbage collection during a vote storm dearer.
+ */
+import { Hono, type Context } from 'hono';
 import type { Queue } from 'bullmq';
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { HonoAdapter } from '@bull-board/hono';
-import { serveStatic } from '@hono/node-server/serve-static';
 
 export const QUEUES_PATH = '/admin/queues';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function mountQueues(app: Hono<any>, queues: Queue[], allowed: (c: Context<any>) => boolean, refuse: (c: Context<any>) => Response | Promise<Response>): void {
-  const adapter = new HonoAdapter(serveStatic);
-  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter: adapter });
-  adapter.setBasePath(QUEUES_PATH);
   app.use(`${QUEUES_PATH}/*`, async (c, next) => {
     if (!allowed(c)) return refuse(c);
     // Its API changes jobs with fetch calls, not forms: only from this page's own origin.
@@ -23,7 +20,26 @@ export function mountQueues(app: Hono<any>, queues: Queue[], allowed: (c: Contex
     await next();
   });
   app.use(QUEUES_PATH, async (c, next) => (allowed(c) ? next() : refuse(c)));
-  app.route(QUEUES_PATH, adapter.registerPlugin());
+  let board: Promise<Hono> | undefined;
+  const toBoard = async (c: Context) => {
+    board ??= queueBoard(queues).catch((e: unknown) => { board = undefined; throw e; });
+    return (await board).fetch(c.req.raw, c.env);
+  };
+  app.all(QUEUES_PATH, toBoard);
+  app.all(`${QUEUES_PATH}/*`, toBoard);
+}
+
+async function queueBoard(queues: Queue[]): Promise<Hono> {
+  const [{ createBullBoard }, { BullMQAdapter }, { HonoAdapter }, { serveStatic }] = await Promise.all([
+    import('@bull-board/api'),
+    import('@bull-board/api/bullMQAdapter'),
+    import('@bull-board/hono'),
+    import('@hono/node-server/serve-static'),
+  ]);
+  const adapter = new HonoAdapter(serveStatic);
+  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter: adapter });
+  adapter.setBasePath(QUEUES_PATH);
+  return new Hono().route(QUEUES_PATH, adapter.registerPlugin());
 }
 
 function safeHost(origin: string): string | undefined {
