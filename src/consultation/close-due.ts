@@ -16,14 +16,17 @@ import { closeLockedPoll } from './close.js';
  * not yet due) or has no chat to post to. `fit` bounds the text to what platforms accept.
  */
 export async function closeDuePoll(tx: Tx, pollId: number, now: Date, events: CoreEvent[], fit: (reply: Reply, lang: string) => Reply): Promise<{ to: ChatAddress; reply: Reply } | undefined> {
-  const [poll] = await tx.select().from(polls).where(eq(polls.id, pollId)).for('update');
-  if (!poll || poll.status !== 'open' || poll.deadline.getTime() > now.getTime()) return undefined;
-  const [s] = await tx.select().from(suggestions).where(eq(suggestions.id, poll.suggestionId)).for('update');
-  // One pipelined round trip (see closeLockedPoll).
-  const [[community], [chat]] = await Promise.all([
-    tx.select().from(communities).where(eq(communities.id, s.communityId)),
-    poll.chatId ? tx.select().from(chats).where(eq(chats.id, poll.chatId)) : Promise.resolve([]),
-  ]);
+  // The poll and its suggestion locked, with their community and chat, in one round trip (it was three).
+  const [row] = await tx
+    .select({ poll: polls, suggestion: suggestions, community: communities, chat: chats })
+    .from(polls)
+    .innerJoin(suggestions, eq(suggestions.id, polls.suggestionId))
+    .innerJoin(communities, eq(communities.id, suggestions.communityId))
+    .leftJoin(chats, eq(chats.id, polls.chatId))
+    .where(eq(polls.id, pollId))
+    .for('update', { of: [polls, suggestions] });
+  if (!row || row.poll.status !== 'open' || row.poll.deadline.getTime() > now.getTime()) return undefined;
+  const { poll, suggestion: s, community, chat } = row;
   const lang = langOf(community.lang);
   const { reply } = await closeLockedPoll(tx, { poll, suggestion: s, community, now, lang, actorId: null, byDeadline: true, events });
   if (!chat) return undefined;
