@@ -15,6 +15,8 @@ interface PollState {
   running?: Promise<void>;
   /** A touch arrived while an edit was running: edit once more afterwards. */
   again?: boolean;
+  /** Forgets the poll once `intervalMs` has passed since its last edit (until then lastEditAt holds the next one back). */
+  expiry?: NodeJS.Timeout;
 }
 
 export class LiveEdits {
@@ -35,6 +37,10 @@ export class LiveEdits {
   private schedule(pollId: number): void {
     const st = this.polls.get(pollId) ?? { lastEditAt: 0 };
     this.polls.set(pollId, st);
+    if (st.expiry) {
+      clearTimeout(st.expiry);
+      st.expiry = undefined;
+    }
     if (st.timer) return;
     if (st.running) {
       st.again = true;
@@ -55,7 +61,11 @@ export class LiveEdits {
         st.again = false;
         this.schedule(pollId);
       } else if (!st.timer) {
-        this.polls.delete(pollId);
+        // Kept for the rest of the interval: a touch right after this edit waits for it, as any other.
+        st.expiry = setTimeout(() => {
+          if (!st.timer && !st.running && this.polls.get(pollId) === st) this.polls.delete(pollId);
+        }, Math.max(0, st.lastEditAt + this.intervalMs - Date.now()));
+        st.expiry.unref();
       }
     });
     await st.running;
@@ -82,6 +92,7 @@ export class LiveEdits {
     this.stopped = true;
     const work: Promise<void>[] = [];
     for (const [id, st] of this.polls) {
+      if (st.expiry) clearTimeout(st.expiry);
       if (st.timer) {
         clearTimeout(st.timer);
         st.timer = undefined;

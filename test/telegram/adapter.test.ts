@@ -182,6 +182,24 @@ describe('telegram adapter mechanics', () => {
     expect(ballot.reply_markup.inline_keyboard[0]).toHaveLength(3);
   });
 
+  it('holds a press right after a live edit back until the interval has passed', async () => {
+    await fresh();
+    await start({ liveEditIntervalMs: 1500 });
+    fake.sendText(group, zhang, '/ballot');
+    const [ballot] = await fake.waitForBotMessages(group.id, 0);
+    const data = (k: number) => ballot.reply_markup.inline_keyboard[0][k - 1].callback_data as string;
+    fake.press(group, zhang, ballot.message_id, data(1));
+    await fake.waitFor(() => ballot.edits === 1, 5000, 'the first live edit');
+    const firstAt = Date.now();
+    fake.press(group, li, ballot.message_id, data(2));
+    await fake.waitFor(() => fake.callsOf('answerCallbackQuery').filter((c) => c.ok).length === 2, 5000, 'both presses answered');
+    await new Promise((r) => setTimeout(r, 500));
+    // The edit that finished a moment ago still counts: no second edit within the interval.
+    if (Date.now() - firstAt < 1400) expect(ballot.edits).toBe(1);
+    await fake.waitFor(() => ballot.text === '表决 · 同意 1 · 反对 1 · 弃权 0', 5000, 'the trailing edit with both presses');
+    expect(ballot.edits).toBe(2);
+  });
+
   it('answers forged callback data with the refusal and changes nothing', async () => {
     await fresh();
     await start();
