@@ -46,11 +46,15 @@ export class LiveEdits {
       st.again = true;
       return;
     }
-    const wait = Math.max(0, st.lastEditAt + this.intervalMs - Date.now());
     st.timer = setTimeout(() => {
       st.timer = undefined;
       void this.run(pollId, st);
-    }, wait);
+    }, this.heldMs(st));
+  }
+
+  /** How long the poll's next edit still waits for the interval since its last one. */
+  private heldMs(st: PollState): number {
+    return Math.max(0, st.lastEditAt + this.intervalMs - Date.now());
   }
 
   private async run(pollId: number, st: PollState): Promise<void> {
@@ -62,9 +66,8 @@ export class LiveEdits {
         this.schedule(pollId);
       } else if (!st.timer) {
         // Kept for the rest of the interval: a touch right after this edit waits for it, as any other.
-        st.expiry = setTimeout(() => {
-          if (!st.timer && !st.running && this.polls.get(pollId) === st) this.polls.delete(pollId);
-        }, Math.max(0, st.lastEditAt + this.intervalMs - Date.now()));
+        // A touch clears the expiry (schedule) and so does flush, so when it fires the poll is idle.
+        st.expiry = setTimeout(() => this.polls.delete(pollId), this.heldMs(st));
         st.expiry.unref();
       }
     });
