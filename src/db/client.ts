@@ -51,6 +51,33 @@ export function redactUrl(url: string): string {
   }
 }
 
+type Sql = import('postgres').Sql;
+
+/**
+ * drizzle runs every query through postgres.js's `unsafe` with `prepare: false` unless the query was
+ * given a name, and postgres.js then describes each statement with parameters before it binds it: two
+ * round trips to the server for every statement. Through this client each connection prepares a
+ * statement the first time it runs it and afterwards binds and executes it in one round trip.
+ * Transactions and savepoints get a client of their own from postgres.js: wrapped the same way.
+ */
+export function preparing(sql: Sql): Sql {
+  return new Proxy(sql, {
+    get(target, prop, receiver) {
+      if (prop === 'unsafe') {
+        return (query: string, args?: unknown[], options?: object) => target.unsafe(query, args as never, { ...options, prepare: true });
+      }
+      if (prop === 'begin' || prop === 'savepoint') {
+        const open = Reflect.get(target, prop, receiver) as (...a: unknown[]) => Promise<unknown>;
+        return (...a: unknown[]) => {
+          const body = a.pop() as (inner: Sql) => unknown;
+          return open(...a, (inner: Sql) => body(preparing(inner)));
+        };
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}
+
 /** Opens Postgres when a URL is given, else the embedded PGlite in `<dataDir>/pglite`; migrates by default. */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
@@ -69,7 +96,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       }
     }
     const sql = postgres(opts.databaseUrl, { max: opts.max ?? 10, onnotice: () => {}, connect_timeout: 10 });
-    const db = drizzle(sql, { schema }) as unknown as Db;
+    const db = drizzle(preparing(sql), { schema }) as unknown as Db;
     return { db, kind: 'postgres', location: redactUrl(opts.databaseUrl), close: () => sql.end({ timeout: 5 }) };
   }
   const { PGlite } = await import('@electric-sql/pglite');
