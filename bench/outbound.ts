@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/logger.js';
+import { loadConfig } from '../src/lib/config.js';
+import { silentLogger } from '../src/lib/logger.js';
 import { SenderRegistry } from '../src/messaging/port.js';
 import { startFakeBotApi, fixtures } from '../test/support/fake-bot-api.js';
 import type { BenchServices } from './services.js';

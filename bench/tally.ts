@@ -3,8 +3,8 @@
  * `select choice, count(*) … group by choice` on the same table, same run.
  */
 import postgres from 'postgres';
-import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/logger.js';
+import { loadConfig } from '../src/lib/config.js';
+import { silentLogger } from '../src/lib/logger.js';
 import type { BenchServices } from './services.js';
 import { median, ms, round, type BenchResult } from './result.js';
 import { seedCommunity, seedResidents, seedVotingPoll } from './seed.js';

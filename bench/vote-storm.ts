@@ -17,7 +17,7 @@ import { startRival } from './rivals/spawn.js';
 import type { BenchServices } from './services.js';
 import { median, ms, round, type BenchResult } from './result.js';
 import { seedCommunity } from './seed.js';
-import { sleep } from '../src/retry.js';
+import { sleep } from '../src/lib/retry.js';
 
 /** CPU time (user + system) a process has used, in ms, from /proc/<pid>/stat; 0 once it is gone. */
 function cpuMs(pid: number): number {

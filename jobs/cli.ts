@@ -5,9 +5,9 @@
  */
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Config } from '../src/config.js';
+import type { Config } from '../src/lib/config.js';
 import type { Database } from '../src/db/client.js';
-import { currentChair } from '../src/council/rotation.js';
+import { currentChair } from '../src/kernel/rotation.js';
 import { countPendingOutbox } from '../src/messaging/outbox.js';
 import { formatLocal } from '../src/domain/time.js';
 import { nextQuarterlyRun, planSchedulers, planTimers } from './plan.js';

@@ -4,12 +4,12 @@
  */
 import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { AppDeps, Stoppable } from '../src/app-types.js';
-import type { CoreEvent, Platform } from '../src/core/types.js';
+import type { AppDeps, Stoppable } from '../src/core/app-types.js';
+import type { CoreEvent, Platform } from '../src/kernel/types.js';
 import { councilCommunities, meetingById } from '../src/council/schedule-plan.js';
 import { exclusively, LOCKS } from '../src/db/locks.js';
-import { KeyedSerializer } from '../src/keyed-serializer.js';
-import type { Logger } from '../src/logger.js';
+import { KeyedSerializer } from '../src/lib/keyed-serializer.js';
+import type { Logger } from '../src/lib/logger.js';
 import { quarterOf } from '../src/domain/time.js';
 import { DEFAULT_LIMITS, SendLimiter, type PlatformLimits } from './limiter.js';
 import { SharedSendLimiter } from './shared-limiter.js';

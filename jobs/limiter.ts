@@ -5,7 +5,7 @@
  * (Telegram: 20 messages a minute to one group), so the send worker asks this limiter for a slot and
  * delays the job until then instead of sending.
  */
-import type { Platform } from '../src/core/types.js';
+import type { Platform } from '../src/kernel/types.js';
 
 export interface Window {
   max: number;

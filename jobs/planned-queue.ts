@@ -7,9 +7,9 @@
 import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ZodType } from 'zod';
-import type { CoreEvent, Platform } from '../src/core/types.js';
+import type { CoreEvent, Platform } from '../src/kernel/types.js';
 import type { Db } from '../src/db/client.js';
-import type { Logger } from '../src/logger.js';
+import type { Logger } from '../src/lib/logger.js';
 import { retryingQueue } from './queues.js';
 
 /** What every planned queue is given by the jobs' start. */

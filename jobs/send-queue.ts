@@ -7,7 +7,7 @@
 import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '../src/db/client.js';
-import type { Logger } from '../src/logger.js';
+import type { Logger } from '../src/lib/logger.js';
 import {
   countOutboxAttempt,
   earlierPendingInChat,
@@ -21,11 +21,11 @@ import {
   type OutboxMessage,
 } from '../src/messaging/outbox.js';
 import { PermanentSendError, RateLimitedError, type SenderRegistry } from '../src/messaging/port.js';
-import { KeyedSerializer } from '../src/keyed-serializer.js';
-import { backoff, retry } from '../src/retry.js';
+import { KeyedSerializer } from '../src/lib/keyed-serializer.js';
+import { backoff, retry } from '../src/lib/retry.js';
 import { SendLimiter } from './limiter.js';
 import type { SharedSendLimiter } from './shared-limiter.js';
-import { metrics } from '../src/metrics.js';
+import { metrics } from '../src/lib/metrics.js';
 import { jobIds, sendJobSchema } from './queues.js';
 
 export type { OutboxMessage };

@@ -7,14 +7,14 @@
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Core } from '../src/core/types.js';
+import type { Core } from '../src/kernel/types.js';
 import type { Db } from '../src/db/client.js';
 import { nudgeNonVoters } from '../src/consultation/nudge.js';
 import { announceChair as announceChairUseCase } from '../src/council/chair-announcement.js';
 import { remindMeeting as remindMeetingUseCase } from '../src/council/meeting-reminders.js';
 import { remindMeetingDue as remindMeetingDueUseCase } from '../src/council/quarter-check.js';
 import { councilCommunities, pollDeadline } from '../src/council/schedule-plan.js';
-import type { Logger } from '../src/logger.js';
+import type { Logger } from '../src/lib/logger.js';
 import type { ScheduledResult, ScheduledRun } from '../src/messaging/addresses.js';
 import { outboxKeys } from '../src/messaging/outbox-keys.js';
 import type { SenderRegistry } from '../src/messaging/port.js';

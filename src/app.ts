@@ -6,17 +6,17 @@
  */
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import type { AppDeps, Stoppable } from './app-types.js';
-import type { Config } from './config.js';
+import type { AppDeps, Stoppable } from './core/app-types.js';
+import type { Config } from './lib/config.js';
 import type { Database } from './db/client.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, type Logger } from './lib/logger.js';
 import { SenderRegistry } from './messaging/port.js';
 import { describeError, openConfiguredDatabase, redactUrl } from './services/database.js';
 import { startRedisServer, writeRedisInfo } from './services/redis-server.js';
 import { sql } from 'drizzle-orm';
 import type { Queue } from 'bullmq';
-import type { Core } from './core/types.js';
-import { metrics, watch } from './metrics.js';
+import type { Core } from './kernel/types.js';
+import { metrics, watch } from './lib/metrics.js';
 import { outboxFigures } from './messaging/outbox-figures.js';
 import { opsRoutes } from './web/ops.js';
 

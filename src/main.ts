@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { startJobs } from '../jobs/index.js';
 import { runCli, type SchedulePrinter } from './admin/cli.js';
 import { startApp, wantsConsole, type App, type StartOptions, type Wiring } from './app.js';
-import { exitOnStartupError, loadConfig, type Config } from './config.js';
-import { createLogger, type Level } from './logger.js';
+import { exitOnStartupError, loadConfig, type Config } from './lib/config.js';
+import { createLogger, type Level } from './lib/logger.js';
 import { describeError } from './services/database.js';
 
 export const wiring: Wiring = {

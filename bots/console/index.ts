@@ -7,10 +7,10 @@ import readline from 'node:readline';
 import { addCommunity, requireCommunity, type Community } from '../../src/admin/communities.js';
 import { AdminError } from '../../src/admin/errors.js';
 import { grantRoleTx } from '../../src/admin/roles.js';
-import type { AppDeps } from '../../src/app-types.js';
-import type { Incoming, Outcome, Reply, Sender } from '../../src/core/types.js';
+import type { AppDeps } from '../../src/core/app-types.js';
+import type { Incoming, Outcome, Reply, Sender } from '../../src/kernel/types.js';
 import type { Db } from '../../src/db/client.js';
-import { safeName } from '../../src/people/persons.js';
+import { safeName } from '../../src/kernel/persons.js';
 import type { OutboundMessage, SentMessage } from '../../src/messaging/port.js';
 import { t } from '../../src/i18n/index.js';
 

@@ -5,7 +5,7 @@
  */
 import { InputFile, type Api } from 'grammy';
 import type { Attachment, RenderedFile } from '../../src/domain/messages.js';
-import type { Logger } from '../../src/logger.js';
+import type { Logger } from '../../src/lib/logger.js';
 import { describe } from './errors.js';
 import { safeText } from './render.js';
 

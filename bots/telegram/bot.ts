@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { autoRetry, type AutoRetryOptions } from '@grammyjs/auto-retry';
 import { Api, Bot, type ApiClientOptions } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import type { AppDeps, Stoppable } from '../../src/app-types.js';
+import type { AppDeps, Stoppable } from '../../src/core/app-types.js';
 import type { PlatformSender } from '../../src/messaging/port.js';
 import { ChatFate } from './chats.js';
 import { replayUndelivered } from './deliver.js';

@@ -3,8 +3,8 @@
  * binding, polls and pending messages follow, open ballots are posted again there) or closed to the
  * bot (removed, kicked, no right to write: marked inactive, nothing more is sent there).
  */
-import type { Core } from '../../src/core/types.js';
-import type { Logger } from '../../src/logger.js';
+import type { Core } from '../../src/kernel/types.js';
+import type { Logger } from '../../src/lib/logger.js';
 import type { ReplyLanes } from './replies.js';
 import { inlineKeyboard } from './render.js';
 

@@ -7,9 +7,9 @@
  */
 import type { Api } from 'grammy';
 import type { Chat, User } from 'grammy/types';
-import type { Core, Outcome } from '../../src/core/types.js';
+import type { Core, Outcome } from '../../src/kernel/types.js';
 import { t } from '../../src/i18n/index.js';
-import type { Logger } from '../../src/logger.js';
+import type { Logger } from '../../src/lib/logger.js';
 import { displayName } from './incoming.js';
 import type { ReplyLanes } from './replies.js';
 import { replyMarkup, safeText } from './render.js';

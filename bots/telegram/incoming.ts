@@ -1,6 +1,6 @@
 /** grammY context -> the core's Incoming. */
 import type { Chat, User } from 'grammy/types';
-import type { ChatRef, Incoming, Sender } from '../../src/core/types.js';
+import type { ChatRef, Incoming, Sender } from '../../src/kernel/types.js';
 
 export function chatRef(chat: Chat, threadId?: number): ChatRef {
   return {

@@ -1,5 +1,5 @@
 /** The Telegram adapter's entry point for src/main.ts. */
-import type { AppDeps, Stoppable } from '../../src/app-types.js';
+import type { AppDeps, Stoppable } from '../../src/core/app-types.js';
 import { createTelegramBot } from './bot.js';
 
 export { createTelegramBot, type TelegramBot, type TelegramBotOptions } from './bot.js';

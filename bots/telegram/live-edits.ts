@@ -4,8 +4,8 @@
  * group's message budget.
  */
 import type { Api } from 'grammy';
-import type { Core } from '../../src/core/types.js';
-import type { Logger } from '../../src/logger.js';
+import type { Core } from '../../src/kernel/types.js';
+import type { Logger } from '../../src/lib/logger.js';
 import { describe, isNotModified } from './errors.js';
 import { inlineKeyboard, safeText } from './render.js';
 

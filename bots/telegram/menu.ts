@@ -1,7 +1,7 @@
 /** The command menu: Latin command names (Telegram allows no others) with Chinese or English descriptions. */
 import type { Api } from 'grammy';
 import { t, type MessageKey } from '../../src/i18n/index.js';
-import type { Logger } from '../../src/logger.js';
+import type { Logger } from '../../src/lib/logger.js';
 import { describe } from './errors.js';
 
 export const MENU_COMMANDS = [

@@ -5,7 +5,7 @@
  * groups, private chats and answerCallbackQuery (which is not a message and is never paced) go on.
  */
 import type { Transformer } from 'grammy';
-import { sleep } from '../../src/retry.js';
+import { sleep } from '../../src/lib/retry.js';
 
 export interface PacerOptions {
   /** Shortest time between two sends to one chat (default 1000 ms). */

@@ -10,8 +10,8 @@
  */
 import { Api, GrammyError, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
-import type { Logger } from '../../src/logger.js';
-import { backoff, retry, sleep } from '../../src/retry.js';
+import type { Logger } from '../../src/lib/logger.js';
+import { backoff, retry, sleep } from '../../src/lib/retry.js';
 import { describe } from './errors.js';
 import { chatKeyOf, runUpdate } from './updates.js';
 

@@ -1,6 +1,6 @@
 /** Reply -> Telegram message parts. Plain text only (no parse_mode), so user text can't inject markup. */
 import type { InlineKeyboardMarkup } from 'grammy/types';
-import type { Button } from '../../src/core/types.js';
+import type { Button } from '../../src/kernel/types.js';
 import { fitText, MAX_MESSAGE, stripUnsafe } from '../../src/domain/text.js';
 
 export const MAX_TOAST_LENGTH = 200;

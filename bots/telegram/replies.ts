@@ -17,8 +17,8 @@
 import type { Api } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { t } from '../../src/i18n/index.js';
-import type { Logger } from '../../src/logger.js';
-import { sleep } from '../../src/retry.js';
+import type { Logger } from '../../src/lib/logger.js';
+import { sleep } from '../../src/lib/retry.js';
 import { MAX_MESSAGE } from '../../src/domain/text.js';
 import { cannotWrite, describe, goneReason, isGrammyError } from './errors.js';
 import { isGroupId, type Pacer } from './pacer.js';

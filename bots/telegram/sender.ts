@@ -6,8 +6,8 @@
  * to the new id; a group the bot cannot write to (kicked, no rights) is marked inactive.
  */
 import type { Api } from 'grammy';
-import type { Button } from '../../src/core/types.js';
-import type { Logger } from '../../src/logger.js';
+import type { Button } from '../../src/kernel/types.js';
+import type { Logger } from '../../src/lib/logger.js';
 import { PermanentSendError, RateLimitedError, type OutboundMessage, type PlatformSender, type SentMessage } from '../../src/messaging/port.js';
 import type { ChatFate } from './chats.js';
 import { cannotWrite, describe, goneReason, isGrammyError, isNotModified, isPermanent, retryAfterSeconds } from './errors.js';

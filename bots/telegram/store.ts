@@ -5,8 +5,8 @@
  * same update several times (a bug, not an outage), the INTERNAL reply is sent, so one poisoned update
  * cannot hold its chat forever.
  */
-import type { Core, Incoming, Outcome } from '../../src/core/types.js';
-import type { Logger } from '../../src/logger.js';
+import type { Core, Incoming, Outcome } from '../../src/kernel/types.js';
+import type { Logger } from '../../src/lib/logger.js';
 
 export const GIVE_UP_AFTER = 3;
 

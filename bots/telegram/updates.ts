@@ -2,7 +2,7 @@
 import type { Bot } from 'grammy';
 import { BotError } from 'grammy';
 import type { Update } from 'grammy/types';
-import type { Logger } from '../../src/logger.js';
+import type { Logger } from '../../src/lib/logger.js';
 import { describe } from './errors.js';
 
 /**

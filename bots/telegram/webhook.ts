@@ -7,8 +7,8 @@ import http from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
-import type { Logger } from '../../src/logger.js';
-import { KeyedSerializer } from '../../src/keyed-serializer.js';
+import type { Logger } from '../../src/lib/logger.js';
+import { KeyedSerializer } from '../../src/lib/keyed-serializer.js';
 import { chatKeyOf, runUpdate } from './updates.js';
 
 const MAX_BODY = 1 << 20;

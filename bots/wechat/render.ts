@@ -1,5 +1,5 @@
 /** A core Reply as WeChat text: WeChat has no buttons, so choices become numbered lines. */
-import type { Button, PollInfo } from '../../src/core/types.js';
+import type { Button, PollInfo } from '../../src/kernel/types.js';
 import { stripUnsafe } from '../../src/domain/text.js';
 import { t } from '../../src/i18n/index.js';
 import { wechatStrings } from './strings.js';

@@ -3,9 +3,9 @@
  * through this queue: one lane per conversation, sends in order, a minimum gap within a lane and a
  * smaller one across lanes, and a failed send is retried (with backoff) before the next one in its lane.
  */
-import type { Logger } from '../../src/logger.js';
+import type { Logger } from '../../src/lib/logger.js';
 import { PermanentSendError, RateLimitedError } from '../../src/messaging/port.js';
-import { backoff } from '../../src/retry.js';
+import { backoff } from '../../src/lib/retry.js';
 
 export interface SendQueueOptions {
   /** Minimum time between two sends to the same conversation. */

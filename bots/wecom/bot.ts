@@ -3,8 +3,8 @@
  * connection, replies and card updates back on it, and the 'wecom' sender for the jobs' send queue.
  * Built from its dependencies, so tests build the same bot against a fake WeCom server (wsUrl).
  */
-import type { AppDeps, Stoppable } from '../../src/app-types.js';
-import { KeyedSerializer } from '../../src/keyed-serializer.js';
+import type { AppDeps, Stoppable } from '../../src/core/app-types.js';
+import { KeyedSerializer } from '../../src/lib/keyed-serializer.js';
 import type { PlatformSender } from '../../src/messaging/port.js';
 import { WecomChannel } from './channel.js';
 import { chatOf, type Frame, type WecomEnv } from './env.js';

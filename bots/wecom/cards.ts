@@ -4,7 +4,7 @@
  */
 import type { TemplateCard } from '@wecom/aibot-node-sdk';
 import { randomBytes } from 'node:crypto';
-import type { Button, Reply } from '../../src/core/types.js';
+import type { Button, Reply } from '../../src/kernel/types.js';
 import { clip, stripUnsafe } from '../../src/domain/text.js';
 import { t } from '../../src/i18n/index.js';
 import { cardLine } from './text.js';

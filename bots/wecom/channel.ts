@@ -3,7 +3,7 @@
  * the SDK's backoff (1 s doubling to 30 s, without end), and tells who waits whether it is up.
  */
 import { WSClient, type WsFrame, type SendMsgBody } from '@wecom/aibot-node-sdk';
-import type { Logger } from '../../src/logger.js';
+import type { Logger } from '../../src/lib/logger.js';
 
 export interface ChannelOptions {
   botId: string;

@@ -4,7 +4,7 @@
  * proactive messages. A reply whose socket dropped goes out proactively after the reconnect.
  */
 import { generateReqId } from '@wecom/aibot-node-sdk';
-import type { Outcome, Reply } from '../../src/core/types.js';
+import type { Outcome, Reply } from '../../src/kernel/types.js';
 import { t } from '../../src/i18n/index.js';
 import { cardButtons, newTaskId, replyCard } from './cards.js';
 import { chatOf, type CallbackBody, type Frame, type WecomEnv } from './env.js';

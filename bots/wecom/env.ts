@@ -1,7 +1,7 @@
 /** What the WeCom feature handlers share; and turning a callback's body into the core's Incoming. */
 import type { WsFrame } from '@wecom/aibot-node-sdk';
-import type { ChatRef, Core, Incoming, Outcome, Sender } from '../../src/core/types.js';
-import type { Logger } from '../../src/logger.js';
+import type { ChatRef, Core, Incoming, Outcome, Sender } from '../../src/kernel/types.js';
+import type { Logger } from '../../src/lib/logger.js';
 import type { WecomChannel } from './channel.js';
 import type { LaterSends } from './sender.js';
 import { userKey } from './text.js';

@@ -1,5 +1,5 @@
 /** The WeCom adapter's entry point for src/app.ts. */
-import type { AppDeps, Stoppable } from '../../src/app-types.js';
+import type { AppDeps, Stoppable } from '../../src/core/app-types.js';
 import { createWecomBot } from './bot.js';
 
 export { createWecomBot, type WecomBot, type WecomBotOptions } from './bot.js';

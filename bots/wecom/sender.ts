@@ -9,9 +9,9 @@
  * WeCom has no idempotency key for aibot_send_msg, so it is sent again (at least once, never lost).
  */
 import type { SendMsgBody, TemplateCard } from '@wecom/aibot-node-sdk';
-import type { Button } from '../../src/core/types.js';
-import { KeyedSerializer } from '../../src/keyed-serializer.js';
-import type { Logger } from '../../src/logger.js';
+import type { Button } from '../../src/kernel/types.js';
+import { KeyedSerializer } from '../../src/lib/keyed-serializer.js';
+import type { Logger } from '../../src/lib/logger.js';
 import { PermanentSendError, RateLimitedError, type OutboundMessage, type PlatformSender, type SentMessage } from '../../src/messaging/port.js';
 import { cardButtons, newTaskId, replyCard } from './cards.js';
 import type { WecomChannel } from './channel.js';

@@ -1,5 +1,5 @@
 /** What the admin CLI hands each area's subcommands (src/admin/*-cli.ts): output, the clock, a database. */
-import type { Config } from '../config.js';
+import type { Config } from '../lib/config.js';
 import type { Database } from '../db/client.js';
 
 export interface CliCtx {

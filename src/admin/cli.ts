@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { ConfigError, loadConfig, type Config } from '../lib/config.js';
 import type { Database } from '../db/client.js';
 import { openConfiguredDatabase } from '../services/database.js';
 import { addCouncilUnit, UnitExistsError } from '../council/units.js';
@@ -12,7 +12,7 @@ import { readLiveRedisUrl, startRedisServer } from '../services/redis-server.js'
 import { addCommunity, requireCommunity } from './communities.js';
 import { chatsReport } from './chats.js';
 import { AdminError } from './errors.js';
-import { exportSuggestions } from './export.js';
+import { exportSuggestions } from '../reports/export.js';
 import { PEOPLE_TABLES, type PeopleTable } from '../reports/tables.js';
 import { communityOwnersVotes, ownersVoteJson } from '../owners/standing.js';
 import { importData, readImportFile } from './import.js';

@@ -4,13 +4,13 @@
  *   org staff <street|district> <platform>:<userId> · unit add <node> <name> --kind K [--contact p:id]
  *   grid add <community> <slug> <name> [--worker p:id] · stats <slug> [--quarter 2026Q4] [--format csv]
  */
-import type { Config } from '../config.js';
+import type { Config } from '../lib/config.js';
 import type { Database, Db } from '../db/client.js';
 import { nodeBySlug } from '../org/tree.js';
 import { AdminError } from './errors.js';
 import { hours, pct, areaFigures } from '../whistle/figures.js';
 import { quarterOf } from '../domain/time.js';
-import { figuresCsv } from './export.js';
+import { figuresCsv } from '../reports/export.js';
 import { addGridTx, addNodeStaffTx, addNodeTx, addUnitTx, exportTree, levelSchema, moveNodeTx, requireNode, showTree, unitKindSchema } from './org.js';
 import { communityNameSchema, slugSchema, unitNameSchema, userRefSchema } from './validation.js';
 import type { Bad, CliCtx, Values, WithDb } from './cli-parts.js';

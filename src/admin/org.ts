@@ -7,7 +7,7 @@ import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Tx } from '../db/client.js';
 import { auditLog, communities, gridWorkers, grids, identities, memberUnits, orgNodes, orgStaff, unitContacts, ORG_LEVELS, UNIT_KINDS, type OrgLevel, type UnitKind } from '../db/schema.js';
-import { ensureIdentity } from '../people/persons.js';
+import { ensureIdentity } from '../kernel/persons.js';
 import { allNodes, canParent, nodeBySlug, subtreeIds, type OrgNode } from '../org/tree.js';
 import { insertCommunity, type NewCommunity } from './communities.js';
 import { AdminError } from './errors.js';

@@ -7,7 +7,7 @@
  *   points correct <slug> <member number> --points=<±N> <reason>   a correcting entry (the ledger is never edited)
  */
 import { and, eq } from 'drizzle-orm';
-import type { Config } from '../config.js';
+import type { Config } from '../lib/config.js';
 import type { Database } from '../db/client.js';
 import { auditLog, partyMembers } from '../db/schema.js';
 import { parsePeriod, periodLabel, type Period } from '../domain/points.js';
@@ -18,7 +18,7 @@ import { rulesOf, setRules, type PointsRules } from '../points/rules.js';
 import { periodRange, personStandings, unitStandings } from '../points/standings.js';
 import { requireCommunity } from './communities.js';
 import { AdminError } from './errors.js';
-import { peopleCsv } from './export.js';
+import { peopleCsv } from '../reports/export.js';
 import { slugSchema } from './validation.js';
 import type { Bad, CliCtx, Values, WithDb } from './cli-parts.js';
 

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import type { Config } from '../config.js';
+import type { Config } from '../lib/config.js';
 import type { Database, Db } from '../db/client.js';
 import { communities, ownerBallots } from '../db/schema.js';
 import { DEVELOPER_KEY, formatArea, normalizeOwnerKey, parseArea, type Matter, type OwnersCount } from '../domain/owners.js';

@@ -5,7 +5,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { auditLog, roles } from '../db/schema.js';
-import { ensureIdentity, findIdentity } from '../people/persons.js';
+import { ensureIdentity, findIdentity } from '../kernel/persons.js';
 import type { Community } from './communities.js';
 import { AdminError } from './errors.js';
 import type { RoleName, UserRef } from './validation.js';

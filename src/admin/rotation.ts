@@ -1,6 +1,6 @@
 /** The `rotation show` report: this quarter's chair and the next ones, with date ranges. */
 import type { Db } from '../db/client.js';
-import { rotation, unitsInOrder } from '../council/rotation.js';
+import { rotation, unitsInOrder } from '../kernel/rotation.js';
 import { formatLocal, quarterEnd, quarterOf, quarterStart } from '../domain/time.js';
 import type { Community } from './communities.js';
 

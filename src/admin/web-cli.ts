@@ -1,15 +1,15 @@
 /** The CLI's part of the staff web page: `sessions revoke` and `export <slug> --format xlsx|csv [--lang en]`. */
 import fs from 'node:fs';
 import type { Writable } from 'node:stream';
-import type { Config } from '../config.js';
+import type { Config } from '../lib/config.js';
 import type { Database } from '../db/client.js';
 import type { Platform } from '../db/schema.js';
-import { findIdentity } from '../people/persons.js';
+import { findIdentity } from '../kernel/persons.js';
 import { communityWorkbook } from '../reports/xlsx.js';
-import { revokeSessions } from '../web/sessions.js';
+import { revokeSessions } from '../sessions/sessions.js';
 import type { Community } from './communities.js';
 import { AdminError } from './errors.js';
-import { exportSuggestions } from './export.js';
+import { exportSuggestions } from '../reports/export.js';
 import { tableCsv, type PeopleTable } from '../reports/tables.js';
 
 export const SESSIONS_USAGE = 'sessions revoke [<platform>:<userId>] (all sessions of the staff web page, or one person\'s)';

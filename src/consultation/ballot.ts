@@ -9,10 +9,10 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client.js';
 import type { Platform } from '../db/schema.js';
-import { safeName } from '../people/persons.js';
+import { safeName } from '../kernel/persons.js';
 import { refuse } from '../domain/errors.js';
 import { langOf, t, type Lang } from '../i18n/index.js';
-import type { CommandResult, Ctx, Suggestion } from './context.js';
+import type { CommandResult, Ctx, Suggestion } from '../kernel/context.js';
 import { choicesOf, requireOpenPoll, type PollKind } from './poll.js';
 
 const ENGLISH_CHOICES: Record<string, string> = {

@@ -4,7 +4,7 @@ import type { Db, Tx } from '../db/client.js';
 import { auditLog, ballots, polls, ratings, roles, suggestions } from '../db/schema.js';
 import type { CoreEvent, Reply } from '../domain/messages.js';
 import { t, type Lang } from '../i18n/index.js';
-import type { Community, Suggestion } from './context.js';
+import type { Community, Suggestion } from '../kernel/context.js';
 import { percent, ratingPasses, satisfactionRate, voteOutcome } from '../domain/outcome.js';
 import { choicesOf, formatCounts, type Poll } from './poll.js';
 

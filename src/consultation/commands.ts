@@ -7,7 +7,7 @@ import { refuse } from '../domain/errors.js';
 import { LIMITS } from '../domain/text.js';
 import { cancelMeeting, moveMeeting, scheduleMeeting } from '../council/meetings.js';
 import { castByCommand } from './ballot.js';
-import { getSuggestion, type CommandResult, type Ctx } from './context.js';
+import { getSuggestion, type CommandResult, type Ctx } from '../kernel/context.js';
 import { agenda, close, openVote } from './decide.js';
 import { done, progress } from './evaluate.js';
 import { comment, suggest, support, withdraw } from './raise.js';

@@ -1,7 +1,7 @@
 /** 民事民议 -> 民事民决: the agenda, opening a vote, closing a vote or rating. */
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { agendaItems, meetings } from '../db/schema.js';
-import { getSuggestion, requireChairOrStaff, requireStage, setStage, type CommandResult, type Ctx } from './context.js';
+import { getSuggestion, requireChairOrStaff, requireStage, setStage, type CommandResult, type Ctx } from '../kernel/context.js';
 import { closeLockedPoll } from './close.js';
 import { DEFAULT_VOTE_CHOICES } from '../domain/outcome.js';
 import { openPoll, requireOpenPoll } from './poll.js';

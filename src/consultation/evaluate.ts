@@ -1,6 +1,6 @@
 /** 民事民评: progress while carried out, then the residents' satisfaction rating. */
 import { progressUpdates } from '../db/schema.js';
-import { getSuggestion, requireStaff, requireStage, setStage, type CommandResult, type Ctx } from './context.js';
+import { getSuggestion, requireStaff, requireStage, setStage, type CommandResult, type Ctx } from '../kernel/context.js';
 import { RATING_CHOICES } from '../domain/outcome.js';
 import { openPoll } from './poll.js';
 

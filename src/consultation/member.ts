@@ -4,8 +4,8 @@ import type { Tx } from '../db/client.js';
 import { communities, type Platform } from '../db/schema.js';
 import type { CoreEvent } from '../domain/messages.js';
 import type { Lang } from '../i18n/index.js';
-import { ensureMember } from '../people/persons.js';
-import { makeCtx, type Chat, type Ctx } from './context.js';
+import { ensureMember } from '../kernel/persons.js';
+import { makeCtx, type Chat, type Ctx } from '../kernel/context.js';
 
 export interface MemberCtx extends Ctx {
   /** True when this command made the writer a resident (audited as a join when the command itself audits nothing). */

@@ -7,7 +7,7 @@ import { refuse } from '../domain/errors.js';
 import { clip, oneLine } from '../domain/text.js';
 import { t, type Lang } from '../i18n/index.js';
 import { formatLocal } from '../domain/time.js';
-import type { Ctx, Suggestion } from './context.js';
+import type { Ctx, Suggestion } from '../kernel/context.js';
 
 export type Poll = typeof polls.$inferSelect;
 export type PollKind = Poll['kind'];

@@ -3,7 +3,7 @@ import { and, count, eq, max, sql } from 'drizzle-orm';
 import { comments, communities, suggestions, supports } from '../db/schema.js';
 import { refuse } from '../domain/errors.js';
 import { clip, oneLine } from '../domain/text.js';
-import { getSuggestion, requireStage, type CommandResult, type Ctx } from './context.js';
+import { getSuggestion, requireStage, type CommandResult, type Ctx } from '../kernel/context.js';
 import { tellGridWorkers } from '../org/grids.js';
 
 /** Records a suggestion, numbered per community (the community row is locked to allocate the number). */

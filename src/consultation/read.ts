@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, ne } from 'drizzle-orm';
 import { agendaItems, comments, meetings, persons, polls, progressUpdates, suggestions, STAGES, type Stage } from '../db/schema.js';
 import { clip, MAX_MESSAGE, oneLine } from '../domain/text.js';
 import { formatLocal } from '../domain/time.js';
-import { getSuggestion, type CommandResult, type Ctx } from './context.js';
+import { getSuggestion, type CommandResult, type Ctx } from '../kernel/context.js';
 import { percent, satisfactionRate } from '../domain/outcome.js';
 import { choicesOf, countsOf, formatCounts } from './poll.js';
 import type { PollResult } from './close.js';

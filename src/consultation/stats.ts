@@ -2,7 +2,7 @@
 import { and, count, eq, gte, inArray, lt } from 'drizzle-orm';
 import { meetings, polls, suggestions, STAGES } from '../db/schema.js';
 import { addQuarters, quarterEnd, quarterOf, quarterStart, quartersBetween } from '../domain/time.js';
-import { requireStaff, type CommandResult, type Ctx } from './context.js';
+import { requireStaff, type CommandResult, type Ctx } from '../kernel/context.js';
 import type { PollResult } from './close.js';
 import { percent } from '../domain/outcome.js';
 import { resolveGrid } from '../org/grids.js';

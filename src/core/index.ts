@@ -2,12 +2,12 @@
  * The core: text or a button press -> the router's use case, run in one transaction with its audit
  * row (./unit-of-work.ts) -> Outcome. Adapters and jobs see only the Core interface of ./types.ts.
  */
-import type { Config } from '../config.js';
+import type { Config } from '../lib/config.js';
 import type { Database } from '../db/client.js';
 import { buttonSchema } from '../domain/args.js';
 import { DomainError, refuse } from '../domain/errors.js';
 import { langOf, t, type Lang } from '../i18n/index.js';
-import { silentLogger, type Logger } from '../logger.js';
+import { silentLogger, type Logger } from '../lib/logger.js';
 import { ballotView } from '../consultation/poll.js';
 import { renderAttachment } from '../reports/attachments.js';
 import { ballotToast } from '../consultation/ballot.js';
@@ -17,17 +17,17 @@ import { auditJoinIfSilent, makeMemberCtx } from '../consultation/member.js';
 import { PressGroups, type PressGroupOptions } from '../consultation/press-groups.js';
 import { setPollMessage } from '../consultation/poll-message.js';
 import { claimUndelivered, markRepliesDelivered } from '../messaging/updates.js';
-import { makePersonCtx, type Where } from '../people/context.js';
+import { makePersonCtx, type Where } from '../kernel/person-context.js';
 import { chatterNeedsJoin, findChat, joinByChatter } from '../people/join.js';
 import { migrateChat } from '../people/chat-migrate.js';
 import { setChatActive } from '../people/chat-state.js';
 import { parseCommand } from './parse.js';
 import { createQueries } from './queries.js';
-import { fit, refusalOutcome, UnitOfWork } from './unit-of-work.js';
+import { fit, refusalOutcome, UnitOfWork } from '../kernel/unit-of-work.js';
 import { BUTTONS, ROUTES } from './router.js';
-import type { Core, CoreEvent, Incoming, Outcome } from './types.js';
+import type { Core, CoreEvent, Incoming, Outcome } from '../kernel/types.js';
 import type { Tx } from '../db/client.js';
-import type { Chat, CommandResult, Ctx } from '../consultation/context.js';
+import type { Chat, CommandResult, Ctx } from '../kernel/context.js';
 
 export interface CoreOptions {
   database: Database;

@@ -1,7 +1,7 @@
 /** The core's query port (CoreQueries in ./types.ts): read-only use cases bound to a database. */
 import { chatKind, pollInfo, pollMessage } from '../consultation/queries.js';
 import type { Db } from '../db/client.js';
-import type { CoreQueries } from './types.js';
+import type { CoreQueries } from '../kernel/types.js';
 
 export function createQueries(db: Db): CoreQueries {
   return {

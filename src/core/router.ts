@@ -4,18 +4,18 @@
  * in ./unit-of-work.ts, refusal texts in ./refusals.ts.
  */
 import * as consultation from '../consultation/commands.js';
-import type { CommandResult, Ctx } from '../consultation/context.js';
+import type { CommandResult, Ctx } from '../kernel/context.js';
 import { stats } from '../consultation/stats.js';
 import { chairInfo } from '../council/meetings.js';
 import { bind } from '../people/bind.js';
-import type { PersonCtx } from '../people/context.js';
+import type { PersonCtx } from '../kernel/person-context.js';
 import { link } from '../people/link-command.js';
 import { start } from '../people/start.js';
 import * as owners from '../owners/commands.js';
 import * as whistle from '../whistle/commands.js';
 import * as members from '../members/commands.js';
 import * as points from '../points/commands.js';
-import * as web from '../web/commands.js';
+import * as web from '../sessions/commands.js';
 import type { CommandName } from './parse.js';
 
 export type GroupHandler = (ctx: Ctx, args: string) => Promise<CommandResult>;

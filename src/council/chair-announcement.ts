@@ -12,7 +12,7 @@ import { contactAddress, groupChatsOf, type ScheduledResult, type ScheduledRun }
 import { outboxKeys } from '../messaging/outbox-keys.js';
 import { writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
 import { parseQuarter, quarterOf, type Quarter } from '../domain/time.js';
-import { chairOfQuarter, unitsInOrder } from './rotation.js';
+import { chairOfQuarter, unitsInOrder } from '../kernel/rotation.js';
 
 /** "2027年第1季度" / "Q1 2027". */
 export function quarterLabel(lang: string, quarter: Quarter): string {

@@ -5,8 +5,8 @@ import { agendaItems, meetings, suggestions } from '../db/schema.js';
 import { MEETING_EXAMPLE } from '../domain/args.js';
 import { refuse } from '../domain/errors.js';
 import { formatLocal, quarterOf } from '../domain/time.js';
-import { requireChairOrStaff, type CommandResult, type Ctx } from '../consultation/context.js';
-import { rotation } from './rotation.js';
+import { requireChairOrStaff, type CommandResult, type Ctx } from '../kernel/context.js';
+import { rotation } from '../kernel/rotation.js';
 
 export type Meeting = typeof meetings.$inferSelect;
 

@@ -12,7 +12,7 @@ import { outboxKeys } from '../messaging/outbox-keys.js';
 import { writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
 import type { Quarter } from '../domain/time.js';
 import { lockQuarterlyChair, quarterLabel } from './chair-announcement.js';
-import { chairOfQuarter, unitsInOrder } from './rotation.js';
+import { chairOfQuarter, unitsInOrder } from '../kernel/rotation.js';
 
 /** Whether the community has a meeting (scheduled or held, not cancelled) in `quarter`. */
 export async function meetingScheduledIn(db: Db | Tx, communityId: number, quarter: Quarter): Promise<boolean> {

@@ -1,5 +1,5 @@
 /** Running a transaction again when Postgres says a retry can fix it: the database layer's retry rule, on the one retry loop (src/retry.ts). */
-import { retry } from '../retry.js';
+import { retry } from '../lib/retry.js';
 import { isPgRetryable, isPgUniqueViolation, sqlState } from './errors.js';
 
 /**

@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import { needClaims } from '../db/schema.js';
 import { refuse } from '../domain/errors.js';
-import type { CommandResult, Ctx } from '../consultation/context.js';
+import type { CommandResult, Ctx } from '../kernel/context.js';
 import { actorOfGroup, auditIn } from './actor.js';
 import { loadNeed, placesTaken } from './needs.js';
 import { requireConfirmedMember } from './roster.js';

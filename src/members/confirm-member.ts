@@ -9,7 +9,7 @@ import { clip, oneLine } from '../domain/text.js';
 import { t } from '../i18n/index.js';
 import { privateAddressesOf } from '../messaging/addresses.js';
 import { writeOutbox } from '../messaging/outbox.js';
-import type { CommandResult, Ctx } from '../consultation/context.js';
+import type { CommandResult, Ctx } from '../kernel/context.js';
 import { isAreaStaff } from '../org/staff.js';
 import { creditRegister } from '../points/ledger.js';
 import { actorOfGroup, auditIn } from './actor.js';

@@ -9,7 +9,7 @@ import { refuse } from '../domain/errors.js';
 import { t } from '../i18n/index.js';
 import { privateAddressesOf } from '../messaging/addresses.js';
 import { writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
-import type { CommandResult, Ctx } from '../consultation/context.js';
+import type { CommandResult, Ctx } from '../kernel/context.js';
 import { isAreaStaff } from '../org/staff.js';
 import { addEntry } from '../points/ledger.js';
 import { actorOfGroup, auditIn } from './actor.js';

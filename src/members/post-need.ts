@@ -7,7 +7,7 @@ import { needs } from '../db/schema.js';
 import { DomainError, refuse } from '../domain/errors.js';
 import { charLength, cleanText } from '../domain/text.js';
 import { parseLocalDateTime, zonedParts, zonedTimeToDate } from '../domain/time.js';
-import { getSuggestion, type CommandResult, type Ctx } from '../consultation/context.js';
+import { getSuggestion, type CommandResult, type Ctx } from '../kernel/context.js';
 import { gridsOf, gridWorkerPersons } from '../org/grids.js';
 import { isAreaStaff } from '../org/staff.js';
 import { rulesOf } from '../points/rules.js';

@@ -5,7 +5,7 @@
 import { eq } from 'drizzle-orm';
 import { needs } from '../db/schema.js';
 import { refuse } from '../domain/errors.js';
-import type { CommandResult, Ctx } from '../consultation/context.js';
+import type { CommandResult, Ctx } from '../kernel/context.js';
 import { actorOfGroup, auditIn } from './actor.js';
 import { claimsOf, loadNeed } from './needs.js';
 

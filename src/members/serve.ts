@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import { chats, communities, needClaims, persons } from '../db/schema.js';
 import { refuse } from '../domain/errors.js';
 import { writeOutbox } from '../messaging/outbox.js';
-import type { CommandResult } from '../consultation/context.js';
+import type { CommandResult } from '../kernel/context.js';
 import { t } from '../i18n/index.js';
 import { auditIn, type Actor } from './actor.js';
 import { loadNeed } from './needs.js';

@@ -8,7 +8,7 @@ import { t } from '../i18n/index.js';
 import { privateAddressesOf } from '../messaging/addresses.js';
 import { writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
-import type { Ctx, Suggestion } from '../consultation/context.js';
+import type { Ctx, Suggestion } from '../kernel/context.js';
 
 export type Grid = typeof grids.$inferSelect;
 

@@ -5,7 +5,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { orgStaff, roles } from '../db/schema.js';
-import { roleOf } from '../people/persons.js';
+import { roleOf } from '../kernel/persons.js';
 import { communityNode, pathUp, type OrgNode } from './tree.js';
 
 /** Staff of the community, or of a street or district above it. */

@@ -10,7 +10,7 @@ import { countOwnersVote, type Matter, type OwnerChoice, type OwnersCount } from
 import { langOf, t, type Lang } from '../i18n/index.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
 import { itemAddress, replyMessage, writeOutbox } from '../messaging/outbox.js';
-import { getSuggestion, requireStaff, type CommandResult, type Community, type Ctx, type Suggestion } from '../consultation/context.js';
+import { getSuggestion, requireStaff, type CommandResult, type Community, type Ctx, type Suggestion } from '../kernel/context.js';
 import { unitsOf } from './register.js';
 import { ownersResultText } from './render.js';
 import { requireOpenOwnersVote, type OwnersVote } from './vote.js';

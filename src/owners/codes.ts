@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { auditLog, ownerCodes, propertyOwners } from '../db/schema.js';
 import { refuse } from '../domain/errors.js';
-import { newLinkCode } from '../people/link.js';
+import { newLinkCode } from '../domain/codes.js';
 import { linkOwnerPerson, unitCount } from './register.js';
 
 export const OWNER_CODE_TTL_MS = 30 * 86400e3;

@@ -3,11 +3,11 @@
  * its use case. The router maps `/ownersvote`, `/ownervote`, `/owner`, `/close` and the `o:` buttons here.
  */
 import { closeCommand as closeConsultation } from '../consultation/commands.js';
-import type { CommandResult, Ctx } from '../consultation/context.js';
+import type { CommandResult, Ctx } from '../kernel/context.js';
 import { duration, parseArg, splitArgs, suggestionNumber } from '../domain/args.js';
 import { refuse } from '../domain/errors.js';
 import { isMatter, type OwnerChoice } from '../domain/owners.js';
-import type { PersonCtx } from '../people/context.js';
+import type { PersonCtx } from '../kernel/person-context.js';
 import { closeOwnersVote } from './close.js';
 import { redeemOwnerCode } from './codes.js';
 import { matterList } from './render.js';

@@ -6,7 +6,7 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { communities, ownersVotes, suggestions } from '../db/schema.js';
 import type { OwnersCount } from '../domain/owners.js';
-import type { Community, Suggestion } from '../consultation/context.js';
+import type { Community, Suggestion } from '../kernel/context.js';
 import { countVote } from './close.js';
 import type { OwnersVote } from './vote.js';
 

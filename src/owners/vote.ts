@@ -8,7 +8,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { communities, ownerBallots, ownerPersons, ownersVotes, propertyUnits, suggestions } from '../db/schema.js';
 import { refuse } from '../domain/errors.js';
 import type { Matter, OwnerChoice } from '../domain/owners.js';
-import { getSuggestion, requireStaff, requireStage, setStage, type CommandResult, type Ctx, type Suggestion } from '../consultation/context.js';
+import { getSuggestion, requireStaff, requireStage, setStage, type CommandResult, type Ctx, type Suggestion } from '../kernel/context.js';
 import { registerTotals } from './register.js';
 import { choiceName, ownersBallot } from './render.js';
 

@@ -4,9 +4,9 @@ import { chats, communities } from '../db/schema.js';
 import { parseArg, slugArg, splitArgs } from '../domain/args.js';
 import { resolveGrid } from '../org/grids.js';
 import { refuse } from '../domain/errors.js';
-import type { CommandResult } from '../consultation/context.js';
-import type { PersonCtx } from './context.js';
-import { roleOf, safeName } from './persons.js';
+import type { CommandResult } from '../kernel/context.js';
+import type { PersonCtx } from '../kernel/person-context.js';
+import { roleOf, safeName } from '../kernel/persons.js';
 
 export async function bind(ctx: PersonCtx, args: string): Promise<CommandResult> {
   if (ctx.where.kind !== 'group') return refuse('GROUP_ONLY');

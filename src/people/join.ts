@@ -5,8 +5,8 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { auditLog, chats, type Platform } from '../db/schema.js';
-import type { Chat } from '../consultation/context.js';
-import { ensureMember, findIdentity, roleOf } from './persons.js';
+import type { Chat } from '../kernel/context.js';
+import { ensureMember, findIdentity, roleOf } from '../kernel/persons.js';
 
 export async function findChat(db: Db | Tx, platform: Platform, platformChatId: string): Promise<Chat | undefined> {
   const [row] = await db.select().from(chats).where(and(eq(chats.platform, platform), eq(chats.platformChatId, platformChatId)));

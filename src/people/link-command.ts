@@ -2,8 +2,8 @@
 import { eq } from 'drizzle-orm';
 import { identities } from '../db/schema.js';
 import { linkCode, parseArg } from '../domain/args.js';
-import type { CommandResult } from '../consultation/context.js';
-import type { PersonCtx } from './context.js';
+import type { CommandResult } from '../kernel/context.js';
+import type { PersonCtx } from '../kernel/person-context.js';
 
 /** Who links: a person writing from one platform identity, in a group or privately. */
 export type LinkCtx = Pick<PersonCtx, 'tx' | 'now' | 't' | 'platform' | 'personId' | 'identityId'> & { where: { kind: 'group' | 'private' } };

@@ -2,21 +2,14 @@
  * Linking identities (/link): a one-time code from one identity, redeemed by another, makes both one
  * person. The redeeming identity's person is merged into the code's person in one transaction.
  */
-import { randomInt } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { auditLog, identities, linkCodes, suggestions, supports, type Platform } from '../db/schema.js';
+import { newLinkCode } from '../domain/codes.js';
 import { refuse } from '../domain/errors.js';
 import { mergeOwnerLinks } from '../owners/register.js';
 
-const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: codes are read and typed by people
 export const LINK_CODE_TTL_MS = 10 * 60 * 1000;
-
-export function newLinkCode(): string {
-  let code = '';
-  for (let i = 0; i < 6; i++) code += ALPHABET[randomInt(ALPHABET.length)];
-  return code;
-}
 
 export async function createLinkCode(tx: Tx, personId: number, platform: Platform, now: Date): Promise<string> {
   const code = newLinkCode();

@@ -1,8 +1,8 @@
 /** `/start` in a private chat: remembers where the bot may write to this person privately. */
 import { eq } from 'drizzle-orm';
 import { identities } from '../db/schema.js';
-import type { CommandResult } from '../consultation/context.js';
-import type { PersonCtx } from './context.js';
+import type { CommandResult } from '../kernel/context.js';
+import type { PersonCtx } from '../kernel/person-context.js';
 import { link } from './link-command.js';
 
 export async function start(ctx: PersonCtx, args = ''): Promise<CommandResult> {

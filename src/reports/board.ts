@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { auditLog, persons, polls, progressUpdates, suggestions, STAGES, type Stage } from '../db/schema.js';
-import type { Community } from '../consultation/context.js';
+import type { Community } from '../kernel/context.js';
 import type { PollResult } from '../consultation/close.js';
 import { quarterOf } from '../domain/time.js';
 import { pollStanding, type PollStanding } from './results.js';

@@ -6,7 +6,7 @@ import { percent, satisfactionRate } from '../domain/outcome.js';
 import { t, type Lang } from '../i18n/index.js';
 import type { PollResult } from '../consultation/close.js';
 import { choicesOf, countsOf, formatCounts, type Poll } from '../consultation/poll.js';
-import type { Community, Suggestion } from '../consultation/context.js';
+import type { Community, Suggestion } from '../kernel/context.js';
 import { formatLocal, zonedParts } from '../domain/time.js';
 import { barChartSvg, svgToPng } from './charts.js';
 import { noticePdf } from './notice-pdf.js';

@@ -4,10 +4,10 @@
  * sheet of the xlsx and one `--table` of the CSV; headers in the reader's language, times local.
  */
 import type { Db } from '../db/client.js';
-import type { Community } from '../consultation/context.js';
+import type { Community } from '../kernel/context.js';
 import { t, type Lang, type MessageKey } from '../i18n/index.js';
 import { formatLocal, quarterOf } from '../domain/time.js';
-import { exportSuggestions, peopleCsv, toCsv } from '../admin/export.js';
+import { exportSuggestions, peopleCsv, toCsv } from './export.js';
 import { matterName, ownersFigure, ownersHeadCounts } from '../owners/render.js';
 import { communityOwnersVotes } from '../owners/standing.js';
 import { communityWhistles } from '../whistle/list.js';

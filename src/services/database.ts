@@ -1,6 +1,6 @@
 /** Opening the configured database with a one-line error a person can act on. */
 import path from 'node:path';
-import type { Config } from '../config.js';
+import type { Config } from '../lib/config.js';
 import { DataDirBusyError, openDatabase, redactUrl, type Database } from '../db/client.js';
 
 /** The innermost reason (drizzle wraps driver errors as "Failed query: …" with the real one as cause). */

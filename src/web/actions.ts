@@ -9,7 +9,7 @@ import type { Db, Tx } from '../db/client.js';
 import { chats, suggestions } from '../db/schema.js';
 import type { CoreEvent } from '../domain/messages.js';
 import type { Lang } from '../i18n/index.js';
-import { makeCtx, type Chat, type CommandResult, type Community, type Ctx } from '../consultation/context.js';
+import { makeCtx, type Chat, type CommandResult, type Community, type Ctx } from '../kernel/context.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
 import { itemAddress, replyMessage, writeOutbox } from '../messaging/outbox.js';
 

@@ -8,7 +8,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
-import { registry } from '../metrics.js';
+import { registry } from '../lib/metrics.js';
 
 export interface OpsProbe {
   /** Each check by name: resolves true when it answered. */

@@ -1,9 +1,9 @@
 /** Starts the staff web page on YISHI_WEB_HOST:YISHI_WEB_PORT (port 0: a free one). */
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { webUrlOf } from '../config.js';
+import { webUrlOf } from '../lib/config.js';
 import { createWebApp, type WebDeps } from './app.js';
-import { publishWebUrl } from './url.js';
+import { publishWebUrl } from '../sessions/url.js';
 
 export interface RunningWeb {
   /** The base URL of the links the bot sends (YISHI_WEB_URL, or where it listens). */

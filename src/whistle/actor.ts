@@ -6,8 +6,8 @@ import type { Tx } from '../db/client.js';
 import { auditLog } from '../db/schema.js';
 import type { CoreEvent } from '../domain/messages.js';
 import type { MessageKey, Params, Lang } from '../i18n/index.js';
-import type { Ctx } from '../consultation/context.js';
-import type { PersonCtx } from '../people/context.js';
+import type { Ctx } from '../kernel/context.js';
+import type { PersonCtx } from '../kernel/person-context.js';
 
 export interface Actor {
   tx: Tx;

@@ -7,7 +7,7 @@ import { t } from '../i18n/index.js';
 import { privateAddressesOf } from '../messaging/addresses.js';
 import { writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
 import { formatLocal } from '../domain/time.js';
-import { getSuggestion, requireStage, type CommandResult, type Ctx } from '../consultation/context.js';
+import { getSuggestion, requireStage, type CommandResult, type Ctx } from '../kernel/context.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
 import { isAreaStaff } from '../org/staff.js';
 import { communityNode, pathUp } from '../org/tree.js';

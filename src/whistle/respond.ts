@@ -8,7 +8,7 @@ import { refuse } from '../domain/errors.js';
 import { clip, oneLine } from '../domain/text.js';
 import { t } from '../i18n/index.js';
 import { writeOutbox } from '../messaging/outbox.js';
-import type { CommandResult } from '../consultation/context.js';
+import type { CommandResult } from '../kernel/context.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
 import { unitIdsOfPerson } from '../org/units.js';
 import { creditWhistleOnTime } from '../points/ledger.js';

@@ -6,8 +6,8 @@ import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { wantsConsole } from '../../src/app.js';
 import { startYishi as startApp, wiring } from '../../src/main.js';
-import { loadConfig } from '../../src/config.js';
-import { silentLogger } from '../../src/logger.js';
+import { loadConfig } from '../../src/lib/config.js';
+import { silentLogger } from '../../src/lib/logger.js';
 import * as s from '../../src/db/schema.js';
 import { freshDatabaseUrl, redisUrl, tempDir, uniqueName } from '../support/services.js';
 

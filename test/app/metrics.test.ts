@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metrics, registry } from '../../src/metrics.js';
+import { metrics, registry } from '../../src/lib/metrics.js';
 
 /** The value of one sample line of the registry's text, or 0 when it is not there. */
 async function sample(line: RegExp): Promise<number> {

@@ -5,25 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { filesUnder, importsOf } from './graph.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
-    const rel = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...filesUnder(rel));
-    else if (/\.tsx?$/.test(e.name)) out.push(rel);
-  }
-  return out;
-}
-
-/** The project files a file imports (static and dynamic), as paths from the root. */
-function importsOf(file: string): string[] {
-  const text = fs.readFileSync(path.join(root, file), 'utf8');
-  const specs = [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]!);
-  return specs.map((s) => path.normalize(path.join(path.dirname(file), s)).replace(/\.js$/, '.ts'));
-}
 
 const violations = (files: string[], bad: (imported: string) => boolean) =>
   files.flatMap((f) => importsOf(f).filter(bad).map((i) => `${f} -> ${i}`));

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/lib/config.js';
 
 describe('loadConfig', () => {
   it('falls back to the embedded defaults when nothing is set', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, webUrlOf } from '../../src/config.js';
+import { ConfigError, loadConfig, webUrlOf } from '../../src/lib/config.js';
 
 describe('web page configuration', () => {
   it('listens on 127.0.0.1:8080 and links to it when nothing is set', () => {

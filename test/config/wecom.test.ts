@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/lib/config.js';
 
 describe('the WeCom variables', () => {
   it('are off when unset, and taken together with the socket URL when set', () => {

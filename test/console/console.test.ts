@@ -7,9 +7,9 @@ import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
 import { createCore } from '../../src/core/index.js';
 import { SenderRegistry } from '../../src/messaging/port.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger } from '../../src/lib/logger.js';
 import { runConsole } from '../../bots/console/index.js';
-import type { AppDeps } from '../../src/app-types.js';
+import type { AppDeps } from '../../src/core/app-types.js';
 import { config } from '../core/helpers.js';
 
 async function run(database: Database, script: string, senders = new SenderRegistry()): Promise<string> {

@@ -4,7 +4,7 @@ import { and, count, eq } from 'drizzle-orm';
 import { freshDatabase } from '../support/services.js';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
-import type { CoreEvent } from '../../src/core/types.js';
+import type { CoreEvent } from '../../src/kernel/types.js';
 import { makeWorld, press, replyText, say, type World } from '../core/helpers.js';
 
 async function openVote(w: World, text = '修东门路灯', args = '') {

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { freshDatabase } from '../support/services.js';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
-import type { CoreEvent } from '../../src/core/types.js';
+import type { CoreEvent } from '../../src/kernel/types.js';
 import { addQuarters, quarterOf, quarterStart } from '../../src/domain/time.js';
 import { config, makeWorld, replyText, say } from '../core/helpers.js';
 

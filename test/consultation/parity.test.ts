@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { freshDatabase, tempDir } from '../support/services.js';
 import { openDatabase, rowsOf, type Database } from '../../src/db/client.js';
-import type { Incoming, Outcome } from '../../src/core/types.js';
+import type { Incoming, Outcome } from '../../src/kernel/types.js';
 import { incoming, makeWorld, press, replyText, say, uid, type World } from '../core/helpers.js';
 
 type Entry = 'button' | 'text';

@@ -1,8 +1,8 @@
 /** A small harness: one community, group chats, people who say things to the real core on real Postgres. */
 import { sql } from 'drizzle-orm';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/lib/config.js';
 import { createCore } from '../../src/core/index.js';
-import type { Core, Incoming, Outcome, Platform } from '../../src/core/types.js';
+import type { Core, Incoming, Outcome, Platform } from '../../src/kernel/types.js';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
 

@@ -35,7 +35,7 @@ describe('refused commands', () => {
     await database.close();
   });
 
-  const cases: { code: string; what: string; run: () => Promise<import('../../src/core/types.js').Outcome> }[] = [
+  const cases: { code: string; what: string; run: () => Promise<import('../../src/kernel/types.js').Outcome> }[] = [
     { code: 'UNKNOWN_COMMAND', what: '张三, /xyz)', run: () => say(w, '张三', '/xyz') },
     { code: 'NOT_BOUND', what: '新人, /suggest 你好, { chat: { platformChatId: unbound-group, kind: group } })', run: () => say(w, '新人', '/suggest 你好', { chat: { platformChatId: 'unbound-group', kind: 'group' } }) },
     { code: 'NOT_BOUND', what: '张三, /list, { chat: { platformChatId: dm-1, kind: private } })', run: () => say(w, '张三', '/list', { chat: { platformChatId: 'dm-1', kind: 'private' } }) },

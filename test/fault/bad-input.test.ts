@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore } from '../../src/core/index.js';
-import type { Core } from '../../src/core/types.js';
+import type { Core } from '../../src/kernel/types.js';
 import type { Database } from '../../src/db/client.js';
 import { startFakeBotApi, type FakeBotApi, type FakeChat } from '../support/fake-bot-api.js';
 import { freshDatabase } from '../support/services.js';
@@ -56,7 +56,7 @@ describe('bad input through the core', () => {
 
   beforeAll(async () => {
     database = await freshDatabase();
-    const { loadConfig } = await import('../../src/config.js');
+    const { loadConfig } = await import('../../src/lib/config.js');
     core = createCore({ database, config: loadConfig({ DATABASE_URL: database.url, YISHI_LOG_LEVEL: 'silent' }), logger: testLogger });
     world = await buildWorld(database, core);
     before = await snapshot(database);
@@ -96,7 +96,7 @@ describe('bad input through the Telegram adapter', () => {
   beforeAll(async () => {
     database = await freshDatabase();
     fake = await startFakeBotApi();
-    const { loadConfig } = await import('../../src/config.js');
+    const { loadConfig } = await import('../../src/lib/config.js');
     const core = createCore({ database, config: loadConfig({ DATABASE_URL: database.url, YISHI_LOG_LEVEL: 'silent' }), logger: testLogger });
     world = await buildWorld(database, core);
     tg = await startBot(testDeps(fake, database, core), fake, { setCommands: false });

@@ -4,7 +4,7 @@
  * open poll), an unbound group, a private chat. Staff are granted in the database, as the admin CLI does.
  */
 import { sql } from 'drizzle-orm';
-import type { Core, Incoming, Outcome } from '../../src/core/types.js';
+import type { Core, Incoming, Outcome } from '../../src/kernel/types.js';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
 

@@ -6,7 +6,7 @@
 import { Api, Bot } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Poller } from '../../bots/telegram/polling.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/lib/logger.js';
 import { startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.js';
 
 describe('a second long poller', () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createCore } from '../../src/core/index.js';
-import type { Core, Incoming } from '../../src/core/types.js';
+import type { Core, Incoming } from '../../src/kernel/types.js';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
 import { startJobs } from '../../jobs/index.js';

@@ -4,12 +4,12 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Jobs } from '../../jobs/index.js';
 import { freshDatabase, redisUrl as suiteRedisUrl, tempDir } from '../support/services.js';
 import { startRedisServer, type EmbeddedRedis } from '../../src/services/redis-server.js';
-import type { AppDeps } from '../../src/app-types.js';
-import type { Core, CoreEvent } from '../../src/core/types.js';
-import { loadConfig } from '../../src/config.js';
+import type { AppDeps } from '../../src/core/app-types.js';
+import type { Core, CoreEvent } from '../../src/kernel/types.js';
+import { loadConfig } from '../../src/lib/config.js';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger } from '../../src/lib/logger.js';
 import { SenderRegistry, type OutboundMessage, type PlatformSender, type SentMessage } from '../../src/messaging/port.js';
 
 export interface Delivery extends OutboundMessage {

@@ -8,7 +8,7 @@ import { addCommunity } from '../../src/admin/communities.js';
 import { grantRole } from '../../src/admin/roles.js';
 import { checkRegisterCsv, importProperty, linkOwner, ownerBallotsReport, ownerCode } from '../../src/admin/property.js';
 import { createCore } from '../../src/core/index.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/lib/config.js';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
 import type { TelegramBot } from '../../bots/telegram/index.js';

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { revokeSessions } from '../../src/web/sessions.js';
+import { revokeSessions } from '../../src/sessions/sessions.js';
 import { freshDatabase, tempDir } from '../support/services.js';
 import { makeWorld, say, grantStaff, type World } from '../core/helpers.js';
 import { auditActions, Browser, linkFor, webApp } from './support.js';

@@ -6,7 +6,7 @@ import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { telegramSender } from '../../bots/telegram/sender.js';
 import type { Database } from '../../src/db/client.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger } from '../../src/lib/logger.js';
 import { fixtures, startFakeBotApi, type FakeBotApi } from '../support/fake-bot-api.js';
 import { freshDatabase, tempDir } from '../support/services.js';
 import { grantStaff, makeWorld, say, uid, type World } from '../core/helpers.js';

@@ -10,7 +10,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { addCommunity } from '../../src/admin/communities.js';
 import { grantRole } from '../../src/admin/roles.js';
 import { createCore } from '../../src/core/index.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/lib/config.js';
 import type { Database } from '../../src/db/client.js';
 import { startWeb, type RunningWeb } from '../../src/web/server.js';
 import { pollChartPng, pollStanding } from '../../src/reports/results.js';

@@ -2,8 +2,8 @@
 import { sql } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import { createWebApp, type WebDeps } from '../../src/web/app.js';
-import { makePersonCtx } from '../../src/people/context.js';
-import { webCommand } from '../../src/web/commands.js';
+import { makePersonCtx } from '../../src/kernel/person-context.js';
+import { webCommand } from '../../src/sessions/commands.js';
 import { config, uid, type World } from '../core/helpers.js';
 
 /** Sends `/web` privately as `who` (a use case call, as the router does) and returns the link's token. */

@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import type { AppDeps } from '../../src/app-types.js';
+import type { AppDeps } from '../../src/core/app-types.js';
 import { createCore } from '../../src/core/index.js';
-import { loadConfig } from '../../src/config.js';
-import { silentLogger } from '../../src/logger.js';
+import { loadConfig } from '../../src/lib/config.js';
+import { silentLogger } from '../../src/lib/logger.js';
 import { SenderRegistry } from '../../src/messaging/port.js';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';

@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { types } from 'wechaty';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
-import type { AppDeps } from '../../src/app-types.js';
-import type { Outcome } from '../../src/core/types.js';
+import type { AppDeps } from '../../src/core/app-types.js';
+import type { Outcome } from '../../src/kernel/types.js';
 import { createWechatBot, type WechatBot } from '../../bots/wechat/index.js';
 
 type ContactMock = ReturnType<mock.Mocker['createContact']>;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SendQueue, SendQueueClosedError } from '../../bots/wechat/send-queue.js';
 import { PermanentSendError } from '../../src/messaging/port.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger } from '../../src/lib/logger.js';
 
 interface Sent { to: string; text: string; at: number }
 

@@ -1,10 +1,10 @@
 /** The WeCom adapter against the fake WeCom server (the wire), with the real core on a fresh real Postgres. */
-import type { AppDeps } from '../../src/app-types.js';
-import { loadConfig } from '../../src/config.js';
+import type { AppDeps } from '../../src/core/app-types.js';
+import { loadConfig } from '../../src/lib/config.js';
 import { createCore } from '../../src/core/index.js';
-import type { Core } from '../../src/core/types.js';
+import type { Core } from '../../src/kernel/types.js';
 import type { Database } from '../../src/db/client.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger } from '../../src/lib/logger.js';
 import { SenderRegistry } from '../../src/messaging/port.js';
 import { createWecomBot, type WecomBot, type WecomBotOptions } from '../../bots/wecom/index.js';
 import { FakeWecom, frameText, type BotFrame, type WecomUser } from '../support/fake-wecom.js';

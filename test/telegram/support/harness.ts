@@ -1,10 +1,10 @@
 /** Builds the real Telegram adapter against the fake Bot API, as tests need it. */
 import { createTelegramBot, type TelegramBot, type TelegramBotOptions } from '../../../bots/telegram/index.js';
-import type { AppDeps } from '../../../src/app-types.js';
-import type { Core } from '../../../src/core/types.js';
-import { loadConfig } from '../../../src/config.js';
+import type { AppDeps } from '../../../src/core/app-types.js';
+import type { Core } from '../../../src/kernel/types.js';
+import { loadConfig } from '../../../src/lib/config.js';
 import type { Database } from '../../../src/db/client.js';
-import { createLogger, silentLogger, type Logger } from '../../../src/logger.js';
+import { createLogger, silentLogger, type Logger } from '../../../src/lib/logger.js';
 import { SenderRegistry } from '../../../src/messaging/port.js';
 import type { FakeBotApi } from '../../support/fake-bot-api.js';
 import { redisUrl } from '../../support/services.js';

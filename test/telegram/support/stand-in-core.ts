@@ -8,7 +8,7 @@
  */
 import { and, count, eq, sql } from 'drizzle-orm';
 import { createQueries } from '../../../src/core/queries.js';
-import type { Core, CoreQueries, Incoming, Outcome, Reply } from '../../../src/core/types.js';
+import type { Core, CoreQueries, Incoming, Outcome, Reply } from '../../../src/kernel/types.js';
 import type { Database } from '../../../src/db/client.js';
 import type { Platform } from '../../../src/db/schema.js';
 import { migrateChat } from '../../../src/people/chat-migrate.js';

@@ -6,7 +6,7 @@ import type { Tx } from '../db/client.js';
 import { auditLog, type Platform } from '../db/schema.js';
 import type { CoreEvent } from '../domain/messages.js';
 import { t, type Lang, type MessageKey, type Params } from '../i18n/index.js';
-import type { Chat } from '../consultation/context.js';
+import type { Chat } from './context.js';
 import { ensureIdentity } from './persons.js';
 
 /** Where a command was written: the platform's chat, and our row of it when we know the chat. */

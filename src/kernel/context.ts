@@ -5,7 +5,7 @@ import { auditLog, chats, communities, suggestions } from '../db/schema.js';
 import type { CoreEvent, Reply } from '../domain/messages.js';
 import { refuse } from '../domain/errors.js';
 import { t, type Lang, type MessageKey, type Params } from '../i18n/index.js';
-import { isChair, roleOf } from '../people/persons.js';
+import { isChair, roleOf } from './persons.js';
 
 export type Community = typeof communities.$inferSelect;
 export type Chat = typeof chats.$inferSelect;

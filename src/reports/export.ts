@@ -2,7 +2,7 @@
 import { asc, count, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { ballots, comments, persons, pollChoices, polls, progressUpdates, ratings, suggestions } from '../db/schema.js';
-import type { Community } from './communities.js';
+import type { Community } from '../kernel/context.js';
 import type { FigureRow } from '../whistle/figures.js';
 import type { Stage } from '../db/schema.js';
 import { t, type Lang } from '../i18n/index.js';

@@ -1,9 +1,9 @@
 /** What every adapter and the jobs are given: built once at start, passed in (tests build the same). */
-import type { Config } from './config.js';
-import type { Database } from './db/client.js';
-import type { Core } from './core/types.js';
-import type { Logger } from './logger.js';
-import type { SenderRegistry } from './messaging/port.js';
+import type { Config } from '../lib/config.js';
+import type { Database } from '../db/client.js';
+import type { Core } from '../kernel/types.js';
+import type { Logger } from '../lib/logger.js';
+import type { SenderRegistry } from '../messaging/port.js';
 
 export interface AppDeps {
   config: Config;

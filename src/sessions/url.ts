@@ -2,7 +2,7 @@
  * Where the running web page can be reached, for the links the bot sends. startWeb publishes it once it
  * listens (port 0 picks a free port); before that, YISHI_WEB_URL or http://<host>:<port> from the config.
  */
-import { loadConfig, webUrlOf } from '../config.js';
+import { loadConfig, webUrlOf } from '../lib/config.js';
 
 let published: string | undefined;
 

@@ -9,9 +9,9 @@ import { retried } from '../db/retry.js';
 import { DomainError } from '../domain/errors.js';
 import { fitText, MAX_MESSAGE } from '../domain/text.js';
 import { t, type Lang } from '../i18n/index.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../lib/logger.js';
 import { alreadyProcessed, markProcessed } from '../messaging/updates.js';
-import type { CommandResult } from '../consultation/context.js';
+import type { CommandResult } from './context.js';
 import { errorText } from './refusals.js';
 import type { CoreEvent, Incoming, Outcome, Reply } from './types.js';
 

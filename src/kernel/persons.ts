@@ -4,7 +4,7 @@ import { rowsOf, type Db, type Tx } from '../db/client.js';
 import { identities, roles, type Platform } from '../db/schema.js';
 import { langOf } from '../i18n/index.js';
 import { LIMITS, clip, oneLine } from '../domain/text.js';
-import { currentChair } from '../council/rotation.js';
+import { currentChair } from './rotation.js';
 
 export type Identity = typeof identities.$inferSelect;
 export type Role = 'resident' | 'staff';
