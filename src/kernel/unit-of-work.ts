@@ -3,13 +3,13 @@
  * processed_updates row, retries on conflicts a second try fixes, and the one mapping from what
  * happened to an Outcome (stored, refused, duplicate, or not stored because the database failed).
  */
-import type { Database, Tx } from '../db/client.js';
+import type { Database, Db, Tx } from '../db/client.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { retried } from '../db/retry.js';
 import { DomainError } from '../domain/errors.js';
 import { fitText, MAX_MESSAGE } from '../domain/text.js';
 import { t, type Lang } from '../i18n/index.js';
-import type { Logger } from '../lib/logger.js';
+import { silentLogger, type Logger } from '../lib/logger.js';
 import { alreadyProcessed, markProcessed } from '../messaging/updates.js';
 import type { CommandResult } from './context.js';
 import { errorText } from './refusals.js';
@@ -34,6 +34,20 @@ export function failureOutcome(err: unknown, lang: Lang, isButton: boolean): Out
   return isButton ? { stored: false, failure, replies: [], toast: text, errorCode: 'INTERNAL' } : { stored: false, failure, replies: [{ text }], errorCode: 'INTERNAL' };
 }
 
+/**
+ * The one way anything changes state: `work` in one transaction, run again on a serialization failure,
+ * a deadlock or a lost insert race. Chat commands (through UnitOfWork below), web actions, scheduled
+ * jobs and the admin CLI all write through this; nothing else opens a transaction.
+ */
+export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, logger: Logger = silentLogger): Promise<T> {
+  return retried(() => db.transaction(work), (attempt, sqlState) => logger.debug('retrying a transaction', { attempt, sqlState }));
+}
+
+/** A savepoint inside the unit of work's transaction: its failure rolls back only `work`. */
+export function savepoint<T>(tx: Tx, work: (sp: Tx) => Promise<T>): Promise<T> {
+  return tx.transaction(work);
+}
+
 export class UnitOfWork {
   constructor(
     private readonly database: Database,
@@ -43,7 +57,7 @@ export class UnitOfWork {
 
   /** Runs `work` in a transaction, again on a serialization failure, deadlock or lost insert race. */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return retried(() => this.database.db.transaction(work), (attempt, sqlState) => this.logger.debug('retrying a transaction', { attempt, sqlState }));
+    return inTransaction(this.database.db, work, this.logger);
   }
 
   /** Runs one statement (its own transaction) again on a conflict a second try fixes. */
