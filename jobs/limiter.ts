@@ -39,6 +39,12 @@ export const DEFAULT_LIMITS: Record<Platform, PlatformLimits> = {
     perChat: [{ max: 1, durationMs: 3000 }],
     global: [{ max: 20, durationMs: 60_000 }],
   },
+  // WeChat Official Account (wechat-mp): each follower is a chat; the API counts calls per day, 45009 says when
+  // the quota is spent (the sender turns it into a wait), so only a modest overall pace is kept here.
+  'wechat-mp': {
+    perChat: [],
+    global: [{ max: 20, durationMs: 1000 }],
+  },
   console: { perChat: [], global: [] },
 };
 

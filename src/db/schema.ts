@@ -339,3 +339,4 @@ export * from './schema-members.js';
 export * from './schema-points.js';
 export * from './schema-owners.js';
 export * from './schema-web.js';
+export * from './schema-wechat-mp.js';

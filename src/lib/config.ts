@@ -55,6 +55,14 @@ export const envSchema = z.object({
   WECOM_BOT_ID: blankToUndefined,
   WECOM_BOT_SECRET: blankToUndefined,
   WECOM_WS_URL: optionalUrl(['wss:', 'ws:'], 'WebSocket'),
+  // ---- WeChat Official Account (bots/wechat-mp): all three of id, secret and token, or none ----
+  WECHAT_MP_APP_ID: blankToUndefined.refine((v) => v === undefined || /^wx[0-9a-zA-Z]{8,30}$/.test(v), { message: 'must look like wx1234567890abcdef (the AppID in the account\'s console)' }),
+  WECHAT_MP_APP_SECRET: blankToUndefined.refine((v) => v === undefined || /^[0-9A-Za-z]{16,64}$/.test(v), { message: 'must be the AppSecret (letters and digits)' }),
+  WECHAT_MP_TOKEN: blankToUndefined.refine((v) => v === undefined || /^[A-Za-z0-9]{3,32}$/.test(v), { message: 'must be 3-32 letters or digits (the Token of the server configuration)' }),
+  WECHAT_MP_AES_KEY: blankToUndefined.refine((v) => v === undefined || /^[A-Za-z0-9]{43}$/.test(v), { message: 'must be the 43-character EncodingAESKey' }),
+  WECHAT_MP_API_ROOT: optionalUrl(['http:', 'https:'], 'HTTP(S)').transform((v) => (v ?? 'https://api.weixin.qq.com').replace(/\/+$/, '')),
+  WECHAT_MP_OAUTH_ROOT: optionalUrl(['http:', 'https:'], 'HTTP(S)').transform((v) => (v ?? 'https://open.weixin.qq.com').replace(/\/+$/, '')),
+  WECHAT_MP_TEMPLATE_ID: blankToUndefined.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,128}$/.test(v), { message: 'must be a template id (letters, digits, _ and -)' }),
   YISHI_TZ: blankToUndefined
     .transform((v) => v ?? 'Asia/Shanghai')
     .refine(isTimeZone, { message: 'must be an IANA time zone such as Asia/Shanghai' }),
@@ -96,6 +104,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.data.WECOM_BOT_ID !== !parsed.data.WECOM_BOT_SECRET) {
     const missing = parsed.data.WECOM_BOT_ID ? 'WECOM_BOT_SECRET' : 'WECOM_BOT_ID';
     throw new ConfigError(`yishi: ${missing} is not set: WECOM_BOT_ID and WECOM_BOT_SECRET go together (both or neither)`);
+  }
+  // The Official Account needs its id, secret and token together; the AES key or template without them is a half configuration too.
+  const mp = ['WECHAT_MP_APP_ID', 'WECHAT_MP_APP_SECRET', 'WECHAT_MP_TOKEN'] as const;
+  const mpSet = mp.filter((k) => parsed.data[k]);
+  const mpExtra = (['WECHAT_MP_AES_KEY', 'WECHAT_MP_TEMPLATE_ID'] as const).filter((k) => parsed.data[k]);
+  if ((mpSet.length > 0 && mpSet.length < mp.length) || (mpSet.length === 0 && mpExtra.length > 0)) {
+    const missing = mp.filter((k) => !parsed.data[k]);
+    throw new ConfigError(`yishi: ${missing.join(', ')} not set: ${mp.join(', ')} go together (all three or none)`);
   }
   return parsed.data;
 }
