@@ -139,7 +139,7 @@ export function createSendWorker(opts: SendWorkerOptions): Worker {
       await countOutboxAttempt(db, outboxId);
       let messageId: string | undefined;
       try {
-        const sent = await sender.send({ platform: row.platform, platformChatId: row.platformChatId, ...row.payload });
+        const sent = await sender.send({ platform: row.platform, platformChatId: row.platformChatId, ...row.payload, outboxId });
         messageId = sent.messageId;
       } catch (err) {
         if (isRateLimited(err)) {

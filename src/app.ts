@@ -19,6 +19,7 @@ import type { Core } from './kernel/types.js';
 import { metrics, watch } from './lib/metrics.js';
 import { outboxFigures } from './messaging/outbox-figures.js';
 import { opsRoutes } from './web/ops.js';
+import { WebMounts } from './lib/web-mounts.js';
 
 /** What the entry point plugs in: the jobs, and each adapter with when it is configured. */
 export interface Wiring {
@@ -41,7 +42,7 @@ export interface StartOptions {
   web?: boolean;
 }
 
-export type AdapterName = 'telegram' | 'wechat' | 'wecom';
+export type AdapterName = 'telegram' | 'wechat' | 'wecom' | 'wechat-mp';
 
 export interface App {
   deps: AppDeps;
@@ -110,6 +111,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
     const { createCore } = await import('./core/index.js');
     const core = measured(createCore({ database, config, logger, now: opts.now }));
     const deps: AppDeps = { config, database, redisUrl, core, logger, senders: new SenderRegistry() };
+    const mounts = new WebMounts();
 
     const jobs = await opts.wiring.startJobs(deps, opts.jobs ?? {});
     started.push({ name: 'jobs', stop: () => jobs.stop() });
@@ -135,7 +137,8 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
       });
       // The page (Hono, bull-board, its renderers) is loaded only when it is served.
       const { startWeb } = await import('./web/server.js');
-      const web = await startWeb({ config, database, logger, ops, queues: jobs.queues, notify: (events) => core.publish?.(events) });
+      const web = await startWeb({ config, database, logger, ops, queues: jobs.queues, notify: (events) => core.publish?.(events), mounts });
+      deps.web = mounts;
       started.push({ name: 'web', stop: () => web.stop() });
     }
     if (opts.adapters !== false) {

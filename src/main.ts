@@ -20,6 +20,7 @@ export const wiring: Wiring = {
     { name: 'telegram', configured: (c) => !!c.TELEGRAM_BOT_TOKEN, start: async (d) => (await import('../bots/telegram/index.js')).startTelegram(d) },
     { name: 'wechat', configured: (c) => !!c.WECHATY_PUPPET, start: async (d) => (await import('../bots/wechat/index.js')).startWechat(d) },
     { name: 'wecom', configured: (c) => !!c.WECOM_BOT_ID && !!c.WECOM_BOT_SECRET, start: async (d) => (await import('../bots/wecom/index.js')).startWecom(d) },
+    { name: 'wechat-mp', configured: (c) => !!c.WECHAT_MP_APP_ID, start: async (d) => (await import('../bots/wechat-mp/index.js')).startWechatMp(d) },
   ],
 };
 

@@ -4,6 +4,7 @@ import type { Database } from '../db/client.js';
 import type { Core } from '../kernel/types.js';
 import type { Logger } from '../lib/logger.js';
 import type { SenderRegistry } from '../messaging/port.js';
+import type { WebMounts } from '../lib/web-mounts.js';
 
 export interface AppDeps {
   config: Config;
@@ -13,6 +14,8 @@ export interface AppDeps {
   core: Core;
   logger: Logger;
   senders: SenderRegistry;
+  /** Routes adapters add to the web port (the Official Account's callback); absent when no web port is served. */
+  web?: WebMounts;
 }
 
 /** Something started by the app that must be stopped on shutdown. */

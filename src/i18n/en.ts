@@ -7,6 +7,7 @@ import { wecomEn } from './wecom.js';
 import { whistleEn } from './whistle.js';
 import { membersEn } from './members.js';
 import { telegramEn } from './telegram.js';
+import { wechatMpEn } from './wechat-mp.js';
 
 /** The same keys in English, for senders whose language starts with 'en'. */
 export const en: Record<MessageKey, string> = {
@@ -166,4 +167,5 @@ export const en: Record<MessageKey, string> = {
   ...whistleEn,
   ...membersEn,
   ...telegramEn,
+  ...wechatMpEn,
 };

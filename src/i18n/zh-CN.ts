@@ -7,6 +7,7 @@ import { webZh } from './web.js';
 import { whistleZh } from './whistle.js';
 import { membersZh } from './members.js';
 import { telegramZh } from './telegram.js';
+import { wechatMpZh } from './wechat-mp.js';
 
 export const zhCN = {
   // Domain errors: one short reply each, keyed by the stable code.
@@ -166,6 +167,7 @@ export const zhCN = {
   ...whistleZh,
   ...membersZh,
   ...telegramZh,
+  ...wechatMpZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

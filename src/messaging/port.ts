@@ -12,6 +12,8 @@ export interface OutboundMessage {
   threadId?: string;
   /** A picture or document sent after the text (see Reply.attachment); its failure never loses the text. */
   attachment?: Attachment;
+  /** The outbox row being sent (the send queue sets it): a sender that fans one message out keys its copies on it. */
+  outboxId?: number;
 }
 
 export interface SentMessage {

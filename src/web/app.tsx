@@ -42,6 +42,7 @@ import { runStaffAction } from './actions.js';
 import { linkState, redeemSignInLink, revokeSessions, sameToken, SESSION_TTL_MS, sessionOf, staffCommunities, newSecret, hashSecret, type Session } from '../sessions/sessions.js';
 import { AttemptLimiter } from './limiter.js';
 import { mountQueues } from './queues.js';
+import type { WebMounts } from '../lib/web-mounts.js';
 
 export interface WebDeps {
   config: Config;
@@ -56,6 +57,8 @@ export interface WebDeps {
   signInAttempts?: number;
   /** /healthz, /readyz and /metrics (src/web/ops.ts); without it only /healthz answers. */
   ops?: Hono;
+  /** Routes adapters add once started (the Official Account's callback at /wechat-mp), served before the page's own. */
+  mounts?: WebMounts;
 }
 
 const SESSION_COOKIE = 'yishi_session';
@@ -89,6 +92,10 @@ export function createWebApp(deps: WebDeps): Hono<Env> {
     logger.error('web request failed', { path: c.req.path, err });
     return c.text('internal error', 500);
   });
+
+  // ---- adapters' routes (bots/wechat-mp: /wechat-mp), before sessions: they check their own signatures ----
+  const mounts = deps.mounts;
+  if (mounts) app.all('*', async (c, next) => { const handler = mounts.match(c.req.path); return handler ? handler(c.req.raw) : next(); });
 
   if (deps.ops) app.route('/', deps.ops);
   else app.get('/healthz', (c) => c.text('ok'));

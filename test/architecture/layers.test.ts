@@ -22,7 +22,7 @@ export const LAYERS: { name: string; folders: string[] }[] = [
   { name: 'people and reports', folders: ['src/people', 'src/reports'] },
   { name: 'sessions', folders: ['src/sessions'] },
   { name: 'core', folders: ['src/core'] },
-  { name: 'adapters', folders: ['src/web', 'src/admin', 'jobs', 'bots/telegram', 'bots/wechat', 'bots/wecom', 'bots/console'] },
+  { name: 'adapters', folders: ['src/web', 'src/admin', 'jobs', 'bots/telegram', 'bots/wechat', 'bots/wecom', 'bots/wechat-mp', 'bots/console'] },
   { name: 'the app', folders: ['src/app.ts'] },
   { name: 'entry', folders: ['src/main.ts'] },
 ];
