@@ -20,6 +20,7 @@ import { rotationReport } from './rotation.js';
 import { exportForPeople, revokeSessionsCommand, SESSIONS_USAGE } from './web-cli.js';
 import { exportTreeIfNode, ORG_OPTIONS, orgJob } from './org-cli.js';
 import { POINTS_OPTIONS, pointsJob } from './points-cli.js';
+import { MP_USAGE, mpJob } from './mp-cli.js';
 import { ownerJob, propertyJob } from './property.js';
 import { grantRole, revokeRole } from './roles.js';
 import {
@@ -51,6 +52,7 @@ const COMMANDS = {
   property: 'property import <slug> <file.csv> | property show <slug>',
   owner: 'owner link <slug> <owner key> <platform>:<userId> | owner code <slug> <owner key> | owner ballots <slug> <n>',
   members: 'members <slug>',
+  mp: MP_USAGE,
   points: 'points export <slug> [--quarter 2026Q4 | --year 2026] [--units] | points rules <slug> [--register N] [--service N] [--whistle N] [--abandon N] [--grace-hours N] [--ranking-in-group yes|no] [--ranking-top N] | points correct <slug> <member number> --points=<±N> <reason>',
 } as const;
 
@@ -258,6 +260,10 @@ function prepare(command: keyof typeof COMMANDS, args: string[]): Job {
         await revokeSessionsCommand(database, user, ctx.now(), ctx.out);
         return 0;
       });
+    }
+    case 'mp': {
+      const { values, positionals } = parse(args, { out: { type: 'string' } }, command);
+      return mpJob(positionals, values, bad, withDb);
     }
     case 'property':
       return propertyJob(parse(args, {}, command).positionals, bad, withDb);

@@ -204,7 +204,7 @@ export async function fanOut(db: Db, outboxId: number, platformChatId: string, p
 
 /**
  * A vote or rating opened, or its result: one outbox row per follower of its community (of its grid, for a
- * grid's item). The result skips the followers of the poll's own chat, which the core's result reaches.
+ * grid's item). The result skips the followers of the poll's own chat when the core posted the result there (closed by its deadline).
  * `text` is the ballot or result as the adapter renders it. Returns every key (to enqueue).
  */
 export async function pollNotices(db: Db, pollId: number, what: 'opened' | 'closed', text: (fallback?: string) => string): Promise<string[]> {
@@ -217,13 +217,14 @@ export async function pollNotices(db: Db, pollId: number, what: 'opened' | 'clos
       .innerJoin(wechatMpFollowers, eq(wechatMpFollowers.openid, wechatMpMemberships.openid))
       .where(and(eq(wechatMpMemberships.communityId, row.s.communityId), eq(wechatMpFollowers.subscribed, true)))
       .orderBy(asc(wechatMpMemberships.openid));
-    const to = members.filter((m) => (!row.s.gridId || m.gridId === row.s.gridId) && !(what === 'closed' && m.chatId === row.poll.chatId));
-    if (!to.length) return [];
     let result: string | undefined;
     if (what === 'closed') {
       const [r] = await tx.select({ payload: outboundMessages.payload }).from(outboundMessages).where(eq(outboundMessages.dedupeKey, outboxKeys.pollResult(pollId)));
       result = (r?.payload as { text?: string } | undefined)?.text;
     }
+    // Closed by its deadline, the core posts the result to the poll's chat (its followers hear it from there).
+    const to = members.filter((m) => (!row.s.gridId || m.gridId === row.s.gridId) && !(result !== undefined && m.chatId === row.poll.chatId));
+    if (!to.length) return [];
     const body = text(result);
     const messages = to.map((m) => ({ platform: MP, platformChatId: m.openid, dedupeKey: `wechat-mp:poll:${pollId}:${what}:${m.openid}`, payload: { text: body, pollId } }));
     await writeOutbox(tx, messages);

@@ -5,6 +5,7 @@
  * admin CLI make. A call refused with 40001 / 42001 / 40014 (a bad or expired token) refreshes it once and
  * is tried once more.
  */
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.js';
 import { silentLogger } from '../lib/logger.js';
@@ -47,7 +48,8 @@ export class WechatMpApi {
   private readonly logger: Logger;
 
   constructor(private readonly opts: MpApiOptions) {
-    this.key = `yishi:wechat-mp:${opts.appId}:token`;
+    // Keyed by the API root too, so a test's fake never hands its token to another.
+    this.key = `yishi:wechat-mp:${opts.appId}:${createHash('sha1').update(opts.apiRoot).digest('hex').slice(0, 8)}:token`;
     this.logger = opts.logger ?? silentLogger;
   }
 
