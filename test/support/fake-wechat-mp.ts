@@ -91,7 +91,7 @@ export class FakeWechatMp {
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
-    const api = url.pathname.replace(/^\//, '');
+    const api = url.pathname.replace(/^\/+/, '');
     const query = Object.fromEntries(url.searchParams);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
