@@ -11,8 +11,8 @@ import { findGrid } from '../org/grids.js';
 import { isSlug } from '../domain/slug.js';
 import { t } from '../i18n/index.js';
 import { WechatMpApi } from '../services/wechat-mp-api.js';
-import { requireCommunity } from './communities.js';
-import { AdminError } from './errors.js';
+import { requireCommunity } from '../org/communities.js';
+import { AdminError } from '../domain/admin-errors.js';
 
 export const MP_USAGE = 'mp qrcode <slug> [grid] [--out file.png] | mp menu (the Official Account: WECHAT_MP_APP_ID, WECHAT_MP_APP_SECRET, WECHAT_MP_TOKEN)';
 

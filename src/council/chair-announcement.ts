@@ -13,6 +13,7 @@ import { outboxKeys } from '../messaging/outbox-keys.js';
 import { writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
 import { parseQuarter, quarterOf, type Quarter } from '../domain/time.js';
 import { chairOfQuarter, unitsInOrder } from '../kernel/rotation.js';
+import { inTransaction } from '../kernel/unit-of-work.js';
 
 /** "2027年第1季度" / "Q1 2027". */
 export function quarterLabel(lang: string, quarter: Quarter): string {
@@ -37,7 +38,7 @@ export async function lockQuarterlyChair(tx: Tx, communityId: number, quarter: Q
 export async function announceChair(run: ScheduledRun, communityId: number): Promise<ScheduledResult> {
   const { db, now } = run;
   const quarter = quarterOf(now, run.tz);
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [community] = await tx.select().from(communities).where(eq(communities.id, communityId));
     if (!community) return { note: 'no community', queued: [] };
     const unit = chairOfQuarter(await unitsInOrder(tx, community.id), community.rotationStart, quarter);

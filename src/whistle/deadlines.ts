@@ -17,6 +17,7 @@ import { staffOfNode } from '../org/staff.js';
 import { nodeById } from '../org/tree.js';
 import { contactPersonIds } from '../org/units.js';
 import type { Whistle } from './respond.js';
+import { inTransaction } from '../kernel/unit-of-work.js';
 
 /** The deadline of a step as it runs now, or undefined when the step is done. */
 export function openDeadline(w: Whistle, step: WhistleStep): Date | undefined {
@@ -77,7 +78,7 @@ async function openStep(tx: Parameters<typeof loadLocked>[0], whistleId: number,
 /** Reminds the unit's contacts privately that a deadline is near (once per deadline). */
 export async function whistleRemind(run: ScheduledRun, whistleId: number, step: WhistleStep, deadlineMs: number): Promise<ScheduledResult> {
   const { db, now, tz } = run;
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const open = await openStep(tx, whistleId, step, deadlineMs);
     if ('note' in open) return { note: open.note, queued: [] };
     const { w, info, deadline } = open;
@@ -104,7 +105,7 @@ export async function whistleRemind(run: ScheduledRun, whistleId: number, step: 
  */
 export async function whistleDue(run: ScheduledRun, whistleId: number, step: WhistleStep, deadlineMs: number): Promise<ScheduledResult & { escalated?: boolean }> {
   const { db, now, tz } = run;
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const open = await openStep(tx, whistleId, step, deadlineMs);
     if ('note' in open) return { note: open.note, queued: [] };
     const { w, info, deadline } = open;

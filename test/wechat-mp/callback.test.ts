@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import * as s from '../../src/db/schema.js';
-import { addCommunity } from '../../src/admin/communities.js';
+import { addCommunity } from '../../src/org/communities.js';
 import { buildXml } from '../../bots/wechat-mp/xml.js';
 import { startMpWorld, type MpWorld } from './harness.js';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCommunity } from '../../src/admin/communities.js';
+import { addCommunity } from '../../src/org/communities.js';
 import { addGridTx } from '../../src/admin/org.js';
 import { runCli } from '../../src/admin/cli.js';
 import { ConfigError, loadConfig } from '../../src/lib/config.js';

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import * as s from '../../src/db/schema.js';
-import { addCommunity } from '../../src/admin/communities.js';
+import { addCommunity } from '../../src/org/communities.js';
 import { addGridTx } from '../../src/admin/org.js';
 import { inTransaction } from '../../src/kernel/unit-of-work.js';
 import { startMpWorld, type MpWorld } from './harness.js';

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import * as s from '../../src/db/schema.js';
-import { addCommunity } from '../../src/admin/communities.js';
+import { addCommunity } from '../../src/org/communities.js';
 import { startMpWorld, type MpWorld } from './harness.js';
 
 let w: MpWorld | undefined;

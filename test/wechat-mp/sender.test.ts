@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, like } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import * as s from '../../src/db/schema.js';
-import { addCommunity } from '../../src/admin/communities.js';
+import { addCommunity } from '../../src/org/communities.js';
 import { WechatMpApi } from '../../src/services/wechat-mp-api.js';
 import { MP_APP_ID, MP_SECRET } from '../support/fake-wechat-mp.js';
 import { redisUrl } from '../support/services.js';
