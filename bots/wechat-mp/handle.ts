@@ -23,7 +23,7 @@ export interface HandleEnv {
 export const MENU_KEYS = { propose: 'YISHI_PROPOSE', mine: 'YISHI_MINE' } as const;
 
 /** Commands answered in the follower's private chat even when they joined a community (their points, their links). */
-const PRIVATE = new Set(['points', 'web', 'notice', 'register']);
+const PRIVATE = new Set(['points', 'web', 'notice', 'register', 'page']);
 
 const said = (text: string): Answer => ({ replies: [{ text }], kept: false });
 const none: Answer = { replies: [], kept: false };

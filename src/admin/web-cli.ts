@@ -7,12 +7,13 @@ import type { Platform } from '../db/schema.js';
 import { findIdentity } from '../kernel/persons.js';
 import { communityWorkbook } from '../reports/xlsx.js';
 import { revokeSessions } from '../sessions/sessions.js';
+import { revokeResidentSessions } from '../sessions/resident.js';
 import { AdminError } from '../domain/admin-errors.js';
 import type { Community } from '../org/communities.js';
 import { exportSuggestions } from '../reports/export.js';
 import { tableCsv, type PeopleTable } from '../reports/tables.js';
 
-export const SESSIONS_USAGE = 'sessions revoke [<platform>:<userId>] (all sessions of the staff web page, or one person\'s)';
+export const SESSIONS_USAGE = 'sessions revoke [<platform>:<userId>] (all sessions of the staff web page and the resident pages, or one person\'s)';
 
 /** Ends the web sessions of one person, or all of them; prints how many. */
 export async function revokeSessionsCommand(database: Database, who: { platform: Platform; platformUserId: string } | undefined, now: Date, out: (line: string) => void): Promise<void> {
@@ -23,7 +24,8 @@ export async function revokeSessionsCommand(database: Database, who: { platform:
     personId = identity.personId;
   }
   const n = await revokeSessions(database.db, { personId }, now);
-  out(`revoked ${n} web session(s)${who ? ` of ${who.platform}:${who.platformUserId}` : ''}`);
+  const r = await revokeResidentSessions(database.db, { personId }, now);
+  out(`revoked ${n} web session(s) and ${r} resident session(s)${who ? ` of ${who.platform}:${who.platformUserId}` : ''}`);
 }
 
 /** The exports for people: xlsx (to --out or stdout), or one table as CSV with a BOM, headers in `lang`, local times. */

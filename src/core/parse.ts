@@ -40,6 +40,7 @@ export const COMMANDS = [
   'ranking',
   'web',
   'notice',
+  'page',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -69,6 +70,7 @@ export const ALIASES: Record<string, CommandName> = {
   帮助: 'help',
   网页: 'web',
   公示: 'notice',
+  议事厅: 'page',
   业主表决: 'ownersvote',
   业主投票: 'ownervote',
   业主认证: 'owner',

@@ -81,6 +81,7 @@ export const ROUTES: Record<CommandName, Route> = {
   ranking: { group: points.rankingInGroup, private: points.rankingPrivately },
   web: { group: members.privateOnly('/web'), private: web.webCommand },
   notice: { group: members.privateOnly('/notice'), private: web.noticeCommand },
+  page: { group: members.privateOnly('/page'), private: web.pageCommand },
 };
 
 export type StatementButton = (groups: PressGroups, incoming: Incoming, data: string, now: Date, lang: Lang) => Promise<PressAnswer | undefined>;

@@ -340,3 +340,4 @@ export * from './schema-points.js';
 export * from './schema-owners.js';
 export * from './schema-web.js';
 export * from './schema-wechat-mp.js';
+export * from './schema-resident.js';

@@ -1,4 +1,4 @@
-/** The staff page's chat commands: `/web` (网页) and `/notice <n>` (公示), privately. */
+/** The web pages' chat commands, privately: `/web` (网页) and `/notice <n>` (公示) for staff, `/page` (议事厅) for anyone. */
 import { and, eq } from 'drizzle-orm';
 import { suggestions } from '../db/schema.js';
 import { parseArg, suggestionNumber } from '../domain/args.js';
@@ -7,7 +7,8 @@ import type { CommandResult } from '../kernel/context.js';
 import type { PersonCtx } from '../kernel/person-context.js';
 import { latestNotice } from '../reports/attachments.js';
 import { createSignInLink, staffCommunities } from './sessions.js';
-import { publicWebUrl, signInUrl } from './url.js';
+import { createResidentLink } from './resident.js';
+import { personalLinkUrl, publicWebUrl, signInUrl } from './url.js';
 
 /** `/web`: a one-time sign-in link for staff of at least one community. */
 export async function webCommand(ctx: PersonCtx, _args: string): Promise<CommandResult> {
@@ -37,4 +38,11 @@ export async function noticeCommand(ctx: PersonCtx, args: string): Promise<Comma
   const attachment = await latestNotice(ctx.tx, s.id);
   if (!attachment) return { reply: { text: ctx.t('web.notice.none', { n }) } };
   return { reply: { text: ctx.t('web.notice.reply', { n }), to: 'private', attachment } };
+}
+
+/** `/page` (议事厅): a personal one-time link to the resident pages, for anyone, privately. */
+export async function pageCommand(ctx: PersonCtx, _args: string): Promise<CommandResult> {
+  const token = await createResidentLink(ctx.tx, ctx.identityId, ctx.now);
+  await ctx.audit('resident.link_sent', { platform: ctx.platform });
+  return { reply: { text: ctx.t('resident.link', { url: personalLinkUrl(publicWebUrl(), token) }), to: 'private' } };
 }

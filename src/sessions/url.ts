@@ -1,17 +1,6 @@
-/**
- * Where the running web page can be reached, for the links the bot sends. startWeb publishes it once it
- * listens (port 0 picks a free port); before that, YISHI_WEB_URL or http://<host>:<port> from the config.
- */
-import { loadConfig, webUrlOf } from '../lib/config.js';
-
-let published: string | undefined;
-
-export function publishWebUrl(url: string | undefined): void {
-  published = url;
-}
-
-export function publicWebUrl(): string {
-  return published ?? webUrlOf(loadConfig(process.env));
-}
+/** The links the bot sends to the web page: staff sign-in links and residents' personal links (the base URL: src/lib/web-url.ts). */
+export { publicWebUrl, publishWebUrl, residentPageUrl } from '../lib/web-url.js';
 
 export const signInUrl = (base: string, token: string) => `${base}/signin/${token}`;
+/** A personal one-time link to the resident pages (`/page`). */
+export const personalLinkUrl = (base: string, token: string) => `${base}/page/${token}`;
