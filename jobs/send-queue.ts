@@ -21,6 +21,7 @@ import {
   type OutboxMessage,
 } from '../src/messaging/outbox.js';
 import { PermanentSendError, RateLimitedError, type SenderRegistry } from '../src/messaging/port.js';
+import { setPollMessage } from '../src/consultation/poll-message.js';
 import { KeyedSerializer } from '../src/lib/keyed-serializer.js';
 import { backoff, retry } from '../src/lib/retry.js';
 import { SendLimiter } from './limiter.js';
@@ -161,6 +162,9 @@ export function createSendWorker(opts: SendWorkerOptions): Worker {
       }
       // The message is out: marking it must not be lost to a transient database error, or it would go twice.
       await retry(() => markOutboxSent(db, outboxId, messageId), { attempts: 5, delayMs: backoff(200) });
+      // A ballot posted to one more chat of its community: its message there gets live counts too.
+      if (row.payload.pollId !== undefined && row.payload.buttons?.length && messageId)
+        await setPollMessage(db, row.payload.pollId, row.platformChatId, messageId).catch((err) => logger.warn('could not remember a ballot message', { outboxId, err }));
       return 'sent';
     });
   };

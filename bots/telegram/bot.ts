@@ -114,6 +114,7 @@ export function createTelegramBot(deps: AppDeps, opts: TelegramBotOptions = {}):
   const poller = new Poller(bot, pollApi, logger, { allowedUpdates: ALLOWED_UPDATES, ...opts.polling });
   let webhook: WebhookServer | undefined;
   let started = false;
+  let unsubscribe: (() => void) | undefined;
 
   return {
     bot,
@@ -129,6 +130,10 @@ export function createTelegramBot(deps: AppDeps, opts: TelegramBotOptions = {}):
       started = true;
       if (!bot.isInited()) await bot.init();
       if (opts.registerSender !== false) deps.senders.register(sender);
+      // Counts changed anywhere (another platform, the resident page): the ballots here show them too.
+      unsubscribe = core.onEvent((e) => {
+        if (e.type === 'poll.counted') liveEdits.touch([e.pollId]);
+      });
       if (opts.setCommands !== false) await registerMenu(bot.api, logger);
       // Replies a killed process left unsent. In webhook mode other instances may be sending their own
       // right now: only those older than a lane ever holds one.
@@ -162,6 +167,7 @@ export function createTelegramBot(deps: AppDeps, opts: TelegramBotOptions = {}):
     async stop() {
       if (!started) return;
       started = false;
+      unsubscribe?.();
       // The webhook stays registered while we are down, so Telegram keeps the updates for us.
       await Promise.all([poller.stop(), webhook?.close()]);
       webhook = undefined;

@@ -4,7 +4,7 @@
  * group's message budget.
  */
 import type { Api } from 'grammy';
-import type { Core } from '../../src/kernel/types.js';
+import type { Core, Reply } from '../../src/kernel/types.js';
 import type { Logger } from '../../src/lib/logger.js';
 import { describe, isNotModified } from './errors.js';
 import { inlineKeyboard, safeText } from './render.js';
@@ -77,16 +77,25 @@ export class LiveEdits {
   private async edit(pollId: number): Promise<void> {
     const log = this.deps.logger.child({ pollId });
     try {
-      const message = await this.deps.core.query.pollMessage(pollId);
-      if (message?.platform !== 'telegram') return;
+      // Its ballot in every Telegram chat of the community it was posted to (each its own chat's budget).
+      const messages = (await this.deps.core.query.pollMessages(pollId)).filter((m) => m.platform === 'telegram');
+      if (!messages.length) return;
       const view = await this.deps.core.ballotView(pollId);
       if (!view) return;
-      await this.deps.api.editMessageText(message.platformChatId, Number(message.messageId), safeText(view.text), {
+      await Promise.all(messages.map((m) => this.editOne(log, m.platformChatId, m.messageId, view)));
+    } catch (err) {
+      log.warn('live edit failed', describe(err));
+    }
+  }
+
+  private async editOne(log: Logger, chatId: string, messageId: string, view: Reply): Promise<void> {
+    try {
+      await this.deps.api.editMessageText(chatId, Number(messageId), safeText(view.text), {
         reply_markup: inlineKeyboard(view.buttons, (b) => log.error('button data too long, left out', { data: b.data })),
       });
     } catch (err) {
-      if (isNotModified(err)) log.debug('live edit: nothing new');
-      else log.warn('live edit failed', describe(err));
+      if (isNotModified(err)) log.debug('live edit: nothing new', { chatId });
+      else log.warn('live edit failed', { chatId, ...describe(err) });
     }
   }
 

@@ -1,15 +1,15 @@
 /**
  * The WeChat Official Account adapter (platform 'wechat-mp', user id = openid): the callback (a Hono app
  * the web port mounts at /wechat-mp), answers within 5 s, the 'wechat-mp' sender of the send queue, and
- * the notices of votes and ratings to a community's followers. Built from its dependencies, so tests build
+ * the fan-out of a community's messages (votes, ratings, results) to its followers. Built from its dependencies, so tests build
  * the same adapter against the fake platform (test/support/fake-wechat-mp.ts).
  */
 import { Redis } from 'ioredis';
 import type { Hono } from 'hono';
 import type { AppDeps, Stoppable } from '../../src/core/app-types.js';
-import type { CoreEvent, Reply } from '../../src/kernel/types.js';
+import type { Reply } from '../../src/kernel/types.js';
 import type { PlatformSender } from '../../src/messaging/port.js';
-import { MP, pollNotices } from '../../src/people/mp-followers.js';
+import { MP } from '../../src/people/mp-followers.js';
 import { MpApiError, WechatMpApi } from '../../src/services/wechat-mp-api.js';
 import { Answers } from './answers.js';
 import { callbackApp } from './callback.js';
@@ -54,7 +54,9 @@ export function createWechatMpBot(deps: AppDeps, opts: WechatMpBotOptions = {}):
 
   const render = async (reply: Reply): Promise<string[]> => {
     const poll = reply.pollId !== undefined ? await deps.core.query.pollInfo(reply.pollId).catch(() => undefined) : undefined;
-    return splitBytes(renderText(reply.text, reply.buttons, poll));
+    // The account's text takes no file: a result picture or a notice goes as a signed link after the text.
+    const link = reply.attachment && deps.core.attachmentLink ? await deps.core.attachmentLink(reply.attachment).catch(() => undefined) : undefined;
+    return splitBytes(renderText(link ? `${reply.text}\n${link}` : reply.text, reply.buttons, poll));
   };
   const sendReplies = async (openid: string, replies: Reply[]) => {
     for (const reply of replies)
@@ -82,22 +84,9 @@ export function createWechatMpBot(deps: AppDeps, opts: WechatMpBotOptions = {}):
     },
   });
 
-  // A vote or rating opened or closed anywhere in a community: its followers are told (outbox rows, once each).
-  const notices = new Set<Promise<void>>();
-  const onEvent = (e: CoreEvent) => {
-    if (e.type !== 'poll.opened' && e.type !== 'poll.closed') return;
-    const what = e.type === 'poll.opened' ? 'opened' : 'closed';
-    const p = (async () => {
-      const view = await deps.core.ballotView(e.pollId);
-      const ballot = view ? (await render(view)).join('\n') : '';
-      const keys = await pollNotices(db, e.pollId, what, (result) => (result ? renderText(result, undefined, undefined) : ballot));
-      if (keys.length) deps.core.publish?.([{ type: 'outbox.queued', dedupeKeys: keys }]);
-    })()
-      .catch((err) => logger.error('wechat-mp: followers were not told of a poll', { pollId: e.pollId, err }))
-      .finally(() => notices.delete(p));
-    notices.add(p);
-  };
-  let unsubscribe: (() => void) | undefined;
+  // Votes, ratings and their results reach followers through their community's chat rows (`c:<id>`): the
+  // core posts them there in the transaction that opened or closed the poll (src/consultation/poll-posts.ts),
+  // and the sender fans each out to the followers.
   let started = false;
 
   return {
@@ -109,7 +98,6 @@ export function createWechatMpBot(deps: AppDeps, opts: WechatMpBotOptions = {}):
       started = true;
       if (opts.registerSender !== false) deps.senders.register(sender);
       if (opts.mount !== false) deps.web?.mount('/wechat-mp', (req) => app.fetch(req));
-      unsubscribe = deps.core.onEvent(onEvent);
       // Answers a killed process kept but never sent (its customer-service messages).
       const at = Date.now();
       const kept = await deps.core.claimUndeliveredReplies(MP, { since: new Date(at - 10 * 60_000), before: new Date(at - 30_000) }).catch(() => []);
@@ -120,11 +108,9 @@ export function createWechatMpBot(deps: AppDeps, opts: WechatMpBotOptions = {}):
       logger.info('wechat-mp adapter started', { safeMode: !!crypto, template: !!c.WECHAT_MP_TEMPLATE_ID });
     },
     async idle() {
-      while (notices.size) await Promise.all([...notices]);
       await answers.idle();
     },
     async stop() {
-      unsubscribe?.();
       deps.web?.unmount('/wechat-mp');
       await Promise.race([this.idle(), new Promise((r) => setTimeout(r, 5000))]);
       redis.disconnect();

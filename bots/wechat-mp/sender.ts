@@ -69,7 +69,12 @@ export function wechatMpSender(env: SenderEnv): PlatformSender {
     async send(message: OutboundMessage): Promise<SentMessage> {
       if (isFollowersChat(message.platformChatId)) {
         if (message.outboxId === undefined) throw new PermanentSendError('wechat-mp: a message to followers needs its outbox id');
-        const payload = { text: message.text, ...(message.buttons ? { buttons: message.buttons } : {}), ...(message.pollId !== undefined ? { pollId: message.pollId } : {}) };
+        const payload = {
+          text: message.text,
+          ...(message.buttons ? { buttons: message.buttons } : {}),
+          ...(message.pollId !== undefined ? { pollId: message.pollId } : {}),
+          ...(message.attachment ? { attachment: message.attachment } : {}),
+        };
         const keys = await fanOut(env.db, message.outboxId, message.platformChatId, payload);
         env.core.publish?.([{ type: 'outbox.queued', dedupeKeys: keys }]);
         return { messageId: `followers:${keys.length}` };
@@ -78,7 +83,9 @@ export function wechatMpSender(env: SenderEnv): PlatformSender {
       const reach = await reachability(env.db, openid, now());
       if (reach === 'unsubscribed') throw new PermanentSendError('wechat-mp: they unfollowed the account; not sent');
       const poll = message.pollId !== undefined ? await env.core.query.pollInfo(message.pollId).catch(() => undefined) : undefined;
-      const text = renderText(message.text, message.buttons, poll);
+      // The account's text takes no file: a result picture or a notice goes as a signed link after the text.
+      const link = message.attachment && env.core.attachmentLink ? await env.core.attachmentLink(message.attachment).catch(() => undefined) : undefined;
+      const text = renderText(link ? `${message.text}\n${link}` : message.text, message.buttons, poll);
       if (reach === 'outside') return viaTemplate(openid, text, 'outside the 48-hour window');
       try {
         for (const part of splitBytes(text)) await env.api.sendText(openid, part);

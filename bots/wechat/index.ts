@@ -10,6 +10,7 @@ import { WechatyBuilder, ScanStatus, qrcodeValueToImageUrl, types } from 'wechat
 import type { Wechaty, Contact, Room, Message } from 'wechaty';
 import type { AppDeps, Stoppable } from '../../src/core/app-types.js';
 import type { Incoming, Outcome, Reply } from '../../src/kernel/types.js';
+import type { Attachment } from '../../src/domain/messages.js';
 import { PermanentSendError, RateLimitedError, type OutboundMessage, type PlatformSender } from '../../src/messaging/port.js';
 import { KeyedSerializer } from '../../src/lib/keyed-serializer.js';
 import { renderText } from './render.js';
@@ -108,6 +109,13 @@ export function createWechatBot(deps: AppDeps, opts: WechatBotOptions): WechatBo
     return found;
   }
 
+  /** A puppet sends no file for us: a result picture or a notice goes as a signed link after the text. */
+  const withFileLink = async (text: string, attachment: Attachment | undefined, lang?: string) => {
+    if (!attachment || !deps.core.attachmentLink) return text;
+    const link = await deps.core.attachmentLink(attachment, lang).catch((err) => void logger.warn('wechat: no link to the file', { err }));
+    return link ? `${text}\n${link}` : text;
+  };
+
   const pollInfo = (pollId: number | undefined) => (pollId === undefined ? Promise.resolve(undefined) : deps.core.query.pollInfo(pollId));
 
   /** Queues a text (split when long); resolves with the id of its last part, which carries any choices. */
@@ -123,7 +131,7 @@ export function createWechatBot(deps: AppDeps, opts: WechatBotOptions): WechatBo
    * commands) with the promise of its sending, which the caller need not wait for.
    */
   async function deliver(reply: Reply, ctx: { room?: Room; talker: Contact; name: string; lang?: string }): Promise<{ sent: Promise<void> }> {
-    const text = renderText(reply.text, reply.buttons, await pollInfo(reply.pollId), ctx.lang);
+    const text = renderText(await withFileLink(reply.text, reply.attachment, ctx.lang), reply.buttons, await pollInfo(reply.pollId), ctx.lang);
     let sending: Promise<string | undefined>;
     // A ballot counts only where the poll's chat is (the core ignores it anywhere else).
     const conversationId = ctx.room ? ctx.room.id : ctx.talker.id;
@@ -260,7 +268,7 @@ export function createWechatBot(deps: AppDeps, opts: WechatBotOptions): WechatBo
   const sender: PlatformSender = {
     platform: 'wechat',
     async send(message: OutboundMessage) {
-      const text = renderText(message.text, message.buttons, await pollInfo(message.pollId));
+      const text = renderText(await withFileLink(message.text, message.attachment), message.buttons, await pollInfo(message.pollId));
       const messageId = await sendText(message.platformChatId, text);
       return { messageId };
     },

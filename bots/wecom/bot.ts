@@ -48,7 +48,7 @@ export function createWecomBot(deps: AppDeps, opts: WecomBotOptions = {}): Wecom
   const channel = new WecomChannel({ botId, secret, wsUrl: opts.wsUrl ?? deps.config.WECOM_WS_URL, reconnectBaseMs: opts.reconnectBaseMs, heartbeatMs: opts.heartbeatMs, logger });
   const later = new LaterSends(channel, logger, opts.later);
   const env: WecomEnv = { channel, core: deps.core, logger, later };
-  const sender = wecomSender(channel, logger.child({ part: 'sender' }), { rateLimitWaitMs: opts.rateLimitWaitMs });
+  const sender = wecomSender(channel, logger.child({ part: 'sender' }), { rateLimitWaitMs: opts.rateLimitWaitMs, fileLink: deps.core.attachmentLink && ((a) => deps.core.attachmentLink!(a)) });
 
   // One chat's messages in arrival order; presses ordered per presser, so a whole group voting is not serialized.
   const order = new KeyedSerializer();

@@ -15,8 +15,9 @@ import { markdownSafe } from './text.js';
 export async function deliver(env: WecomEnv, frame: Frame, outcome: Outcome): Promise<void> {
   const body = frame.body!;
   let replied = false;
-  for (const reply of outcome.replies) {
+  for (const given of outcome.replies) {
     try {
+      const reply = await withFileLink(env, given);
       if (reply.to === 'private' && body.chattype === 'group') await sendPrivately(env, body, reply);
       else if (!replied) {
         replied = true;
@@ -67,5 +68,16 @@ async function rememberCard(env: WecomEnv, pollId: number, chatId: string, taskI
     await env.core.setPollMessage(pollId, chatId, taskId);
   } catch (err) {
     env.logger.warn('wecom: could not remember the ballot card', { pollId, ...describe(err) });
+  }
+}
+
+/** WeCom's smart bot takes no file: a result picture or a notice goes as a signed link after the text. */
+export async function withFileLink(env: Pick<WecomEnv, 'core' | 'logger'>, reply: Reply): Promise<Reply> {
+  if (!reply.attachment || !env.core.attachmentLink) return reply;
+  try {
+    return { ...reply, text: `${reply.text}\n${await env.core.attachmentLink(reply.attachment)}` };
+  } catch (err) {
+    env.logger.warn('wecom: no link to the file', describe(err));
+    return reply;
   }
 }

@@ -10,6 +10,7 @@
  */
 import type { SendMsgBody, TemplateCard } from '@wecom/aibot-node-sdk';
 import type { Button } from '../../src/kernel/types.js';
+import type { Attachment } from '../../src/domain/messages.js';
 import { KeyedSerializer } from '../../src/lib/keyed-serializer.js';
 import type { Logger } from '../../src/lib/logger.js';
 import { PermanentSendError, RateLimitedError, type OutboundMessage, type PlatformSender, type SentMessage } from '../../src/messaging/port.js';
@@ -44,13 +45,15 @@ function mapError(err: unknown, rateLimitWaitMs: number): Error {
 }
 
 /** The outbound port for 'wecom'. */
-export function wecomSender(channel: WecomChannel, logger: Logger, opts: { rateLimitWaitMs?: number } = {}): PlatformSender {
+export function wecomSender(channel: WecomChannel, logger: Logger, opts: { rateLimitWaitMs?: number; fileLink?: (a: Attachment) => Promise<string> } = {}): PlatformSender {
   const rateLimitWaitMs = opts.rateLimitWaitMs ?? RATE_LIMIT_WAIT_MS;
   return {
     platform: 'wecom',
     async send(message: OutboundMessage): Promise<SentMessage> {
       if (!(await channel.ready(READY_WAIT_MS))) throw new RateLimitedError(RECONNECT_RETRY_MS, 'wecom: not connected; the message waits for the reconnect');
-      const { bodies, taskId } = bodiesOf(message.text, message.buttons, message.pollId);
+      // No file goes through the smart bot: a result picture or a notice is a signed link after the text.
+      const link = message.attachment && opts.fileLink ? await opts.fileLink(message.attachment).catch(() => undefined) : undefined;
+      const { bodies, taskId } = bodiesOf(link ? `${message.text}\n${link}` : message.text, message.buttons, message.pollId);
       for (const [i, body] of bodies.entries()) {
         try {
           await channel.sendMessage(message.platformChatId, body);

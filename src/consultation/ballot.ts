@@ -44,14 +44,16 @@ export function resolveChoice(labels: string[], k: string): number {
 export async function castByCommand(ctx: Ctx, s: Suggestion, k: string, kind?: PollKind): Promise<CommandResult> {
   const poll = await requireOpenPoll(ctx, s, 'share', kind);
   const position = resolveChoice(await choicesOf(ctx.tx, poll.id), k);
-  if (!ctx.chat) throw new Error('castByCommand needs the bound chat the command came from');
+  if (!ctx.chat && ctx.identityId === undefined) throw new Error('castByCommand needs the bound chat the command came from, or the identity of the page');
   // The writer's identity (the command's wrapper has just ensured it), with its current name, so the
-  // statement finds the member and has no name to refresh.
-  const mine = ctx.identityId !== undefined ? sql`id = ${ctx.identityId}` : sql`person_id = ${ctx.personId} and platform = ${ctx.chat.platform}`;
+  // statement finds the member and has no name to refresh. From the resident page there is no chat: the
+  // statement runs as a press in private, by a member (the wrapper has just made them one).
+  const mine = ctx.identityId !== undefined ? sql`id = ${ctx.identityId}` : sql`person_id = ${ctx.personId} and platform = ${ctx.chat!.platform}`;
+  const inGroup = ctx.chat !== undefined;
   const result = await ctx.tx.execute(sql`with me as (
       select platform, platform_user_id, display_name from identities where ${mine} order by id limit 1)
     select r.outcome, r.suggestion_number, r.label from me, yishi_press_button(
-      me.platform, null, true, ${ctx.chat.platformChatId}, me.platform_user_id, me.display_name, ${ctx.lang}, ${poll.kind},
+      me.platform, null, ${inGroup}, ${ctx.chat?.platformChatId ?? ''}, me.platform_user_id, me.display_name, ${ctx.lang}, ${poll.kind},
       ${poll.id}::integer, ${position}::integer, ${ctx.now.toISOString()}::timestamptz) r`);
   const r = pressOutcome(rowsOf<PressRow>(result)[0]);
   if (r.outcome === 'POLL_CLOSED') return refuse('POLL_CLOSED', { n: s.number });

@@ -10,6 +10,7 @@ import { langOf } from '../i18n/index.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
 import { itemAddress, replyMessage, writeOutbox } from '../messaging/outbox.js';
 import { closeLockedPoll } from './close.js';
+import { postResultEverywhere } from './poll-posts.js';
 
 /**
  * Closes poll `pollId` if it is open and due at `now`; undefined when it is not (closed by hand first,
@@ -29,6 +30,9 @@ export async function closeDuePoll(tx: Tx, pollId: number, now: Date, events: Co
   const { poll, suggestion: s, community, chat } = row;
   const lang = langOf(community.lang);
   const { reply } = await closeLockedPoll(tx, { poll, suggestion: s, community, now, lang, actorId: null, byDeadline: true, events });
+  // Every other chat the ballot went to gets the result too.
+  const everywhere = await postResultEverywhere(tx, pollId, fit(reply, lang), chat?.id);
+  if (everywhere.length) events.push({ type: 'outbox.queued', dedupeKeys: everywhere });
   if (!chat) return undefined;
   // The result goes to the forum topic the suggestion was raised in (or its ballot's), if any.
   const to = itemAddress(chat, s.threadId ?? poll.threadId);

@@ -5,6 +5,7 @@ import { getSuggestion, requireChairOrStaff, requireStage, setStage, type Comman
 import { closeLockedPoll } from './close.js';
 import { DEFAULT_VOTE_CHOICES } from '../domain/outcome.js';
 import { openPoll, requireOpenPoll } from './poll.js';
+import { answeredIn, postPollEverywhere, postResultEverywhere } from './poll-posts.js';
 import { formatLocal } from '../domain/time.js';
 
 /** The chair or staff put a raised or supported suggestion on the consultation agenda. */
@@ -37,6 +38,7 @@ export async function openVote(ctx: Ctx, n: number, durationMs: number, choices:
   requireStage(ctx, s, ['raised', 'supported', 'on_agenda']);
   const labels = choices ?? [...DEFAULT_VOTE_CHOICES];
   const { poll, reply } = await openPoll(ctx, s, 'vote', labels, durationMs);
+  await postPollEverywhere(ctx, s, poll, labels);
   await setStage(ctx, s, 'voting');
   await ctx.audit('poll.opened', { number: n, pollId: poll.id, kind: 'vote', choices: labels, deadline: poll.deadline.toISOString() }, s.id);
   return { reply };
@@ -58,5 +60,8 @@ export async function close(ctx: Ctx, n: number): Promise<CommandResult> {
     byDeadline: false,
     events: ctx.events,
   });
+  // Every other chat the ballot went to gets the result too (this one gets it as the reply).
+  const written = await postResultEverywhere(ctx.tx, poll.id, reply, answeredIn(ctx)?.id);
+  if (written.length) ctx.emit({ type: 'outbox.queued', dedupeKeys: written });
   return { reply, changedPollIds: [poll.id] };
 }

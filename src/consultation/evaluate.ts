@@ -3,6 +3,7 @@ import { progressUpdates } from '../db/schema.js';
 import { getSuggestion, requireStaff, requireStage, setStage, type CommandResult, type Ctx } from '../kernel/context.js';
 import { RATING_CHOICES } from '../domain/outcome.js';
 import { openPoll } from './poll.js';
+import { postPollEverywhere } from './poll-posts.js';
 
 export async function progress(ctx: Ctx, n: number, percent: number, text: string): Promise<CommandResult> {
   await requireStaff(ctx);
@@ -21,6 +22,7 @@ export async function done(ctx: Ctx, n: number, durationMs: number): Promise<Com
   const s = await getSuggestion(ctx, n, true);
   requireStage(ctx, s, ['approved', 'in_progress']);
   const { poll, reply } = await openPoll(ctx, s, 'rating', [...RATING_CHOICES], durationMs);
+  await postPollEverywhere(ctx, s, poll, [...RATING_CHOICES]);
   await setStage(ctx, s, 'evaluating');
   await ctx.audit('poll.opened', { number: n, pollId: poll.id, kind: 'rating', deadline: poll.deadline.toISOString() }, s.id);
   return { reply: { ...reply, text: ctx.t('done.ok', { n }) + '\n' + reply.text } };

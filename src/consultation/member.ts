@@ -18,19 +18,22 @@ export async function makeMemberCtx(base: {
   tz: string;
   lang: Lang;
   platform: Platform;
-  chat: Chat & { communityId: number };
+  communityId: number;
+  /** The bound chat written in; none for the resident page. */
+  chat?: Chat;
   threadId?: string;
   sender: { platformUserId: string; displayName: string; lang?: string };
   events: CoreEvent[];
 }): Promise<MemberCtx> {
   const { tx, chat } = base;
-  const [community] = await tx.select().from(communities).where(eq(communities.id, chat.communityId));
-  const { identity, joined } = await ensureMember(tx, base.platform, base.sender, chat.communityId);
+  const [community] = await tx.select().from(communities).where(eq(communities.id, base.communityId));
+  if (!community) throw new Error(`community ${base.communityId} not found`);
+  const { identity, joined } = await ensureMember(tx, base.platform, base.sender, base.communityId);
   const ctx = makeCtx({ tx, now: base.now, tz: base.tz, lang: base.lang, community, chat, threadId: base.threadId, personId: identity.personId, identityId: identity.id, displayName: identity.displayName ?? '', events: base.events, audits: { count: 0 } });
   return Object.assign(ctx, { joined });
 }
 
 /** A command that wrote no audit row of its own still records that its writer joined. */
 export async function auditJoinIfSilent(ctx: MemberCtx): Promise<void> {
-  if (ctx.joined && ctx.audits.count === 0) await ctx.audit('member.joined', { platform: ctx.chat?.platform ?? null, via: 'command' });
+  if (ctx.joined && ctx.audits.count === 0) await ctx.audit('member.joined', { platform: ctx.chat?.platform ?? null, via: ctx.chat ? 'command' : 'page' });
 }

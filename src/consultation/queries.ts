@@ -2,9 +2,9 @@
  * Read-only questions adapters ask about stored state (through the core's query port, src/core/queries.ts):
  * where a ballot message is, what kind of poll it carries, whether a chat is a group. Nothing here writes.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { chats, polls, suggestions, type Platform } from '../db/schema.js';
+import { chats, pollPosts, polls, suggestions, type Platform } from '../db/schema.js';
 
 /** The platform message that carries a poll's ballot, once an adapter remembered it. */
 export async function pollMessage(db: Db, pollId: number): Promise<{ platform: Platform; platformChatId: string; messageId: string } | undefined> {
@@ -15,6 +15,22 @@ export async function pollMessage(db: Db, pollId: number): Promise<{ platform: P
     .where(eq(polls.id, pollId))
     .limit(1);
   return row?.messageId ? { platform: row.platform, platformChatId: row.platformChatId, messageId: row.messageId } : undefined;
+}
+
+/**
+ * Every platform message that carries a poll's ballot: its own chat's and those of the other chats of its
+ * community it was posted to (src/consultation/poll-posts.ts), once their adapters remembered them.
+ */
+export async function pollMessages(db: Db, pollId: number): Promise<{ platform: Platform; platformChatId: string; messageId: string }[]> {
+  const own = await pollMessage(db, pollId);
+  const rows = await db
+    .select({ platform: chats.platform, platformChatId: chats.platformChatId, messageId: pollPosts.messageId })
+    .from(pollPosts)
+    .innerJoin(chats, eq(chats.id, pollPosts.chatId))
+    .where(and(eq(pollPosts.pollId, pollId), isNotNull(pollPosts.messageId)));
+  const out = own ? [own] : [];
+  for (const r of rows) if (!out.some((m) => m.platform === r.platform && m.platformChatId === r.platformChatId)) out.push({ ...r, messageId: r.messageId! });
+  return out;
 }
 
 /** A poll's kind and the number of its suggestion. */

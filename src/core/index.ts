@@ -5,7 +5,9 @@
 import type { Config } from '../lib/config.js';
 import type { Database } from '../db/client.js';
 import { refuse } from '../domain/errors.js';
-import { langOf, type Lang } from '../i18n/index.js';
+import { langOf, t, type Lang } from '../i18n/index.js';
+import { publicWebUrl } from '../lib/web-url.js';
+import { fileLinkPath } from '../sessions/file-links.js';
 import { silentLogger, type Logger } from '../lib/logger.js';
 import { ballotView } from '../consultation/poll.js';
 import { renderAttachment } from '../reports/attachments.js';
@@ -59,6 +61,12 @@ export function createCore(opts: CoreOptions): Core {
   /** The command's use case inside the unit of work's transaction, chosen by the router for where it was written. */
   async function command(tx: Tx, incoming: Incoming, name: keyof typeof ROUTES, args: string, now: Date, lang: Lang, events: CoreEvent[]): Promise<CommandResult> {
     const route = ROUTES[name];
+    if (incoming.page) {
+      // The resident page: the community's own use case, as in one of its groups, with no chat behind it.
+      if (!route.group) return refuse('UNKNOWN_COMMAND');
+      const group = route.group;
+      return asMember(tx, incoming, incoming.page.communityId, undefined, now, lang, events, (ctx) => group(ctx, args));
+    }
     const chat = await findChat(tx, incoming.platform, incoming.chat.platformChatId);
     const where: Where = { platform: incoming.platform, platformChatId: incoming.chat.platformChatId, kind: incoming.chat.kind, title: incoming.chat.title, chat, replyToText: incoming.replyToText };
     const person = () => makePersonCtx({ tx, now, tz, lang, where, sender: incoming.sender, events });
@@ -67,12 +75,12 @@ export function createCore(opts: CoreOptions): Core {
     if (!chat?.communityId) return route.unbound ? route.unbound(await person(), args) : refuse('NOT_BOUND');
     if (!route.group) return refuse('UNKNOWN_COMMAND');
     const group = route.group;
-    return asMember(tx, incoming, { ...chat, communityId: chat.communityId }, now, lang, events, (ctx) => group(ctx, args));
+    return asMember(tx, incoming, chat.communityId, chat, now, lang, events, (ctx) => group(ctx, args));
   }
 
   /** Runs `work` as the writer, made a resident of the chat's community on first sight (a bare join audited). */
-  async function asMember(tx: Tx, incoming: Incoming, chat: Chat & { communityId: number }, now: Date, lang: Lang, events: CoreEvent[], work: (ctx: Ctx) => Promise<CommandResult>): Promise<CommandResult> {
-    const ctx = await makeMemberCtx({ tx, now, tz, lang, platform: incoming.platform, chat, threadId: incoming.chat.threadId, sender: incoming.sender, events });
+  async function asMember(tx: Tx, incoming: Incoming, communityId: number, chat: Chat | undefined, now: Date, lang: Lang, events: CoreEvent[], work: (ctx: Ctx) => Promise<CommandResult>): Promise<CommandResult> {
+    const ctx = await makeMemberCtx({ tx, now, tz, lang, platform: incoming.platform, communityId, chat, threadId: incoming.chat.threadId, sender: incoming.sender, events });
     const result = await work(ctx);
     await auditJoinIfSilent(ctx);
     return result;
@@ -83,7 +91,7 @@ export function createCore(opts: CoreOptions): Core {
     const run = BUTTONS[data.split(':', 1)[0]!];
     const chat = incoming.chat.kind === 'group' ? await findChat(tx, incoming.platform, incoming.chat.platformChatId) : undefined;
     if (!run || !chat?.communityId) return refuse('BAD_BUTTON');
-    return asMember(tx, incoming, { ...chat, communityId: chat.communityId }, now, lang, events, (ctx) => run(ctx, data));
+    return asMember(tx, incoming, chat.communityId, chat, now, lang, events, (ctx) => run(ctx, data));
   }
 
   /** A ballot or rating button (the router's BALLOT_BUTTONS): its own statement, its answer made an Outcome. */
@@ -106,10 +114,17 @@ export function createCore(opts: CoreOptions): Core {
     return result;
   }
 
+  /** Runs one update; a change of a poll's counts is told to the listeners (live counts in every chat). */
   async function handle(incoming: Incoming): Promise<Outcome> {
+    const outcome = await handleUpdate(incoming);
+    if (outcome.changedPollIds?.length) notify(outcome.changedPollIds.map((pollId) => ({ type: 'poll.counted', pollId })));
+    return outcome;
+  }
+
+  async function handleUpdate(incoming: Incoming): Promise<Outcome> {
     const lang = langOf(incoming.sender.lang);
     const now = clock();
-    if (typeof incoming.button === 'string') {
+    if (typeof incoming.button === 'string' && !incoming.page) {
       const ballot = BALLOT_BUTTONS[incoming.button.split(':', 1)[0]!];
       try {
         const pressed = ballot && (await pressBallot(incoming, ballot, now, lang));
@@ -157,6 +172,11 @@ export function createCore(opts: CoreOptions): Core {
       await uow.inTransaction((tx) => setChatActive(tx, platform, platformChatId, active, reason, clock()));
     },
     renderAttachment: (attachment, lang) => renderAttachment(db, attachment, { lang: langOf(lang), tz, now: clock() }),
+    async attachmentLink(attachment, lang) {
+      const L = langOf(lang);
+      const url = publicWebUrl() + (await fileLinkPath(db, attachment, L, clock()));
+      return t(L, attachment.kind === 'poll-chart' ? 'file.chart' : 'file.notice', { url });
+    },
     publish: (events) => notify(events),
     onEvent(listener) {
       listeners.add(listener);

@@ -63,6 +63,8 @@ export interface ChatAddress {
 export type CoreEvent =
   | { type: 'poll.opened'; pollId: number; kind: 'vote' | 'rating'; deadline: Date }
   | { type: 'poll.closed'; pollId: number }
+  /** A poll's counts changed (a ballot or rating from any chat or the resident page): adapters edit its live counts. */
+  | { type: 'poll.counted'; pollId: number }
   | { type: 'meeting.scheduled' | 'meeting.moved' | 'meeting.cancelled'; meetingId: number }
   | { type: 'chat.bound'; communityId: number; platform: Platform; platformChatId: string }
   | { type: 'council.changed'; communityId: number }

@@ -8,6 +8,7 @@ import { whistleEn } from './whistle.js';
 import { membersEn } from './members.js';
 import { telegramEn } from './telegram.js';
 import { wechatMpEn } from './wechat-mp.js';
+import { residentEn } from './resident.js';
 
 /** The same keys in English, for senders whose language starts with 'en'. */
 export const en: Record<MessageKey, string> = {
@@ -118,7 +119,7 @@ export const en: Record<MessageKey, string> = {
   'stats.none': 'none',
   'member.joined': '',
   'help.unbound': 'This chat is not bound to a community yet.\n/bind <slug> binds it (staff)\n/help help',
-  'help.private': 'In private:\n/start receive reminders here\n/link [code] link another platform\n/register <community> [grid] <work unit or party organisation> (party member report)\n/served <need id> [hours] [note]  /points  /ranking (staff)\n/help help\nOther commands work in your community group.',
+  'help.private': 'In private:\n/start receive reminders here\n/link [code] link another platform\n/register <community> [grid] <work unit or party organisation> (party member report)\n/served <need id> [hours] [note]  /points  /ranking (staff)\n/page your personal link to the resident page\n/help help\nOther commands work in your community group.',
   'help.member': 'Commands:\n/suggest <text> raise a suggestion\n/support <n> support it\n/comment <n> <text> comment\n/list [stage], /show <n>\n/vote <n> <choice>, /rate <n> <choice>\n/withdraw <n> withdraw your own\n/chair chair and next meeting\n/link [code] link another platform\n/help',
   'help.chair': 'Chair and staff:\n/agenda <n> put on the agenda\n/poll <n> [48h] [A|B|…] open a vote\n/close <n> close a vote or rating\n/meeting <YYYY-MM-DD HH:mm> <place>\n/meeting move <id> <YYYY-MM-DD HH:mm>, /meeting cancel <id>',
   'help.staff': 'Staff:\n/progress <n> <0-100> <text>\n/done <n> open the satisfaction rating\n/stats\n/bind <slug>',
@@ -168,4 +169,5 @@ export const en: Record<MessageKey, string> = {
   ...membersEn,
   ...telegramEn,
   ...wechatMpEn,
+  ...residentEn,
 };

@@ -8,6 +8,7 @@ import { whistleZh } from './whistle.js';
 import { membersZh } from './members.js';
 import { telegramZh } from './telegram.js';
 import { wechatMpZh } from './wechat-mp.js';
+import { residentZh } from './resident.js';
 
 export const zhCN = {
   // Domain errors: one short reply each, keyed by the stable code.
@@ -118,7 +119,7 @@ export const zhCN = {
   'stats.none': '无',
   'member.joined': '',
   'help.unbound': '本群还没有绑定社区。\n/bind <社区代码> 绑定本群（社区工作人员）\n/help 帮助',
-  'help.private': '私聊可用：\n/start 接收私信提醒\n/link [关联码] 关联另一个平台的身份\n/register <社区代码> [网格代码] <工作单位或党组织>（党员报到）\n/served <需求编号> [小时] [说明]（已服务） /points（积分） /ranking（排名，工作人员）\n/help 帮助\n其他命令请在社区群里使用。',
+  'help.private': '私聊可用：\n/start 接收私信提醒\n/link [关联码] 关联另一个平台的身份\n/register <社区代码> [网格代码] <工作单位或党组织>（党员报到）\n/served <需求编号> [小时] [说明]（已服务） /points（积分） /ranking（排名，工作人员）\n/page（议事厅）打开议事网页的个人链接\n/help 帮助\n其他命令请在社区群里使用。',
   'help.member': '可用命令：\n/suggest <内容>（提议）提出建议\n/support <编号>（附议）附议\n/comment <编号> <内容>（议）发表意见\n/list [阶段]（列表） /show <编号>（查看）\n/vote <编号> <选项>（投票） /rate <编号> <选项>（评价）\n/withdraw <编号>（撤回）撤回自己的提议\n/chair（主席）轮值主席和下次会议\n/link [关联码]（关联）关联另一个平台\n/help（帮助）',
   'help.chair': '轮值主席/工作人员：\n/agenda <编号>（议程）列入议程\n/poll <编号> [48h] [A|B|…]（发起投票）\n/close <编号>（关闭）结束投票或评价\n/meeting <YYYY-MM-DD HH:mm> <地点>（会议）\n/meeting move <会议编号> <YYYY-MM-DD HH:mm>，/meeting cancel <会议编号>',
   'help.staff': '工作人员：\n/progress <编号> <0-100> <说明>（进度）\n/done <编号>（完成）开启满意度评价\n/stats（统计）\n/bind <社区代码>（绑定）',
@@ -168,6 +169,7 @@ export const zhCN = {
   ...membersZh,
   ...telegramZh,
   ...wechatMpZh,
+  ...residentZh,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

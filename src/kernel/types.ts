@@ -55,6 +55,12 @@ export interface Incoming {
    * never sent comes back from claimUndeliveredReplies at the next start. Needs updateKey.
    */
   delivery?: Record<string, unknown>;
+  /**
+   * A command from the resident page (src/web): in this community as if written in one of its bound
+   * group chats, by the sender's identity on `platform` (made a resident there on first sight), with no
+   * platform chat behind it (`chat` is not looked up). Its replies are shown on the page.
+   */
+  page?: { communityId: number };
 }
 
 export interface Outcome {
@@ -101,6 +107,8 @@ export interface PollInfo {
 export interface CoreQueries {
   /** The ballot message of a poll, or undefined when none was remembered (or the poll is unknown). */
   pollMessage(pollId: number): Promise<PollMessage | undefined>;
+  /** Every message carrying a poll's ballot: its own chat's and the other chats' of its community it was posted to. */
+  pollMessages(pollId: number): Promise<PollMessage[]>;
   /** A poll's kind and its suggestion's number, or undefined for an unknown poll. */
   pollInfo(pollId: number): Promise<PollInfo | undefined>;
   /** Whether a chat the core has seen is a group or a private chat; undefined for a chat never seen. */
@@ -138,6 +146,11 @@ export interface Core {
   onEvent(listener: (event: CoreEvent) => void): () => void;
   /** Draws a reply's attachment (a poll's result picture, a 公示 notice PDF); undefined when it cannot. */
   renderAttachment?(attachment: Attachment, lang?: string): Promise<RenderedFile | undefined>;
+  /**
+   * For platforms that take no file: a line with a signed, expiring link to a reply's attachment on the web
+   * page (the result picture, the 公示 notice), to send after the text.
+   */
+  attachmentLink?(attachment: Attachment, lang?: string): Promise<string>;
   /** Tells the listeners events committed outside a chat command (the staff web page's actions). */
   publish?(events: CoreEvent[]): void;
   /**

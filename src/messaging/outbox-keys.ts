@@ -13,6 +13,12 @@ export const outboxKeys = {
   pollResult: (pollId: number) => `poll-result-${pollId}`,
   /** An owners' vote's result (src/owners), written with its close. */
   ownersVoteResult: (voteId: number) => `owners-vote-result-${voteId}`,
+  /** A poll's ballot posted to one more chat of its community (src/consultation/poll-posts.ts), and its result there. */
+  pollToChat: (pollId: number, chatId: number) => `poll-${pollId}-chat-${chatId}`,
+  pollResultToChat: (pollId: number, chatId: number) => `poll-result-${pollId}-chat-${chatId}`,
+  /** The message to forward into personal WeChat groups, and the note before it, to one staff member or grid worker. */
+  pollForwardNote: (pollId: number, personId: number) => `poll-forward-note-${pollId}-person-${personId}`,
+  pollForward: (pollId: number, personId: number) => `poll-forward-${pollId}-person-${personId}`,
   /** The private nudge of one non-voter. */
   nudge: (pollId: number, personId: number) => `nudge-${pollId}-${personId}`,
   /** Every reminder of one meeting at one time (a prefix: one key per chat, below). */

@@ -8,16 +8,16 @@
  */
 import { and, asc, eq, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { auditLog, chats, communities, grids, identities, outboundMessages, polls, suggestions, wechatMpFollowers, wechatMpMemberships } from '../db/schema.js';
+import { auditLog, chats, communities, grids, identities, wechatMpFollowers, wechatMpMemberships } from '../db/schema.js';
 import type { Reply } from '../domain/messages.js';
 import { isSlug } from '../domain/slug.js';
+import { isFollowersChat } from '../domain/platforms.js';
 import { clip, oneLine } from '../domain/text.js';
 import { t, type Lang } from '../i18n/index.js';
 import { ensureMember } from '../kernel/persons.js';
 import { inTransaction } from '../kernel/unit-of-work.js';
 import { alreadyProcessed, markProcessed } from '../messaging/updates.js';
 import { writeOutbox, type OutboundPayload } from '../messaging/outbox.js';
-import { outboxKeys } from '../messaging/outbox-keys.js';
 
 export const MP = 'wechat-mp' as const;
 /** Customer-service messages are allowed for 48 hours after the follower's last message or event. */
@@ -25,8 +25,7 @@ export const WINDOW_MS = 48 * 3600_000;
 
 /** The chat id of a community's (or grid's) followers. */
 export const mpChatId = (communityId: number, gridId?: number | null) => (gridId ? `c:${communityId}:g:${gridId}` : `c:${communityId}`);
-/** Whether a 'wechat-mp' chat id names a community's followers (not one follower's openid). */
-export const isFollowersChat = (platformChatId: string) => /^c:\d+(:g:\d+)?$/.test(platformChatId);
+export { isFollowersChat };
 /** WeChat gives no names without asking: a follower is 微信用户 and the end of their openid. */
 export const followerName = (openid: string) => `微信用户${openid.slice(-4)}`;
 
@@ -197,36 +196,6 @@ export async function fanOut(db: Db, outboxId: number, platformChatId: string, p
   return inTransaction(db, async (tx) => {
     const openids = await chatFollowers(tx, platformChatId);
     const messages = openids.map((openid) => ({ platform: MP, platformChatId: openid, dedupeKey: `wechat-mp:fan:${outboxId}:${openid}`, payload }));
-    await writeOutbox(tx, messages);
-    return messages.map((m) => m.dedupeKey);
-  });
-}
-
-/**
- * A vote or rating opened, or its result: one outbox row per follower of its community (of its grid, for a
- * grid's item). The result skips the followers of the poll's own chat when the core posted the result there (closed by its deadline).
- * `text` is the ballot or result as the adapter renders it. Returns every key (to enqueue).
- */
-export async function pollNotices(db: Db, pollId: number, what: 'opened' | 'closed', text: (fallback?: string) => string): Promise<string[]> {
-  return inTransaction(db, async (tx) => {
-    const [row] = await tx.select({ poll: polls, s: suggestions }).from(polls).innerJoin(suggestions, eq(suggestions.id, polls.suggestionId)).where(eq(polls.id, pollId));
-    if (!row) return [];
-    const members = await tx
-      .select({ openid: wechatMpMemberships.openid, gridId: wechatMpMemberships.gridId, chatId: wechatMpMemberships.chatId })
-      .from(wechatMpMemberships)
-      .innerJoin(wechatMpFollowers, eq(wechatMpFollowers.openid, wechatMpMemberships.openid))
-      .where(and(eq(wechatMpMemberships.communityId, row.s.communityId), eq(wechatMpFollowers.subscribed, true)))
-      .orderBy(asc(wechatMpMemberships.openid));
-    let result: string | undefined;
-    if (what === 'closed') {
-      const [r] = await tx.select({ payload: outboundMessages.payload }).from(outboundMessages).where(eq(outboundMessages.dedupeKey, outboxKeys.pollResult(pollId)));
-      result = (r?.payload as { text?: string } | undefined)?.text;
-    }
-    // Closed by its deadline, the core posts the result to the poll's chat (its followers hear it from there).
-    const to = members.filter((m) => (!row.s.gridId || m.gridId === row.s.gridId) && !(result !== undefined && m.chatId === row.poll.chatId));
-    if (!to.length) return [];
-    const body = text(result);
-    const messages = to.map((m) => ({ platform: MP, platformChatId: m.openid, dedupeKey: `wechat-mp:poll:${pollId}:${what}:${m.openid}`, payload: { text: body, pollId } }));
     await writeOutbox(tx, messages);
     return messages.map((m) => m.dedupeKey);
   });

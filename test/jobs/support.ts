@@ -47,7 +47,7 @@ export function eventCore(closeDuePoll: Core['closeDuePoll'] = async () => undef
     setPollMessage: async () => undefined,
     repliesDelivered: async () => undefined,
     claimUndeliveredReplies: async () => [],
-    query: { pollMessage: async () => undefined, pollInfo: async () => undefined, chatKind: async () => undefined },
+    query: { pollMessage: async () => undefined, pollMessages: async () => [], pollInfo: async () => undefined, chatKind: async () => undefined },
     closeDuePoll,
     closeDueOwnersVote: async () => undefined,
     migrateChat: async () => ({ openPollIds: [] }),
