@@ -137,7 +137,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
       });
       // The page (Hono, bull-board, its renderers) is loaded only when it is served.
       const { startWeb } = await import('./web/server.js');
-      const web = await startWeb({ config, database, logger, ops, queues: jobs.queues, notify: (events) => core.publish?.(events), mounts });
+      const web = await startWeb({ config, database, logger, ops, queues: jobs.queues, notify: (events) => core.publish?.(events), mounts, core });
       deps.web = mounts;
       started.push({ name: 'web', stop: () => web.stop() });
     }

@@ -18,6 +18,10 @@ import { say } from './layout.js';
 import { QUEUES_PATH, queueRoutes } from './queues.js';
 import { formToken, signedIn, signInRoutes, signOutRoutes } from './signin.js';
 import type { WebMounts } from '../lib/web-mounts.js';
+import type { Core } from '../kernel/types.js';
+import { publicWebUrl } from '../lib/web-url.js';
+import { WechatMpApi } from '../services/wechat-mp-api.js';
+import { newResidentWeb, residentRoutes, type Oauth } from './resident/index.js';
 
 export interface WebDeps {
   config: Config;
@@ -32,6 +36,8 @@ export interface WebDeps {
   signInAttempts?: number;
   /** /healthz, /readyz and /metrics (src/web/ops.ts); without it only /healthz answers. */
   ops?: Hono;
+  /** The core: the resident pages' actions are its chat commands (without it those pages only show). */
+  core?: Core;
   /** Routes adapters add once started (the Official Account's callback at /wechat-mp), served before the page's own. */
   mounts?: WebMounts;
 }
@@ -53,6 +59,15 @@ export function createWebApp(deps: WebDeps): Hono<InCommunity> {
     logger.error('web request failed', { path: c.req.path, err });
     return c.text('internal error', 500);
   });
+
+  // The resident pages (/v/…, /page/…, /f/…, WeChat's return at /wechat-mp/oauth): their own sessions, before the staff's.
+  const c = deps.config;
+  const oauth: Oauth | undefined =
+    c.WECHAT_MP_APP_ID && c.WECHAT_MP_APP_SECRET
+      ? { appId: c.WECHAT_MP_APP_ID, authorizeRoot: c.WECHAT_MP_OAUTH_ROOT, openidOf: (code) => new WechatMpApi({ appId: c.WECHAT_MP_APP_ID!, appSecret: c.WECHAT_MP_APP_SECRET!, apiRoot: c.WECHAT_MP_API_ROOT, logger }).oauthOpenid(code) }
+      : undefined;
+  const residents = residentRoutes(newResidentWeb(web, { core: deps.core, oauth, baseUrl: () => c.YISHI_WEB_URL ?? publicWebUrl() }));
+  app.route('/', residents);
 
   // Adapters' routes (bots/wechat-mp: /wechat-mp), before sessions: they check their own signatures.
   const mounts = deps.mounts;

@@ -1,7 +1,8 @@
 /**
  * A local fake of the WeChat Official Account platform, at its wire boundary:
  * - the API (WECHAT_MP_API_ROOT): cgi-bin/stable_token, message/custom/send, message/template/send,
- *   qrcode/create, showqrcode (a PNG), menu/create, sns/oauth2/access_token; errcodes injected per call
+ *   qrcode/create, showqrcode (a PNG), menu/create, sns/oauth2/access_token, the web authorisation's
+ *   connect/oauth2/authorize page (back to redirect_uri with a code for `browserUser`); errcodes injected per call
  *   or per follower; only the newest access token is valid (40001 for another, 42001 after expireToken());
  * - a callback client that signs (signature, and msg_signature in safe mode), encrypts, waits at most
  *   `timeoutMs` (WeChat: 5 s) for each try, then gives up on it and tries again with the same message:
@@ -78,6 +79,11 @@ export class FakeWechatMp {
     this.expireAfter = n;
   }
 
+  /** Who is using WeChat's browser: the openid its authorize page names (connect/oauth2/authorize). */
+  browserUser = 'oBrowser';
+  /** The queries of every authorize redirect (what the app asked for). */
+  readonly authorizations: Record<string, string>[] = [];
+
   /** A web-authorisation code for `openid` (single use). */
   issueCode(openid: string): string {
     const code = randomBytes(8).toString('hex');
@@ -93,6 +99,15 @@ export class FakeWechatMp {
     const url = new URL(req.url ?? '/', this.url);
     const api = url.pathname.replace(/^\/+/, '');
     const query = Object.fromEntries(url.searchParams);
+    // WeChat's authorize page (WECHAT_MP_OAUTH_ROOT): snsapi_base asks nothing; back to redirect_uri with a code and the state.
+    if (api === 'connect/oauth2/authorize') {
+      this.authorizations.push(query);
+      if (query.appid !== MP_APP_ID || query.scope !== 'snsapi_base' || query.response_type !== 'code' || !query.redirect_uri) return void res.writeHead(400).end('bad authorize request');
+      const back = new URL(query.redirect_uri);
+      back.searchParams.set('code', this.issueCode(this.browserUser));
+      back.searchParams.set('state', query.state ?? '');
+      return void res.writeHead(302, { location: back.toString() }).end();
+    }
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
