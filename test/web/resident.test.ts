@@ -167,7 +167,7 @@ describe('resident actions', () => {
     expect(await res.text()).toMatch(/已结束|已经结束|关闭/);
     expect(await fingerprint(database)).toBe(before);
     // Unknown items and communities, and numbers out of range: 404.
-    for (const p of [`/v/${w.slug}/99`, '/v/no-such-place', `/v/${w.slug}/99999999999`, '/v/x/1/2/3']) expect((await b.request(p)).status, p).toBe(404);
+    for (const p of [`/v/${w.slug}/99`, '/v/no-such-place', `/v/${w.slug}/99999999999`, `/v/${w.slug}/abc`, '/v/x/1/2/3']) expect((await b.request(p)).status, p).toBe(404);
   });
 
   it("shows another community's item by slug guessing only as a resident sees it: counts, no voter names, no staff data", async () => {

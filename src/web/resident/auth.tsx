@@ -19,6 +19,8 @@ export const RESIDENT_COOKIE = 'yishi_resident';
 const PRE_COOKIE = 'yishi_rpre';
 const STATE_COOKIE = 'yishi_oauth';
 export const OAUTH_PATH = '/wechat-mp/oauth';
+/** Not under /v: a static segment beside /v/:slug would put Hono on its slower router, which misroutes the staff's chart.:ext. */
+export const RESIDENT_SIGNOUT = '/signout/resident';
 /** Where a return may lead: the resident pages only (no open redirect). */
 const RETURN = /^\/v(\/[a-z0-9][a-z0-9_-]{0,62}(\/(new|[1-9][0-9]{0,8}))?)?$/i;
 
@@ -116,7 +118,8 @@ export function residentAuthRoutes(rw: ResidentWeb): Hono {
 
 /** Signing out of the resident pages (their session only). */
 export function residentSignOut(rw: ResidentWeb): Hono<AsResident> {
-  return new Hono<AsResident>().post('/v/signout', async (c) => {
+  return new Hono<AsResident>().post(RESIDENT_SIGNOUT, async (c) => {
+    c.set('resident', await residentSessionOf(rw.db, getCookie(c, RESIDENT_COOKIE), rw.now()));
     const s = c.get('resident');
     const form = await c.req.parseBody();
     if (!s || !sameToken(typeof form._csrf === 'string' ? form._csrf : undefined, s.csrfToken)) return rsay(c, 403, langOfReq(c), 'r.csrf');

@@ -16,28 +16,25 @@ import { pollChartSvg, type PollStanding } from '../../reports/results.js';
 import { communityBySlug, residentItem, type ResidentItem } from '../../reports/resident.js';
 import { fileLinkPath } from '../../sessions/file-links.js';
 import type { ResidentSession } from '../../sessions/resident.js';
-import { act, onceToken, type ActResult } from './act.js';
+import { act, onceToken } from './act.js';
 import type { AsResident, ResidentWeb } from './context.js';
 import { Flash, RPage, rsay } from './layout.js';
+import { newPageOf, raiseFromPage } from './pages.js';
+import { refusedPage } from './refusals.js';
 import { embeddedSvg } from './style.js';
 
+/** An item's number in a path: 1 to 9 digits (longer is 404, never 500). */
+const NUMBER = /^[1-9][0-9]{0,8}$/;
 const OK = { suggest: 'r.ok.suggest', support: 'r.ok.support', comment: 'r.ok.comment', vote: 'r.ok.vote' } as const;
 const langOf = (c: Community): Lang => (c.lang === 'en' ? 'en' : 'zh');
-
-/** What a failed form says (a refusal of the use case itself is shown on the item page). */
-export function refusedPage(c: Context, cm: Community, r: Exclude<ActResult, { done: true } | { refused: string }>) {
-  const lang = langOf(cm);
-  if ('duplicate' in r) return rsay(c, 400, lang, 'r.duplicate', <a class="big" href={`/v/${cm.slug}`}>{t(lang, 'r.item.back')}</a>);
-  if (r.failed === 'signin') return rsay(c, 401, lang, 'r.needed');
-  if (r.failed === 'csrf') return rsay(c, 403, lang, 'r.csrf');
-  if (r.failed === 'limited') return rsay(c, 429, lang, 'r.limited');
-  return rsay(c, 503, lang, 'r.unavailable');
-}
 
 export function residentItemRoutes(rw: ResidentWeb): Hono<AsResident> {
   const app = new Hono<AsResident>();
 
-  app.get('/v/:slug/:n{[1-9][0-9]{0,8}}', async (c) => {
+  // One route for /v/<slug>/<n> and /v/<slug>/new (see pages.tsx).
+  app.get('/v/:slug/:n', async (c) => {
+    if (c.req.param('n') === 'new') return newPageOf(rw, c);
+    if (!NUMBER.test(c.req.param('n'))) return rsay(c, 404, c.get('resident')?.lang ?? 'zh', 'r.notFound');
     const cm = await communityBySlug(rw.db, c.req.param('slug'));
     if (!cm) return rsay(c, 404, 'zh', 'r.notFound');
     const ok = c.req.query('ok');
@@ -49,8 +46,11 @@ export function residentItemRoutes(rw: ResidentWeb): Hono<AsResident> {
     comment: (n: number, f: Record<string, string>) => `/comment ${n} ${f.text ?? ''}`,
     vote: (n: number, f: Record<string, string>) => `/${f.kind === 'rating' ? 'rate' : 'vote'} ${n} ${f.choice ?? ''}`,
   };
-  for (const [name, command] of Object.entries(commands))
-    app.post(`/v/:slug/:n{[1-9][0-9]{0,8}}/${name}`, async (c) => {
+  app.post('/v/:slug/:n', async (c) => (c.req.param('n') === 'new' ? raiseFromPage(rw, c) : rsay(c, 404, 'zh', 'r.notFound')));
+  app.post('/v/:slug/:n/:action', async (c) => {
+      const name = c.req.param('action');
+      const command = commands[name as keyof typeof commands];
+      if (!command || !NUMBER.test(c.req.param('n'))) return rsay(c, 404, 'zh', 'r.notFound');
       const cm = await communityBySlug(rw.db, c.req.param('slug'));
       if (!cm) return rsay(c, 404, 'zh', 'r.notFound');
       const n = Number(c.req.param('n'));

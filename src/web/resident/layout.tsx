@@ -19,7 +19,7 @@ export function RPage(props: { lang: Lang; title: string; home?: { href: string;
         <header>
           <a href={props.home?.href ?? '/v'}>{props.home?.label ?? t(props.lang, 'r.title')}</a>
           {props.resident && (
-            <form method="post" action="/v/signout">
+            <form method="post" action="/signout/resident">
               <input type="hidden" name="_csrf" value={props.resident.csrfToken} />
               <button type="submit">{t(props.lang, 'r.signout')}</button>
             </form>

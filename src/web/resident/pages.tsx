@@ -8,7 +8,7 @@ import { communitiesOfPerson, communityBySlug, openItems } from '../../reports/r
 import { act, onceToken } from './act.js';
 import type { AsResident, ResidentWeb } from './context.js';
 import { Flash, RPage, rsay } from './layout.js';
-import { refusedPage } from './item.js';
+import { refusedPage } from './refusals.js';
 
 export const langOfCommunity = (c: Community): Lang => (c.lang === 'en' ? 'en' : 'zh');
 const VOTING = ['voting', 'evaluating'];
@@ -53,25 +53,21 @@ export function residentPages(rw: ResidentWeb): Hono<AsResident> {
     return listPage(rw, c, cm);
   });
 
-  app.get('/v/:slug/new', async (c) => {
-    const cm = await communityBySlug(rw.db, c.req.param('slug'));
-    if (!cm) return rsay(c, 404, c.get('resident')?.lang ?? 'zh', 'r.notFound');
-    return newPage(c, cm);
-  });
-
-  app.post('/v/:slug/new', async (c) => {
-    const cm = await communityBySlug(rw.db, c.req.param('slug'));
-    const lang = cm ? langOfCommunity(cm) : 'zh';
-    if (!cm) return rsay(c, 404, lang, 'r.notFound');
-    let text = '';
-    const r = await act(rw, c, c.get('resident'), cm, (form) => ((text = form.text ?? ''), `/suggest ${text}`));
-    if ('refused' in r) return newPage(c, cm, r.refused, text, 400);
-    if (!('done' in r)) return refusedPage(c, cm, r);
-    const n = /#(\d+)/.exec(r.reply ?? '')?.[1];
-    return c.redirect(n ? `/v/${cm.slug}/${n}?ok=suggest` : `/v/${cm.slug}`, 303);
-  });
-
+  // /v/<slug>/new is served by the item route (item.tsx): a static segment beside /v/:slug/:n breaks Hono's fast router.
   return app;
+}
+
+/** POST /v/<slug>/new: raises the suggestion (`/suggest <text>`) and goes to its page. */
+export async function raiseFromPage(rw: ResidentWeb, c: Context<AsResident>) {
+  const cm = await communityBySlug(rw.db, c.req.param('slug') ?? '');
+  const lang = cm ? langOfCommunity(cm) : 'zh';
+  if (!cm) return rsay(c, 404, lang, 'r.notFound');
+  let text = '';
+  const r = await act(rw, c, c.get('resident'), cm, (form) => ((text = form.text ?? ''), `/suggest ${text}`));
+  if ('refused' in r) return newPage(c, cm, r.refused, text, 400);
+  if (!('done' in r)) return refusedPage(c, cm, r);
+  const n = /#(\d+)/.exec(r.reply ?? '')?.[1];
+  return c.redirect(n ? `/v/${cm.slug}/${n}?ok=suggest` : `/v/${cm.slug}`, 303);
 }
 
 async function listPage(rw: ResidentWeb, c: Context<AsResident>, cm: Community) {
@@ -100,6 +96,12 @@ async function listPage(rw: ResidentWeb, c: Context<AsResident>, cm: Community) 
       ))}
     </RPage>,
   );
+}
+
+export async function newPageOf(rw: ResidentWeb, c: Context<AsResident>) {
+  const cm = await communityBySlug(rw.db, c.req.param('slug') ?? '');
+  if (!cm) return rsay(c, 404, c.get('resident')?.lang ?? 'zh', 'r.notFound');
+  return newPage(c, cm);
 }
 
 function newPage(c: Context<AsResident>, cm: Community, error?: string, text = '', status: 200 | 400 = 200) {
