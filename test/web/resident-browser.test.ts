@@ -2,7 +2,7 @@
  * The resident page in a real browser at phone width with WeChat's user agent (Debian's chromium through
  * playwright-core): WeChat's web authorisation through the fake platform, a vote with one large button, a
  * changed choice, the close, the result on the page and in the Telegram group the vote was opened in.
- * The item page's screenshot for the README is written to docs/resident-page.png.
+ * The item page's screenshot (test/artifacts/resident-page.png) is the README's docs/resident-page.png.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,7 +23,8 @@ import { startBot, testDeps } from '../telegram/support/harness.js';
 
 const CHROMIUM = process.env.YISHI_CHROMIUM ?? '/usr/bin/chromium';
 const WECHAT_UA = 'Mozilla/5.0 (Linux; Android 14; V2244A Build/UP1A.231005.007; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64';
-const SCREENSHOT = path.resolve('docs/resident-page.png');
+/** Copied by hand to docs/resident-page.png for the README when the page's look changes. */
+const SCREENSHOT = path.resolve('test/artifacts/resident-page.png');
 const group = fixtures.group(-1002000000088, '幸福里3栋群');
 const staff = fixtures.user(960, '社工小王');
 const [zhang, li, wang] = [fixtures.user(961, '张阿姨'), fixtures.user(962, '李师傅'), fixtures.user(963, '王老师')];
