@@ -37,9 +37,11 @@ export interface StartOptions {
   now?: () => Date;
   /**
    * Serve the web page with /healthz, /readyz and /metrics on YISHI_WEB_PORT (default: whenever a chat
-   * platform is configured and started; never for the console demo).
+   * platform is configured and started; `npm start`'s console demo asks for it, so a newcomer sees the pages).
    */
   web?: boolean;
+  /** When YISHI_WEB_PORT is taken, listen on a free port instead (the console demo, with no port asked for). */
+  webFreePortIfTaken?: boolean;
 }
 
 export type AdapterName = 'telegram' | 'wechat' | 'wecom' | 'wechat-mp';
@@ -137,7 +139,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<App>
       });
       // The page (Hono, bull-board, its renderers) is loaded only when it is served.
       const { startWeb } = await import('./web/server.js');
-      const web = await startWeb({ config, database, logger, ops, queues: jobs.queues, notify: (events) => core.publish?.(events), mounts, core });
+      const web = await startWeb({ config, database, logger, ops, queues: jobs.queues, notify: (events) => core.publish?.(events), mounts, core }, { freePortIfTaken: opts.webFreePortIfTaken });
       deps.web = mounts;
       started.push({ name: 'web', stop: () => web.stop() });
     }

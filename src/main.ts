@@ -84,7 +84,8 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (err) => logger.error('unhandled rejection', { err: describeError(err) }));
 
   try {
-    app = await startYishi(config, { logger });
+    // The console demo serves the web pages on 127.0.0.1 too (another free port when 8080 is taken and none was asked for).
+    app = await startYishi(config, { logger, ...(consoleMode ? { web: true, webFreePortIfTaken: !process.env.YISHI_WEB_PORT?.trim() } : {}) });
   } catch (err) {
     const line = describeError(err);
     exitOnStartupError(new Error(line.startsWith('yishi:') ? line : `yishi: cannot start: ${line}`));

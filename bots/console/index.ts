@@ -13,6 +13,7 @@ import type { Db } from '../../src/db/client.js';
 import { safeName } from '../../src/kernel/persons.js';
 import type { OutboundMessage, SentMessage } from '../../src/messaging/port.js';
 import { t } from '../../src/i18n/index.js';
+import { publicWebUrl } from '../../src/lib/web-url.js';
 
 /** The demo speaks Chinese, as its residents do (an English sender still gets English replies from the core). */
 const say = (key: Parameters<typeof t>[1], params?: Parameters<typeof t>[2]) => t('zh', key, params);
@@ -21,6 +22,9 @@ export const DEMO = { slug: 'demo', name: '示范社区', supportThreshold: 3, c
 export const DEFAULT_SPEAKER = '居民甲';
 /** The staff identity that binds the console chat to the demo community (as staff do with /bind). */
 const OPERATOR: Sender = { platformUserId: 'console-operator', displayName: '控制台', lang: 'zh' };
+
+/** `/web` (网页) and `/page` (议事厅): links sent privately, so typed here they go to the speaker's private chat. */
+const PRIVATE_COMMANDS = /^[/／]?(web|page|网页|议事厅)(\s|$)/i;
 
 /** The console chat, as an adapter describes it to the core. */
 const CHAT: Incoming['chat'] = { platformChatId: DEMO.chatId, kind: 'group', title: DEMO.title };
@@ -77,6 +81,8 @@ export async function runConsole(deps: AppDeps, io: { input: NodeJS.ReadableStre
   let speaker = DEFAULT_SPEAKER;
   write(say('console.banner', { community: DEMO.name, slug: DEMO.slug, speaker }));
   write(say('console.intro'));
+  // npm start with no platform serves the web page too (src/app.ts): say where.
+  if (deps.web) write(say('console.web', { url: publicWebUrl(), slug: DEMO.slug, community: DEMO.name }));
   const rl = readline.createInterface({ input: io.input, crlfDelay: Infinity, terminal: false });
   for await (const raw of rl) {
     const line = raw.trim();
@@ -93,9 +99,11 @@ export async function runConsole(deps: AppDeps, io: { input: NodeJS.ReadableStre
       write(say(as[2] ? 'console.asNowStaff' : 'console.asNow', { speaker }));
       continue;
     }
+    // The web pages' links are private commands: the console answers them as the speaker's private chat.
+    const privately = PRIVATE_COMMANDS.test(line);
     const incoming: Incoming = {
       platform: 'console',
-      chat: CHAT,
+      chat: privately ? { platformChatId: `console-private-${speaker}`, kind: 'private' } : CHAT,
       sender: { platformUserId: speaker, displayName: speaker, lang: 'zh' },
       text: line,
       updateKey: undefined,

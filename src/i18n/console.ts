@@ -9,6 +9,7 @@ export const consoleZh = {
   'console.asNow': '[议事] 现在的身份：{speaker}',
   'console.asNowStaff': '[议事] 现在的身份：{speaker}（社区工作人员）',
   'console.failed': '[议事] 出错了，请再试一次。',
+  'console.web': '网页已打开：{url}（工作台） · {url}/v/{slug}（{community}居民页面）\n　　输入 /page（议事厅）得到居民页面的个人链接；/as 社工 staff 之后输入 /web（网页）得到工作台的登录链接。在浏览器里打开即可。',
 } as const;
 
 export const consoleEn: Record<keyof typeof consoleZh, string> = {
@@ -21,4 +22,5 @@ export const consoleEn: Record<keyof typeof consoleZh, string> = {
   'console.asNow': '[Yishi] now speaking as: {speaker}',
   'console.asNowStaff': '[Yishi] now speaking as: {speaker} (community staff)',
   'console.failed': '[Yishi] something went wrong; please try again.',
+  'console.web': 'The web page is up: {url} (staff) · {url}/v/{slug} ({community} resident page)\n  Type /page for your personal link to the resident page; /as staff staff, then /web, for a sign-in link to the staff page. Open them in a browser.',
 };

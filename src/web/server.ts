@@ -12,13 +12,19 @@ export interface RunningWeb {
   stop(): Promise<void>;
 }
 
-export async function startWeb(deps: WebDeps): Promise<RunningWeb> {
+export async function startWeb(deps: WebDeps, opts: { freePortIfTaken?: boolean } = {}): Promise<RunningWeb> {
   const app = createWebApp(deps);
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: deps.config.YISHI_WEB_HOST, port: deps.config.YISHI_WEB_PORT }, () => resolve(s));
-    s.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new Error(`yishi: cannot listen on ${deps.config.YISHI_WEB_HOST}:${deps.config.YISHI_WEB_PORT} for the web page (YISHI_WEB_PORT, YISHI_WEB_HOST): ${err.code ?? err.message}`)),
-    );
+  const listen = (port: number) =>
+    new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, hostname: deps.config.YISHI_WEB_HOST, port }, () => resolve(s));
+      s.once('error', reject);
+    });
+  const fail = (err: NodeJS.ErrnoException) =>
+    new Error(`yishi: cannot listen on ${deps.config.YISHI_WEB_HOST}:${deps.config.YISHI_WEB_PORT} for the web page (YISHI_WEB_PORT, YISHI_WEB_HOST): ${err.code ?? err.message}`);
+  const server = await listen(deps.config.YISHI_WEB_PORT).catch((err: NodeJS.ErrnoException) => {
+    // The console demo with 8080 taken: any free port will do, and it says which.
+    if (opts.freePortIfTaken && err.code === 'EADDRINUSE') return listen(0).catch((e) => Promise.reject(fail(e)));
+    throw fail(err);
   });
   const port = (server.address() as AddressInfo).port;
   const url = webUrlOf(deps.config, port);

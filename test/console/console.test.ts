@@ -10,6 +10,7 @@ import { SenderRegistry } from '../../src/messaging/port.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { runConsole } from '../../bots/console/index.js';
 import type { AppDeps } from '../../src/core/app-types.js';
+import { WebMounts } from '../../src/lib/web-mounts.js';
 import { config } from '../core/helpers.js';
 
 async function run(database: Database, script: string, senders = new SenderRegistry()): Promise<string> {
@@ -111,5 +112,21 @@ describe('the console adapter', () => {
     expect(text).toContain('#2 表决：装充电桩');
     expect(text).toContain('1. 同意  2. 反对');
     expect(text).toContain('/vote 2 <k>');
+  });
+
+  it('says where the web page is and prints working links on /page (议事厅) and /web, privately', async () => {
+    const core = createCore({ database, config });
+    const deps: AppDeps = { config, database, redisUrl: 'redis://unused', core, logger: silentLogger, senders: new SenderRegistry(), web: new WebMounts() };
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let text = '';
+    output.on('data', (d) => (text += d.toString()));
+    input.end('/page\n/web\n/as 社工 staff\n网页\n');
+    await runConsole(deps, { input, output });
+    expect(text).toMatch(/网页已打开：http:\/\/\S+（工作台） · http:\/\/\S+\/v\/demo/);
+    expect(text).toMatch(/\[议事 → 私信 居民甲\] 你的议事厅链接[\s\S]*\/page\/[A-Za-z0-9_-]{20,}/);
+    expect(text).toMatch(/\[议事 → 私信 社工\] 网页登录链接[\s\S]*\/signin\/[A-Za-z0-9_-]{20,}/);
+    // /web from a resident is refused (staff only), never a link.
+    expect(text.match(/\/signin\//g)).toHaveLength(1);
   });
 });
