@@ -80,7 +80,9 @@ describe('four followers and one linked Telegram account run the cycle', () => {
   it('closes the vote and every follower hears the result', async () => {
     const closed = await w.say(staff, '关闭 1');
     expect(closed.text).toMatch(/#1/);
-    for (const f of [zhang, li, zhao]) await w.fake.waitFor(() => w.fake.textsTo(f).some((t) => t.includes('#1') && !t.includes('1. 同意')), 15_000, `the result to ${f}`);
+    // The account's text takes no file: the result picture is a signed link on the web page.
+    expect(closed.text).toMatch(/结果图：http:\/\/\S+\/f\/chart\/\d+\/zh\/\d+\/[A-Za-z0-9_-]{32}\.png/);
+    for (const f of [zhang, li, zhao]) await w.fake.waitFor(() => w.fake.textsTo(f).some((t) => t.includes('#1') && !t.includes('1. 同意') && t.includes('/f/chart/')), 15_000, `the result to ${f}`);
     const [poll] = await w.database.db.select().from(s.polls).where(eq(s.polls.id, pollId));
     expect(poll?.status).toBe('closed');
     expect((await w.say(li, '我的积分')).status).toBe(200);
