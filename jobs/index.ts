@@ -19,6 +19,7 @@ import { createSendWorker, enqueueAllPending, enqueuePending, queueMessages, typ
 import { createTimersWorker, type TimerContext } from './timers.js';
 import { createWhistleJobs } from './whistles.js';
 import { createNeedJobs } from './needs.js';
+import { createRetentionJobs } from './retention.js';
 
 export { nextQuarterlyRun } from './plan.js';
 
@@ -103,6 +104,8 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
   const plannedEnv = { db, tz, now, logger, connection, prefix, reachable: (p: Platform) => Boolean(senders.get(p)), enqueue: (keys: string[]) => enqueuePending(sendOpts, keys) };
   const whistleJobs = createWhistleJobs(plannedEnv);
   const needJobs = createNeedJobs(plannedEnv);
+  // The daily prune of what is not kept (jobs/retention.ts).
+  const retentionJobs = createRetentionJobs(plannedEnv);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const limiter = new SendLimiter(limits);
   // Every instance sends through the same Redis windows, so N instances together keep the platforms' limits.
@@ -188,6 +191,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
 
       await whistleJobs.reconcile();
       await needJobs.reconcile();
+      await retentionJobs.reconcile();
       const pendingSends = await enqueueAllPending(sendOpts);
       await timers.upsertJobScheduler(jobIds.syncScheduler, { every: options.syncEveryMs ?? 5 * 60e3 }, { name: 'sync', data: {} });
       const report = { schedulers: schedulers.length, schedulersRemoved, jobs: planned.length, jobsAdded, jobsRemoved, pendingSends };
@@ -275,7 +279,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
   const timersWorker = createTimersWorker(ctx, { queueName: TIMERS_QUEUE, prefix, connection });
   const sendWorker = createSendWorker({ db, queueName: SEND_QUEUE, prefix, connection, senders, limiter, shared, logger });
 
-  const workers: Worker[] = [timersWorker, sendWorker, whistleJobs.worker, needJobs.worker];
+  const workers: Worker[] = [timersWorker, sendWorker, whistleJobs.worker, needJobs.worker, retentionJobs.worker];
   let stopped = false;
   async function stop(): Promise<void> {
     if (stopped) return;
@@ -284,7 +288,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
     await Promise.allSettled([...inFlight]);
     // close() waits for the jobs that are running.
     await Promise.allSettled(workers.map((w) => w.close()));
-    await Promise.allSettled([timers.close(), send.close(), whistleJobs.queue.close(), needJobs.queue.close()]);
+    await Promise.allSettled([timers.close(), send.close(), whistleJobs.queue.close(), needJobs.queue.close(), retentionJobs.queue.close()]);
     await connection.quit().catch(() => connection.disconnect());
   }
 
@@ -308,7 +312,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
     },
     timers,
     send,
-    queues: [timers, send, whistleJobs.queue, needJobs.queue],
+    queues: [timers, send, whistleJobs.queue, needJobs.queue, retentionJobs.queue],
     prefix,
   };
 }
