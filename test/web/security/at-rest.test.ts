@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/db/client.js';
+import { markOutboxSent, writeOutbox } from '../../../src/messaging/outbox.js';
 import { redactLinks } from '../../../src/messaging/redact.js';
 import { makeWorld, say, uid } from '../../core/helpers.js';
 import { freshDatabase } from '../../support/services.js';
@@ -58,6 +59,14 @@ describe('secrets at rest', () => {
     // The stored copy still says what it was: the link's page, without its token.
     const [kept] = (await database.db.execute(sql`select replies from processed_updates where update_key = 'web-1'`)) as unknown as { replies: { text: string }[] }[];
     expect(kept!.replies[0]!.text).toMatch(/\/signin\/…/);
+  });
+
+  it('keeps no link token in the outbox once the message is sent', async () => {
+    const token = 'T'.repeat(43);
+    await writeOutbox(database.db, [{ platform: 'telegram', platformChatId: 'p-1', dedupeKey: 'link-out-1', payload: { text: `登录：https://y.example/signin/${token}` } }]);
+    const [{ id }] = (await database.db.execute(sql`select id from outbound_messages where dedupe_key = 'link-out-1'`)) as unknown as { id: number }[];
+    await markOutboxSent(database.db, Number(id), 'm1');
+    expect(await whereStored(token)).toEqual([]);
   });
 
   it('cuts any long token out of a link, whatever page it opens, and leaves other text alone', () => {
