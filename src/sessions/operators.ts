@@ -51,9 +51,3 @@ export async function revokeOperator(db: Db, user: OperatorRef, now: Date): Prom
     return { personId: identity.personId, before, after: null };
   });
 }
-
-/** What the person may do with the queues: null when they are no operator. */
-export async function operatorAccess(db: Db, personId: number): Promise<OperatorAccess | null> {
-  const [row] = await db.select({ canWrite: webOperators.canWrite }).from(webOperators).where(eq(webOperators.personId, personId));
-  return accessOf(row);
-}
