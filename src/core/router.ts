@@ -77,6 +77,7 @@ export const ROUTES: Record<CommandName, Route> = {
   ranking: { group: points.rankingInGroup, private: points.rankingPrivately },
   web: { group: members.privateOnly('/web'), private: web.webCommand },
   notice: { group: members.privateOnly('/notice'), private: web.noticeCommand },
+  merge: { group: consultation.mergeCommand },
 };
 
 /**
@@ -87,4 +88,5 @@ export const BUTTONS: Record<string, (ctx: Ctx, data: string) => Promise<Command
   o: owners.ownerButton,
   c: members.claimButtonPressed,
   nr: members.rateButtonPressed,
+  sp: consultation.supportButtonPressed,
 };
