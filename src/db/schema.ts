@@ -7,6 +7,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   foreignKey,
   index,
   integer,
@@ -20,6 +21,9 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+
+/** Bytes (bytea): a Buffer from postgres-js, a Uint8Array from PGlite; both are Uint8Arrays. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -177,7 +181,7 @@ export const suggestions = pgTable('suggestions', {
    */
   threadId: text('thread_id'),
   /** Its features for finding similar items (src/domain/similarity.ts encodeProfile), written when raised. */
-  similarity: text('similarity'),
+  similarity: bytea('similarity'),
   /** The number of the item of the same community it was merged into (stage merged). */
   mergedInto: integer('merged_into'),
   createdAt: createdAt(),

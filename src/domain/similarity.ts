@@ -12,13 +12,13 @@
 import { LEXICON, type ConceptKind } from './similarity-lexicon.js';
 
 /**
- * A text's features, each a string: a character bigram (`路灯`), an English word (`w:lamp`), a thing
- * (`t:light`), a complaint (`q:broken`) or a place (`p:eastGate`). Stored with each item when it is
- * raised (suggestions.similarity, see encodeProfile), so a check reads them instead of recomputing.
+ * A text's features as 32-bit hashes, each once: a character bigram (`路灯`), an English word
+ * (`w:lamp`), a thing (`t:light`), a complaint (`q:broken`) or a place (`p:eastGate`); the low two
+ * bits of a hash say which kind (see KIND). Stored with each item when it is raised
+ * (suggestions.similarity, see encodeProfile), so a check at thousands of items reads and counts
+ * integers instead of tokenizing texts again.
  */
-export interface Profile {
-  features: string[];
-}
+export type Profile = Int32Array;
 
 /** Weight of a concept relative to one character bigram or word. */
 const CONCEPT_WEIGHT = 3;
@@ -60,11 +60,13 @@ function foldNumbers(text: string): string {
   });
 }
 
-/** The features of one text (each once). */
-export function profile(raw: string): Profile {
+const KIND_PREFIX: Record<ConceptKind, string> = { thing: 't', problem: 'q', place: 'p' };
+
+/** The features of one text (each once), readable: what profile() hashes. */
+export function features(raw: string): string[] {
   const text = foldNumbers(raw.normalize('NFKC').toLowerCase());
-  const features = new Set<string>();
-  const concept = (c: { id: string; kind: ConceptKind }) => features.add(`${KIND_PREFIX[c.kind]}:${c.id}`);
+  const out = new Set<string>();
+  const concept = (c: { id: string; kind: ConceptKind }) => out.add(`${KIND_PREFIX[c.kind]}:${c.id}`);
   // Numbered buildings and entrances are places: 3号楼, 3栋, building 3, block 3; 2单元.
   for (const m of text.matchAll(/(\d{1,3})\s*(?:号楼|栋|幢|号)|\b(?:building|block|bldg)\s*(\d{1,3})\b/g)) concept({ id: `b${m[1] ?? m[2]}`, kind: 'place' });
   for (const m of text.matchAll(/(\d{1,3})\s*单元/g)) concept({ id: `u${m[1]}`, kind: 'place' });
@@ -72,10 +74,10 @@ export function profile(raw: string): Profile {
   // Chinese: runs of Han characters give bigrams and lexicon forms (every form found, overlaps too).
   for (const run of text.match(/[\u3400-\u9fff]+/g) ?? []) {
     for (let i = 0; i < run.length; i++) {
-      if (i + 1 < run.length) features.add(run.slice(i, i + 2));
+      if (i + 1 < run.length) out.add(run.slice(i, i + 2));
       for (const e of zhForms.get(run[i]!) ?? []) if (run.startsWith(e.form, i)) e.concepts.forEach(concept);
     }
-    if (run.length === 1) features.add(run);
+    if (run.length === 1) out.add(run);
   }
   // English: words (a plural's s dropped) and lexicon forms of one to three words.
   const words = text.replace(/[\u3400-\u9fff]+/g, ' ').match(/[a-z][a-z'-]*/g) ?? [];
@@ -86,40 +88,82 @@ export function profile(raw: string): Profile {
       if (hit) hit.forEach(concept);
     }
     const w = words[i]!;
-    if (!EN_STOP.has(w) && w.length > 1) features.add(`w:${w.length > 3 ? w.replace(/(?<!s)s$/, '') : w}`);
+    if (!EN_STOP.has(w) && w.length > 1) out.add(`w:${w.length > 3 ? w.replace(/(?<!s)s$/, '') : w}`);
   }
-  return { features: [...features] };
+  return [...out];
 }
 
-/** The version of the features: a stored profile of another version is computed again from its text. */
-export const PROFILE_VERSION = 'v1';
+/** Which kind a feature is, in the low two bits of its hash. */
+const KIND = { plain: 0, thing: 1, problem: 2, place: 3 } as const;
+const kindOfFeature = (f: string) => (f[1] !== ':' || f[0] === 'w' ? KIND.plain : f[0] === 't' ? KIND.thing : f[0] === 'q' ? KIND.problem : KIND.place);
 
-/** A profile as stored (one text column: the version, then the features, space-separated). */
-export const encodeProfile = (p: Profile): string => [PROFILE_VERSION, ...p.features].join(' ');
+/** FNV-1a over UTF-16 code units, its low two bits replaced by the kind. */
+function hashFeature(f: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < f.length; i++) h = Math.imul(h ^ f.charCodeAt(i), 0x01000193);
+  return (h & ~3) | kindOfFeature(f);
+}
+
+/** The hashed features of one text. */
+export function profile(raw: string): Profile {
+  return Int32Array.from(new Set(features(raw).map(hashFeature)));
+}
+
+/** The version of the features (below 256): a stored profile of another version is computed again from its text. */
+export const PROFILE_VERSION = 1;
+
+/**
+ * A profile as stored (bytea), little-endian: a header (the version in the low byte, the number of
+ * hashes above it), then the hashes, 4 bytes each. The header makes a run of profiles readable
+ * without their lengths (see readProfile).
+ */
+export function encodeProfile(p: Profile): Uint8Array {
+  const out = new Int32Array(p.length + 1);
+  out[0] = PROFILE_VERSION | (p.length << 8);
+  out.set(p, 1);
+  return new Uint8Array(out.buffer);
+}
+
+/** The profile stored at `offset` of `view` and where the next byte after it is; undefined profile for another version. */
+export function readProfile(view: DataView, offset: number): { profile: Profile | undefined; end: number } {
+  const header = view.getInt32(offset, true);
+  const count = header >>> 8;
+  const end = offset + 4 + 4 * count;
+  if ((header & 0xff) !== PROFILE_VERSION || end > view.byteLength) return { profile: undefined, end };
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) out[i] = view.getInt32(offset + 4 + 4 * i, true);
+  return { profile: out, end };
+}
 
 /** A stored profile, or undefined when it is missing or of another version. */
-export function decodeProfile(stored: string | null | undefined): Profile | undefined {
-  if (!stored?.startsWith(PROFILE_VERSION + ' ') && stored !== PROFILE_VERSION) return undefined;
-  return { features: stored.split(' ').slice(1) };
+export function decodeProfile(stored: Uint8Array | null | undefined): Profile | undefined {
+  if (!stored || stored.byteLength < 4) return undefined;
+  const { profile, end } = readProfile(new DataView(stored.buffer, stored.byteOffset, stored.byteLength), 0);
+  return end === stored.byteLength ? profile : undefined;
 }
 
-const KIND_PREFIX: Record<ConceptKind, string> = { thing: 't', problem: 'q', place: 'p' };
 /** A feature's weight before IDF, from its kind. */
-const weightOf = (f: string) => (f[1] !== ':' ? 1 : f[0] === 'p' ? PLACE_WEIGHT : f[0] === 'w' ? 1 : CONCEPT_WEIGHT);
-
-/** Its concepts of one kind (`t`, `q` or `p`). */
-const conceptsOf = (p: Profile, kind: string) => p.features.filter((f) => f[0] === kind && f[1] === ':');
+const WEIGHT = [1, CONCEPT_WEIGHT, CONCEPT_WEIGHT, PLACE_WEIGHT];
 
 /** Both name something of this kind and nothing in common. */
-function differ(a: string[], b: string[]): boolean {
-  return a.length > 0 && b.length > 0 && !a.some((x) => b.includes(x));
+function differ(a: Profile, b: Profile, kind: number): boolean {
+  let inA = false;
+  let inB = false;
+  for (const x of b) if ((x & 3) === kind) inB = true;
+  if (!inB) return false;
+  for (const x of a) {
+    if ((x & 3) !== kind) continue;
+    inA = true;
+    if (b.includes(x)) return false;
+  }
+  return inA;
 }
 
 /** Different things, complaints or places named on both sides: a different matter. */
 export function conflicting(a: Profile, b: Profile): boolean {
   // Stricter rules (a complaint or a thing named on one side only also refuses) were measured: more
   // precise on the tuned texts, and they lose most of the recall on held-out ones (see the docs).
-  return ['t', 'q', 'p'].some((kind) => differ(conceptsOf(a, kind), conceptsOf(b, kind)));
+  return differ(a, b, KIND.thing) || differ(a, b, KIND.problem) || differ(a, b, KIND.place);
 }
 
 export interface Similar<K> {
@@ -135,53 +179,82 @@ export function findSimilar<K>(text: string | Profile, items: readonly { key: K;
   const limit = opts.limit ?? 3;
   const threshold = opts.threshold ?? SIMILAR_THRESHOLD;
   const q = typeof text === 'string' ? profile(text) : text;
-  if (!q.features.length || !items.length) return [];
-  // Features numbered once (the work of a check at thousands of items is this pass).
-  const ids = new Map<string, number>();
-  const names: string[] = [];
+  if (!q.length || !items.length) return [];
+  // Each distinct hash gets a dense id (an open-addressing table that grows), and each item its
+  // features as ids: the scoring pass then reads plain arrays. This is the work of a check at
+  // thousands of items, over integers only.
+  const ids = new HashIds();
   const df: number[] = [];
-  const docs = items.map((item) => {
-    const fs = item.profile.features;
-    const out = new Int32Array(fs.length);
-    for (let j = 0; j < fs.length; j++) {
-      const f = fs[j]!;
-      let id = ids.get(f);
-      if (id === undefined) {
-        id = names.length;
-        ids.set(f, id);
-        names.push(f);
-        df.push(0);
-      }
-      df[id]!++;
-      out[j] = id;
+  const slots = items.map((i) => {
+    const p = i.profile;
+    const at = new Int32Array(p.length);
+    for (let k = 0; k < p.length; k++) {
+      const id = ids.idOf(p[k]!);
+      df[id] = (df[id] ?? 0) + 1;
+      at[k] = id;
     }
-    return out;
+    return at;
   });
   const n = items.length + 1;
-  const weight = new Float64Array(names.length);
-  for (let id = 0; id < names.length; id++) weight[id] = weightOf(names[id]!) * Math.log(1 + n / (df[id]! + 1));
-  const qWeight = new Float64Array(names.length);
+  const idf = (count: number) => Math.log(1 + n / (count + 1));
+  const weight = new Float64Array(df.length);
+  for (let id = 0; id < df.length; id++) weight[id] = WEIGHT[ids.hashes[id]! & 3]! * idf(df[id]!);
+  const qWeight = new Float64Array(df.length);
   let qNorm = 0;
-  for (const f of q.features) {
-    const id = ids.get(f);
-    const v = weightOf(f) * (id === undefined ? Math.log(1 + n) : weight[id]! / weightOf(f));
-    if (id !== undefined) qWeight[id] = v;
+  for (const h of q) {
+    const id = ids.find(h);
+    const v = id >= 0 ? weight[id]! : WEIGHT[h & 3]! * idf(0);
+    if (id >= 0) qWeight[id] = v;
     qNorm += v * v;
   }
   qNorm = Math.sqrt(qNorm);
   const out: Similar<K>[] = [];
-  for (let i = 0; i < docs.length; i++) {
-    const doc = docs[i]!;
+  for (let i = 0; i < items.length; i++) {
+    const at = slots[i]!;
     let dot = 0;
     let norm = 0;
-    for (let j = 0; j < doc.length; j++) {
-      const w = weight[doc[j]!]!;
+    for (let k = 0; k < at.length; k++) {
+      const w = weight[at[k]!]!;
       norm += w * w;
-      dot += qWeight[doc[j]!]! * w;
+      dot += qWeight[at[k]!]! * w;
     }
     if (dot === 0) continue;
     const score = dot / (qNorm * Math.sqrt(norm));
     if (score >= threshold && !conflicting(q, items[i]!.profile)) out.push({ key: items[i]!.key, score });
   }
   return out.sort((a, b) => b.score - a.score).slice(0, limit);
+}
+
+/** Dense ids for 32-bit hashes (open addressing, doubled when half full). */
+class HashIds {
+  hashes: number[] = [];
+  private table = new Int32Array(1 << 14).fill(-1);
+  private mask = (1 << 14) - 1;
+
+  private probe(h: number): number {
+    let j = Math.imul(h, 0x9e3779b1) >>> 0 & this.mask;
+    while (this.table[j] !== -1 && this.hashes[this.table[j]!] !== h) j = (j + 1) & this.mask;
+    return j;
+  }
+
+  /** The id of `h`, or -1. */
+  find(h: number): number {
+    return this.table[this.probe(h)]!;
+  }
+
+  idOf(h: number): number {
+    const j = this.probe(h);
+    if (this.table[j] !== -1) return this.table[j]!;
+    const id = this.hashes.length;
+    this.hashes.push(h);
+    this.table[j] = id;
+    if (this.hashes.length * 2 > this.table.length) this.grow();
+    return id;
+  }
+
+  private grow() {
+    this.table = new Int32Array(this.table.length * 2).fill(-1);
+    this.mask = this.table.length - 1;
+    for (let id = 0; id < this.hashes.length; id++) this.table[this.probe(this.hashes[id]!)] = id;
+  }
 }

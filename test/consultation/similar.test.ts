@@ -4,6 +4,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { freshDatabase } from '../support/services.js';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
+import { decodeProfile, profile } from '../../src/domain/similarity.js';
 import { grantStaff, incoming, makeWorld, press, replyText, say, snapshot, uid, type World } from '../core/helpers.js';
 
 describe('similar suggestions and merging', () => {
@@ -41,8 +42,9 @@ describe('similar suggestions and merging', () => {
     expect(reply!.text).not.toContain('#2');
     expect(reply!.text).not.toContain('#3');
     expect(reply!.buttons).toEqual([[{ label: '附议 #1', data: 'sp:1' }]]);
-    // Recorded all the same, with the similar items in its audit row.
+    // Recorded all the same, with its features stored and the similar items in its audit row.
     expect((await item(w, 4)).stage).toBe('raised');
+    expect(decodeProfile((await item(w, 4)).similarity)).toEqual(profile('东大门那边灯不亮好几天了'));
     const [audit] = await database.db.select().from(s.auditLog).where(and(eq(s.auditLog.communityId, w.communityId), eq(s.auditLog.action, 'suggestion.raised'))).orderBy(sql`${s.auditLog.id} desc`).limit(1);
     expect(audit!.data).toMatchObject({ number: 4, similar: [1] });
 
