@@ -4,9 +4,9 @@
  * and resolves at the end of its input.
  */
 import readline from 'node:readline';
-import { addCommunity, requireCommunity, type Community } from '../../src/admin/communities.js';
-import { AdminError } from '../../src/admin/errors.js';
-import { grantRoleTx } from '../../src/admin/roles.js';
+import { AdminError } from '../../src/domain/admin-errors.js';
+import { addCommunity, requireCommunity, type Community } from '../../src/org/communities.js';
+import { grantRole } from '../../src/people/roles.js';
 import type { AppDeps } from '../../src/core/app-types.js';
 import type { Incoming, Outcome, Reply, Sender } from '../../src/kernel/types.js';
 import type { Db } from '../../src/db/client.js';
@@ -43,7 +43,7 @@ export async function ensureDemo(deps: Pick<AppDeps, 'core' | 'database'>): Prom
 
 /** `/as <name> staff`: the console's stand-in for `yishi role grant demo console:<name> staff`. */
 async function grantStaff(db: Db, community: Community, name: string): Promise<void> {
-  await db.transaction((tx) => grantRoleTx(tx, community, { platform: 'console', platformUserId: name }, 'staff', 'console'));
+  await grantRole(db, community, { platform: 'console', platformUserId: name }, 'staff', 'console');
 }
 
 /** Buttons become numbered lines, with the text command that does the same. */

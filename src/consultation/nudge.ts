@@ -12,10 +12,11 @@ import { privateAddressesOf, type ScheduledResult, type ScheduledRun } from '../
 import { outboxKeys } from '../messaging/outbox-keys.js';
 import { writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
 import { formatLocal } from '../domain/time.js';
+import { inTransaction } from '../kernel/unit-of-work.js';
 
 export async function nudgeNonVoters(run: ScheduledRun, pollId: number): Promise<ScheduledResult> {
   const { db, now, tz } = run;
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     // Claims the poll's one round; a concurrent second run waits on the row lock, then finds it taken.
     const [p] = await tx
       .update(polls)

@@ -4,13 +4,11 @@
  */
 import type { Config } from '../lib/config.js';
 import type { Database } from '../db/client.js';
-import { buttonSchema } from '../domain/args.js';
-import { DomainError, refuse } from '../domain/errors.js';
-import { langOf, t, type Lang } from '../i18n/index.js';
+import { refuse } from '../domain/errors.js';
+import { langOf, type Lang } from '../i18n/index.js';
 import { silentLogger, type Logger } from '../lib/logger.js';
 import { ballotView } from '../consultation/poll.js';
 import { renderAttachment } from '../reports/attachments.js';
-import { ballotToast } from '../consultation/ballot.js';
 import { closeDuePoll } from '../consultation/close-due.js';
 import { closeDueOwnersVote } from '../owners/close.js';
 import { auditJoinIfSilent, makeMemberCtx } from '../consultation/member.js';
@@ -24,7 +22,7 @@ import { setChatActive } from '../people/chat-state.js';
 import { parseCommand } from './parse.js';
 import { createQueries } from './queries.js';
 import { fit, refusalOutcome, UnitOfWork } from '../kernel/unit-of-work.js';
-import { BUTTONS, ROUTES } from './router.js';
+import { BALLOT_BUTTONS, BUTTONS, ROUTES, type StatementButton } from './router.js';
 import type { Core, CoreEvent, Incoming, Outcome } from '../kernel/types.js';
 import type { Tx } from '../db/client.js';
 import type { Chat, CommandResult, Ctx } from '../kernel/context.js';
@@ -88,26 +86,19 @@ export function createCore(opts: CoreOptions): Core {
     return asMember(tx, incoming, { ...chat, communityId: chat.communityId }, now, lang, events, (ctx) => run(ctx, data));
   }
 
-  /**
-   * A ballot or rating button: one statement (dedupe, checks, membership, ballot, audit and
-   * processed_updates row all in the database function yishi_press_button), grouped with presses
-   * arriving at the same time into one statement and transaction (see PressGroups).
-   */
-  async function pressBallot(incoming: Incoming, press: { kind: 'vote' | 'rating'; pollId: number; k: number }, now: Date, lang: Lang): Promise<Outcome> {
-    const { kind, pollId, k } = press;
-    const r = await uow.retry(() => pressGroups.press({ platform: incoming.platform, updateKey: incoming.updateKey, chat: incoming.chat, sender: incoming.sender, kind, pollId, position: k, now }));
-    if (r.outcome === 'duplicate') return { stored: true, duplicate: true, replies: [] };
-    if (r.outcome === 'cast' || r.outcome === 'changed') {
-      return { stored: true, replies: [], toast: ballotToast(lang, kind, r), changedPollIds: [pollId] };
-    }
-    // A refusal: the statement wrote only the processed_updates row.
-    return refusalOutcome(new DomainError(r.outcome, r.outcome === 'POLL_CLOSED' && r.suggestionNumber !== undefined ? { n: r.suggestionNumber } : {}), lang, true);
+  /** A ballot or rating button (the router's BALLOT_BUTTONS): its own statement, its answer made an Outcome. */
+  async function pressBallot(incoming: Incoming, press: StatementButton, now: Date, lang: Lang): Promise<Outcome | undefined> {
+    const answer = await uow.retry(() => press(pressGroups, incoming, incoming.button!, now, lang));
+    if (!answer) return undefined;
+    if ('duplicate' in answer) return { stored: true, duplicate: true, replies: [] };
+    if ('refused' in answer) return refusalOutcome(answer.refused, lang, true);
+    return { stored: true, replies: [], toast: answer.result.toast, changedPollIds: answer.result.changedPollIds };
   }
 
   /** A deadline's close, in one transaction; listeners hear what it changed after the commit. */
   async function closeDue<T>(work: (tx: Tx, events: CoreEvent[]) => Promise<T>): Promise<T> {
     const events: CoreEvent[] = [];
-    const result = await uow.transaction((tx) => {
+    const result = await uow.inTransaction((tx) => {
       events.length = 0;
       return work(tx, events);
     });
@@ -119,9 +110,10 @@ export function createCore(opts: CoreOptions): Core {
     const lang = langOf(incoming.sender.lang);
     const now = clock();
     if (typeof incoming.button === 'string') {
-      const ballot = buttonSchema.safeParse(incoming.button);
+      const ballot = BALLOT_BUTTONS[incoming.button.split(':', 1)[0]!];
       try {
-        if (ballot.success) return await pressBallot(incoming, ballot.data, now, lang);
+        const pressed = ballot && (await pressBallot(incoming, ballot, now, lang));
+        if (pressed) return pressed;
       } catch (err) {
         return uow.failed(err, incoming, lang, true);
       }
@@ -140,7 +132,7 @@ export function createCore(opts: CoreOptions): Core {
     if (incoming.chat.kind !== 'group') return { stored: true, ignored: true, replies: [] };
     try {
       const communityId = await chatterNeedsJoin(db, incoming.platform, incoming.chat.platformChatId, incoming.sender.platformUserId);
-      if (communityId !== undefined) await uow.transaction((tx) => joinByChatter(tx, incoming.platform, communityId, incoming.sender, now));
+      if (communityId !== undefined) await uow.inTransaction((tx) => joinByChatter(tx, incoming.platform, communityId, incoming.sender, now));
     } catch (err) {
       logger.warn('could not record a chat member', { err });
       return { stored: false, failure: 'error', ignored: true, replies: [] };
@@ -160,9 +152,9 @@ export function createCore(opts: CoreOptions): Core {
     query: createQueries(db),
     closeDuePoll: (pollId, now = clock()) => closeDue((tx, events) => closeDuePoll(tx, pollId, now, events, fit)),
     closeDueOwnersVote: (voteId, now = clock()) => closeDue((tx, events) => closeDueOwnersVote(tx, voteId, now, events, fit)),
-    migrateChat: (platform, fromChatId, toChatId) => uow.transaction((tx) => migrateChat(tx, platform, fromChatId, toChatId, clock())),
+    migrateChat: (platform, fromChatId, toChatId) => uow.inTransaction((tx) => migrateChat(tx, platform, fromChatId, toChatId, clock())),
     async setChatActive(platform, platformChatId, active, reason) {
-      await uow.transaction((tx) => setChatActive(tx, platform, platformChatId, active, reason, clock()));
+      await uow.inTransaction((tx) => setChatActive(tx, platform, platformChatId, active, reason, clock()));
     },
     renderAttachment: (attachment, lang) => renderAttachment(db, attachment, { lang: langOf(lang), tz, now: clock() }),
     publish: (events) => notify(events),

@@ -4,6 +4,10 @@
  * in ./unit-of-work.ts, refusal texts in ./refusals.ts.
  */
 import * as consultation from '../consultation/commands.js';
+import { pressBallot, type PressAnswer } from '../consultation/press.js';
+import type { PressGroups } from '../consultation/press-groups.js';
+import type { Incoming } from '../kernel/types.js';
+import type { Lang } from '../i18n/index.js';
 import type { CommandResult, Ctx } from '../kernel/context.js';
 import { stats } from '../consultation/stats.js';
 import { chairInfo } from '../council/meetings.js';
@@ -80,10 +84,18 @@ export const ROUTES: Record<CommandName, Route> = {
   merge: { group: consultation.mergeCommand },
 };
 
+export type StatementButton = (groups: PressGroups, incoming: Incoming, data: string, now: Date, lang: Lang) => Promise<PressAnswer | undefined>;
+
 /**
- * Buttons other than ballots and ratings (which go to the database in groups, see
- * consultation/press-groups.ts), by the prefix of their data `<prefix>:…`; pressed in a bound group.
+ * Ballot and rating buttons, by the prefix of their data: each press is one statement of its own,
+ * grouped with presses arriving together (consultation/press.ts), outside the unit of work.
  */
+export const BALLOT_BUTTONS: Record<string, StatementButton> = {
+  v: pressBallot,
+  r: pressBallot,
+};
+
+/** The other buttons, by the prefix of their data `<prefix>:…`; pressed in a bound group, in the unit of work. */
 export const BUTTONS: Record<string, (ctx: Ctx, data: string) => Promise<CommandResult>> = {
   o: owners.ownerButton,
   c: members.claimButtonPressed,

@@ -11,14 +11,9 @@ import { t } from '../i18n/index.js';
 import { contactAddress, groupChatsOf, type ScheduledResult, type ScheduledRun } from '../messaging/addresses.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
 import { writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
-import { parseQuarter, quarterOf, type Quarter } from '../domain/time.js';
+import { quarterLabel, quarterOf, type Quarter } from '../domain/time.js';
 import { chairOfQuarter, unitsInOrder } from '../kernel/rotation.js';
-
-/** "2027年第1季度" / "Q1 2027". */
-export function quarterLabel(lang: string, quarter: Quarter): string {
-  const { year, q } = parseQuarter(quarter);
-  return t(lang, 'jobs.quarter', { year, q });
-}
+import { inTransaction } from '../kernel/unit-of-work.js';
 
 /**
  * The quarter's row of a community's chair, created if missing and locked: the once-per-quarter flags
@@ -37,7 +32,7 @@ export async function lockQuarterlyChair(tx: Tx, communityId: number, quarter: Q
 export async function announceChair(run: ScheduledRun, communityId: number): Promise<ScheduledResult> {
   const { db, now } = run;
   const quarter = quarterOf(now, run.tz);
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [community] = await tx.select().from(communities).where(eq(communities.id, communityId));
     if (!community) return { note: 'no community', queued: [] };
     const unit = chairOfQuarter(await unitsInOrder(tx, community.id), community.rotationStart, quarter);

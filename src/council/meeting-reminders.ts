@@ -11,6 +11,7 @@ import { groupChatsOf, type ScheduledResult, type ScheduledRun } from '../messag
 import { outboxKeys, type MeetingOffset } from '../messaging/outbox-keys.js';
 import { writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
 import { formatLocal } from '../domain/time.js';
+import { inTransaction } from '../kernel/unit-of-work.js';
 
 export type { MeetingOffset };
 
@@ -27,7 +28,7 @@ export interface MeetingReminder {
 export async function remindMeeting(run: ScheduledRun, r: MeetingReminder): Promise<ScheduledResult> {
   const { db } = run;
   const now = run.now.getTime();
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [m] = await tx.select().from(meetings).where(eq(meetings.id, r.meetingId));
     if (!m || m.status !== 'scheduled') return { note: 'no meeting', queued: [] };
     const starts = m.startsAt.getTime();

@@ -10,9 +10,10 @@ import { t } from '../i18n/index.js';
 import { contactAddress, privateAddressesOf, type ScheduledResult, type ScheduledRun } from '../messaging/addresses.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
 import { writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
-import type { Quarter } from '../domain/time.js';
-import { lockQuarterlyChair, quarterLabel } from './chair-announcement.js';
+import { quarterLabel, type Quarter } from '../domain/time.js';
+import { lockQuarterlyChair } from './chair-announcement.js';
 import { chairOfQuarter, unitsInOrder } from '../kernel/rotation.js';
+import { inTransaction } from '../kernel/unit-of-work.js';
 
 /** Whether the community has a meeting (scheduled or held, not cancelled) in `quarter`. */
 export async function meetingScheduledIn(db: Db | Tx, communityId: number, quarter: Quarter): Promise<boolean> {
@@ -26,7 +27,7 @@ export async function meetingScheduledIn(db: Db | Tx, communityId: number, quart
 
 export async function remindMeetingDue(run: ScheduledRun, communityId: number, quarter: Quarter): Promise<ScheduledResult> {
   const { db, now } = run;
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [community] = await tx.select().from(communities).where(eq(communities.id, communityId));
     if (!community) return { note: 'no community', queued: [] };
     if (await meetingScheduledIn(tx, community.id, quarter)) return { note: 'meeting scheduled', queued: [] };

@@ -29,6 +29,7 @@ const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull(
 
 /** The platforms a chat or identity can live on. */
 import { PLATFORMS, type Platform } from '../domain/platforms.js';
+import { QUARTER_PATTERN_SOURCE } from '../domain/time.js';
 
 export { PLATFORMS, type Platform };
 
@@ -161,7 +162,7 @@ export const quarterlyChairs = pgTable('quarterly_chairs', {
   createdAt: createdAt(),
 }, (t) => [
   uniqueIndex('quarterly_chairs_quarter').on(t.communityId, t.quarter),
-  check('quarterly_chairs_quarter_format', sql`${t.quarter} ~ '^[0-9]{4}Q[1-4]$'`),
+  check('quarterly_chairs_quarter_format', sql`${t.quarter} ~ ${sql.raw(`'${QUARTER_PATTERN_SOURCE}'`)}`),
 ]);
 
 export const suggestions = pgTable('suggestions', {

@@ -56,7 +56,7 @@ export class UnitOfWork {
   ) {}
 
   /** Runs `work` in a transaction, again on a serialization failure, deadlock or lost insert race. */
-  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return inTransaction(this.database.db, work, this.logger);
   }
 
@@ -70,7 +70,7 @@ export class UnitOfWork {
     const { platform, updateKey } = incoming;
     const events: CoreEvent[] = [];
     try {
-      const outcome = await this.transaction(async (tx) => {
+      const outcome = await this.inTransaction(async (tx) => {
         events.length = 0;
         if (updateKey && (await alreadyProcessed(tx, platform, updateKey))) throw DUPLICATE;
         const out = toOutcome(await work(tx, events), isButton, lang);

@@ -14,8 +14,9 @@ import { outboxHasKeyPrefix, writeOutbox, type OutboxMessage } from '../messagin
 import { addEntry } from '../points/ledger.js';
 import { rulesOf } from '../points/rules.js';
 import { placesTaken, type Need } from './needs.js';
-import { memberOutboxKeys } from './outbox-keys.js';
+import { memberOutboxKeys } from '../messaging/outbox-keys.js';
 import { confirmedMemberPersons } from './roster.js';
+import { inTransaction } from '../kernel/unit-of-work.js';
 
 /** The unclaimed reminder goes out at noon the day before the need's last day (36 h before its end). */
 export const UNCLAIMED_BEFORE_MS = 36 * 3600e3;
@@ -45,7 +46,7 @@ export async function abandonAt(db: Db | Tx, n: Need): Promise<Date | undefined>
 /** Runs one step of a need whose date was `dueMs` when the job was planned. */
 export async function needStep(run: ScheduledRun, needId: number, step: NeedStep, dueMs: number): Promise<ScheduledResult> {
   const { db, now } = run;
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const row = await loadLocked(tx, needId);
     if (!row) return { note: 'no need', queued: [] };
     const { n } = row;

@@ -8,6 +8,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { auditLog, chats, outboundMessages, polls, type Platform } from '../db/schema.js';
+import { savepoint } from '../kernel/unit-of-work.js';
 
 export interface ChatMigration {
   /** The open polls of the chat: their ballots are posted again in the new chat. */
@@ -29,7 +30,7 @@ export async function migrateChat(tx: Tx, platform: Platform, fromChatId: string
     // A row for the new id written before the migration was seen (an unbound group): the old row wins
     // when nothing points at the twin; otherwise both stay and the audit row says so.
     try {
-      await tx.transaction(async (sp) => {
+      await savepoint(tx, async (sp) => {
         await sp.delete(chats).where(eq(chats.id, twin.id));
       });
     } catch {

@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import { auditLog, persons, polls, progressUpdates, suggestions, STAGES, type Stage } from '../db/schema.js';
 import type { Community } from '../kernel/context.js';
 import type { PollResult } from '../consultation/close.js';
+import { pooledCounts, satisfactionRate } from '../domain/outcome.js';
 import { quarterOf } from '../domain/time.js';
 import { pollStanding, type PollStanding } from './results.js';
 
@@ -43,23 +44,20 @@ export async function communityBoard(db: Db, community: Community, now: Date, tz
   const closedRatings = ids.length
     ? await db.select({ closedAt: polls.closedAt, result: polls.result }).from(polls).where(and(inArray(polls.suggestionId, ids), eq(polls.kind, 'rating'), eq(polls.status, 'closed')))
     : [];
-  const quarters = new Map<string, { satisfied: number; total: number; rounds: number }>();
+  // Each quarter's rounds (by when they closed), pooled into one rate.
+  const quarters = new Map<string, number[][]>();
   for (const p of closedRatings) {
     const r = p.result as PollResult | null;
     if (!r || !p.closedAt) continue;
     const q = quarterOf(p.closedAt, tz);
-    const acc = quarters.get(q) ?? { satisfied: 0, total: 0, rounds: 0 };
-    acc.satisfied += (r.counts[0] ?? 0) + (r.counts[1] ?? 0);
-    acc.total += r.total;
-    acc.rounds++;
-    quarters.set(q, acc);
+    quarters.set(q, [...(quarters.get(q) ?? []), r.counts]);
   }
   const current = quarterOf(now, tz);
-  if (!quarters.has(current)) quarters.set(current, { satisfied: 0, total: 0, rounds: 0 });
+  if (!quarters.has(current)) quarters.set(current, []);
   const satisfaction = [...quarters.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .slice(-8)
-    .map(([quarter, a]) => ({ quarter, rate: a.total ? a.satisfied / a.total : null, rounds: a.rounds }));
+    .map(([quarter, rounds]) => ({ quarter, rate: satisfactionRate(pooledCounts(rounds)) ?? null, rounds: rounds.length }));
   return { byStage, openPolls, waiting, satisfaction };
 }
 

@@ -6,6 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { auditLog, communities, persons, roles, webSessions, webSignInLinks } from '../db/schema.js';
+import { inTransaction } from '../kernel/unit-of-work.js';
 
 export const LINK_TTL_MS = 10 * 60e3;
 export const SESSION_TTL_MS = 7 * 24 * 3600e3;
@@ -45,7 +46,7 @@ export interface NewSession {
 
 /** Uses the link (once: the update is the lock) and opens a session; the sign-in is audited. */
 export async function redeemSignInLink(db: Db, token: string, now: Date, client: string): Promise<NewSession | { refused: Exclude<LinkState, 'ok'> }> {
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [used] = await tx
       .update(webSignInLinks)
       .set({ usedAt: now })
@@ -92,7 +93,7 @@ export async function revokeSessions(db: Db, which: { idHash?: string; personId?
   const conds = [isNull(webSessions.revokedAt)];
   if (which.idHash) conds.push(eq(webSessions.idHash, which.idHash));
   if (which.personId !== undefined) conds.push(eq(webSessions.personId, which.personId));
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const rows = await tx.update(webSessions).set({ revokedAt: now }).where(and(...conds)).returning({ personId: webSessions.personId });
     if (rows.length) await tx.insert(auditLog).values({ actorId: which.idHash ? rows[0]!.personId : null, action: 'web.sessions_revoked', data: { count: rows.length, personId: which.personId ?? null, signOut: !!which.idHash }, at: now });
     return rows.length;

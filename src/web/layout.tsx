@@ -1,6 +1,9 @@
 /** The page frame: readable on a phone, no script, no client build. */
+import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { t, type Lang } from '../i18n/index.js';
+import { t, type Lang, type MessageKey } from '../i18n/index.js';
+import type { Community } from '../kernel/context.js';
+import type { SignedIn, Web } from './context.js';
 
 const CSS = `
 *{box-sizing:border-box}body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;margin:0;color:#1d2733;background:#f4f6f8;line-height:1.5}
@@ -60,5 +63,43 @@ export function Notice(props: { lang: Lang; title: string; text: string; childre
         {props.children}
       </section>
     </Page>
+  );
+}
+
+/** Answers with a Notice page and its status. */
+export const say = (c: Context, status: 401 | 403 | 404 | 410 | 429 | 400, lang: Lang, title: MessageKey, text: MessageKey) =>
+  c.html(<Notice lang={lang} title={t(lang, title)} text={t(lang, text)} />, status);
+
+/** A signed-in page: the nav of its community (if any), the queue view's link for staff, the sign-out form. */
+export function frame<E extends SignedIn>(web: Web, c: Context<E>, title: string, body: Child, community?: Community) {
+  const s = c.get('session');
+  const nav = community
+    ? [
+        { href: `/c/${community.slug}`, label: `${community.name} · ${t(s.lang, 'web.nav.board')}` },
+        { href: `/c/${community.slug}/calendar`, label: t(s.lang, 'web.nav.calendar') },
+        { href: `/c/${community.slug}/whistles`, label: t(s.lang, 'web.nav.whistles') },
+        { href: `/c/${community.slug}/points`, label: t(s.lang, 'web.nav.points') },
+      ]
+    : [];
+  if (web.queues && c.get('communities').length) nav.push({ href: '/admin/queues', label: t(s.lang, 'web.nav.queues') });
+  return c.html(
+    <Page lang={s.lang} title={title} who={s.displayName} csrf={s.csrfToken} nav={nav}>
+      {body}
+    </Page>,
+  );
+}
+
+/** A titled section: its table, or 暂无 when it has no rows; with a link to its CSV when given. */
+export function listSection(L: Lang, id: string, title: string, any: boolean, body: Child, csv?: string) {
+  return (
+    <section id={id}>
+      <h2>{title}</h2>
+      {any ? body : <p class="muted">{t(L, 'web.board.empty')}</p>}
+      {csv && (
+        <p>
+          <a href={csv}>CSV</a>
+        </p>
+      )}
+    </section>
   );
 }

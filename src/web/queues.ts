@@ -5,29 +5,40 @@
  * heap makes each garbage collection during a vote storm dearer.
  */
 import { Hono, type Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import type { Queue } from 'bullmq';
+import type { SignedIn } from './context.js';
+import { say } from './layout.js';
 
 export const QUEUES_PATH = '/admin/queues';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function mountQueues(app: Hono<any>, queues: Queue[], allowed: (c: Context<any>) => boolean, refuse: (c: Context<any>) => Response | Promise<Response>): void {
-  app.use(`${QUEUES_PATH}/*`, async (c, next) => {
-    if (!allowed(c)) return refuse(c);
-    // Its API changes jobs with fetch calls, not forms: only from this page's own origin.
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      const origin = c.req.header('origin');
-      if (!origin || new URL(c.req.url).host !== safeHost(origin)) return refuse(c);
-    }
-    await next();
-  });
-  app.use(QUEUES_PATH, async (c, next) => (allowed(c) ? next() : refuse(c)));
+const forbidden = (c: Context<SignedIn>) => say(c, 403, c.get('session').lang, 'web.title', 'web.forbidden');
+
+/** Staff of some community only. */
+const staffOnly = createMiddleware<SignedIn>(async (c, next) => (c.get('communities').length > 0 ? next() : forbidden(c)));
+
+/** Its API changes jobs with fetch calls, not forms: only from this page's own origin. */
+const sameOrigin = createMiddleware<SignedIn>(async (c, next) => {
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+    const origin = c.req.header('origin');
+    if (!origin || new URL(c.req.url).host !== safeHost(origin)) return forbidden(c);
+  }
+  await next();
+});
+
+/** The queue view, to mount at QUEUES_PATH. */
+export function queueRoutes(queues: Queue[]): Hono<SignedIn> {
+  const app = new Hono<SignedIn>();
+  app.use('/*', staffOnly, sameOrigin);
+  app.use('/', staffOnly);
   let board: Promise<Hono> | undefined;
   const toBoard = async (c: Context) => {
     board ??= queueBoard(queues).catch((e: unknown) => { board = undefined; throw e; });
     return (await board).fetch(c.req.raw, c.env);
   };
-  app.all(QUEUES_PATH, toBoard);
-  app.all(`${QUEUES_PATH}/*`, toBoard);
+  app.all('/', toBoard);
+  app.all('/*', toBoard);
+  return app;
 }
 
 async function queueBoard(queues: Queue[]): Promise<Hono> {

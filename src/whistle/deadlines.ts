@@ -11,12 +11,13 @@ import { clip, oneLine } from '../domain/text.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { privateAddressesOf, type ScheduledResult, type ScheduledRun } from '../messaging/addresses.js';
 import { outboxHasKeyPrefix, writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
-import { formatLocal } from '../domain/time.js';
+import { formatLocal, reminderBefore } from '../domain/time.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
 import { staffOfNode } from '../org/staff.js';
 import { nodeById } from '../org/tree.js';
 import { contactPersonIds } from '../org/units.js';
 import type { Whistle } from './respond.js';
+import { inTransaction } from '../kernel/unit-of-work.js';
 
 /** The deadline of a step as it runs now, or undefined when the step is done. */
 export function openDeadline(w: Whistle, step: WhistleStep): Date | undefined {
@@ -29,7 +30,7 @@ const windowMs = (w: Whistle, step: WhistleStep) => (step === 'report' ? w.repor
 
 /** When the contacts are reminded of a deadline: 24 h before it, or halfway through windows under 48 h. */
 export function reminderAt(deadline: Date, window: number): Date {
-  return new Date(window >= 48 * 3600e3 ? deadline.getTime() - 24 * 3600e3 : deadline.getTime() - Math.floor(window / 2));
+  return reminderBefore(deadline, window);
 }
 
 export const reminderTimeOf = (w: Whistle, step: WhistleStep, deadline: Date) => reminderAt(deadline, windowMs(w, step));
@@ -77,7 +78,7 @@ async function openStep(tx: Parameters<typeof loadLocked>[0], whistleId: number,
 /** Reminds the unit's contacts privately that a deadline is near (once per deadline). */
 export async function whistleRemind(run: ScheduledRun, whistleId: number, step: WhistleStep, deadlineMs: number): Promise<ScheduledResult> {
   const { db, now, tz } = run;
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const open = await openStep(tx, whistleId, step, deadlineMs);
     if ('note' in open) return { note: open.note, queued: [] };
     const { w, info, deadline } = open;
@@ -104,7 +105,7 @@ export async function whistleRemind(run: ScheduledRun, whistleId: number, step: 
  */
 export async function whistleDue(run: ScheduledRun, whistleId: number, step: WhistleStep, deadlineMs: number): Promise<ScheduledResult & { escalated?: boolean }> {
   const { db, now, tz } = run;
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const open = await openStep(tx, whistleId, step, deadlineMs);
     if ('note' in open) return { note: open.note, queued: [] };
     const { w, info, deadline } = open;

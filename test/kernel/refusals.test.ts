@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { freshDatabase } from '../support/services.js';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
-import { incoming, makeWorld, press, replyText, say, snapshot, uid, type World } from './helpers.js';
+import { incoming, makeWorld, press, replyText, say, snapshot, uid, type World } from '../core/helpers.js';
 
 describe('refused commands', () => {
   let database: Database;

@@ -1,6 +1,6 @@
 /** The one retry loop and back-off rule (src/retry.ts). */
 import { describe, expect, it } from 'vitest';
-import { backoff, retry } from '../src/lib/retry.js';
+import { backoff, retry } from '../../src/lib/retry.js';
 
 describe('retry', () => {
   it('doubles the wait from the base after each failure, up to the maximum', () => {
