@@ -4,9 +4,9 @@
  * and resolves at the end of its input.
  */
 import readline from 'node:readline';
-import { addCommunity, requireCommunity, type Community } from '../../src/admin/communities.js';
-import { AdminError } from '../../src/admin/errors.js';
-import { grantRoleTx } from '../../src/admin/roles.js';
+import { AdminError } from '../../src/domain/admin-errors.js';
+import { addCommunity, requireCommunity, type Community } from '../../src/org/communities.js';
+import { grantRole } from '../../src/people/roles.js';
 import type { AppDeps } from '../../src/core/app-types.js';
 import type { Incoming, Outcome, Reply, Sender } from '../../src/kernel/types.js';
 import type { Db } from '../../src/db/client.js';
@@ -43,7 +43,7 @@ export async function ensureDemo(deps: Pick<AppDeps, 'core' | 'database'>): Prom
 
 /** `/as <name> staff`: the console's stand-in for `yishi role grant demo console:<name> staff`. */
 async function grantStaff(db: Db, community: Community, name: string): Promise<void> {
-  await db.transaction((tx) => grantRoleTx(tx, community, { platform: 'console', platformUserId: name }, 'staff', 'console'));
+  await grantRole(db, community, { platform: 'console', platformUserId: name }, 'staff', 'console');
 }
 
 /** Buttons become numbered lines, with the text command that does the same. */
@@ -54,9 +54,12 @@ export function renderReply(reply: Reply, speaker?: string): string {
   const buttons = reply.buttons?.flat() ?? [];
   if (buttons.length) {
     lines.push('        ' + buttons.map((b, i) => `${i + 1}. ${b.label}`).join('  '));
-    const n = /#(\d+)/.exec(reply.text)?.[1] ?? '<n>';
-    const cmd = buttons[0].data.startsWith('r:') ? 'rate' : 'vote';
-    lines.push('        ' + say('console.choose', { cmd, n }));
+    // Only a ballot's choices are answered by number; other buttons' texts say their command.
+    if (/^[vr]:/.test(buttons[0]!.data)) {
+      const n = /#(\d+)/.exec(reply.text)?.[1] ?? '<n>';
+      const cmd = buttons[0]!.data.startsWith('r:') ? 'rate' : 'vote';
+      lines.push('        ' + say('console.choose', { cmd, n }));
+    }
   }
   return lines.join('\n');
 }

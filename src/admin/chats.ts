@@ -1,13 +1,12 @@
 /** `yishi chats <slug>`: a community's chats and whether the bot may write there. */
-import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { chats } from '../db/schema.js';
-import { requireCommunity } from './communities.js';
+import { requireCommunity } from '../org/communities.js';
+import { chatsOf } from '../people/chat-state.js';
 
 /** One line per chat: platform, id, title, grid, and active or inactive (why, since when). */
 export async function chatsReport(db: Db, slug: string): Promise<string[]> {
   const community = await requireCommunity(db, slug);
-  const rows = await db.select().from(chats).where(eq(chats.communityId, community.id)).orderBy(asc(chats.id));
+  const rows = await chatsOf(db, community.id);
   if (!rows.length) return [`${community.slug}: no chats bound`];
   return [
     `${community.slug}: ${rows.length} chat(s)`,

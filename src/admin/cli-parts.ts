@@ -1,6 +1,7 @@
 /** What the admin CLI hands each area's subcommands (src/admin/*-cli.ts): output, the clock, a database. */
 import type { Config } from '../lib/config.js';
 import type { Database } from '../db/client.js';
+import { slugSchema } from '../domain/admin-args.js';
 
 export interface CliCtx {
   out(line: string): void;
@@ -14,3 +15,9 @@ export type WithDb<J> = (fn: (database: Database, config: Config, ctx: CliCtx) =
 /** Refuses the arguments: the CLI prints the message and the usage, exit 1. */
 export type Bad = (message: string) => never;
 export type Values = Record<string, string | boolean | undefined>;
+
+/** The slug argument, or the refusal with the slug rule. */
+export function slugOf(v: string | undefined, bad: Bad): string {
+  const r = slugSchema.safeParse(v ?? '');
+  return r.success ? r.data : bad(r.error.issues[0]?.message ?? 'bad slug');
+}

@@ -9,20 +9,22 @@ import type { Database } from '../db/client.js';
 import { openConfiguredDatabase } from '../services/database.js';
 import { addCouncilUnit, UnitExistsError } from '../council/units.js';
 import { readLiveRedisUrl, startRedisServer } from '../services/redis-server.js';
-import { addCommunity, requireCommunity } from './communities.js';
+import { addCommunity, requireCommunity } from '../org/communities.js';
 import { chatsReport } from './chats.js';
-import { AdminError } from './errors.js';
+import { AdminError } from '../domain/admin-errors.js';
 import { exportSuggestions } from '../reports/export.js';
 import { PEOPLE_TABLES, type PeopleTable } from '../reports/tables.js';
 import { communityOwnersVotes, ownersVoteJson } from '../owners/standing.js';
-import { importData, readImportFile } from './import.js';
+import { readImportFile } from './import.js';
+import { importData } from '../people/import.js';
 import { rotationReport } from './rotation.js';
 import { exportForPeople, revokeSessionsCommand, SESSIONS_USAGE } from './web-cli.js';
 import { exportTreeIfNode, ORG_OPTIONS, orgJob } from './org-cli.js';
 import { POINTS_OPTIONS, pointsJob } from './points-cli.js';
-import { ownerJob, propertyJob } from './property.js';
 import { OPERATOR_OPTIONS, OPERATOR_USAGE, operatorJob } from './operator-cli.js';
-import { grantRole, revokeRole } from './roles.js';
+import { ownerJob } from './owner-cli.js';
+import { propertyJob } from './property.js';
+import { grantRole, revokeRole } from '../people/roles.js';
 import {
   communityNameSchema,
   langSchema,
@@ -33,7 +35,7 @@ import {
   supportThresholdSchema,
   unitNameSchema,
   userRefSchema,
-} from './validation.js';
+} from '../domain/admin-args.js';
 
 const COMMANDS = {
   community: 'community add <slug> <name> [--support-threshold N] [--satisfaction-threshold 0.6] [--lang zh|en]',

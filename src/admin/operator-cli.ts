@@ -4,7 +4,7 @@
  */
 import { grantOperator, revokeOperator } from '../sessions/operators.js';
 import type { Bad, Values, WithDb } from './cli-parts.js';
-import { userRefSchema } from './validation.js';
+import { userRefSchema } from '../domain/admin-args.js';
 
 export const OPERATOR_USAGE = 'operator grant <platform>:<userId> [--write] | operator revoke <platform>:<userId> (who may open the job queues at /admin/queues; read-only without --write)';
 export const OPERATOR_OPTIONS = { write: { type: 'boolean' } } as const;

@@ -4,16 +4,21 @@
  *   org staff <street|district> <platform>:<userId> · unit add <node> <name> --kind K [--contact p:id]
  *   grid add <community> <slug> <name> [--worker p:id] · stats <slug> [--quarter 2026Q4] [--format csv]
  */
-import type { Config } from '../lib/config.js';
-import type { Database, Db } from '../db/client.js';
-import { nodeBySlug } from '../org/tree.js';
-import { AdminError } from './errors.js';
-import { hours, pct, areaFigures } from '../whistle/figures.js';
-import { quarterOf } from '../domain/time.js';
+import type { Database, Db, Tx } from '../db/client.js';
+import { communityNameSchema, slugSchema, unitNameSchema, userRefSchema } from '../domain/admin-args.js';
+import { AdminError } from '../domain/admin-errors.js';
+import { isQuarter, quarterOf } from '../domain/time.js';
+import { inTransaction } from '../kernel/unit-of-work.js';
+import { addNodeTx, levelSchema, moveNodeTx } from '../org/add-node.js';
+import { exportTree } from '../org/export.js';
+import { addGridTx } from '../org/grids.js';
+import { addNodeStaffTx } from '../org/staff.js';
+import { nodeBySlug, requireNode } from '../org/tree.js';
+import { addUnitTx, unitKindSchema } from '../org/units.js';
 import { figuresCsv } from '../reports/export.js';
-import { addGridTx, addNodeStaffTx, addNodeTx, addUnitTx, exportTree, levelSchema, moveNodeTx, requireNode, showTree, unitKindSchema } from './org.js';
-import { communityNameSchema, slugSchema, unitNameSchema, userRefSchema } from './validation.js';
+import { hours, pct, areaFigures } from '../whistle/figures.js';
 import type { Bad, CliCtx, Values, WithDb } from './cli-parts.js';
+import { showTree } from './org.js';
 
 
 export const ORG_OPTIONS = {
@@ -31,13 +36,14 @@ function check<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 const str = (v: Values[string]) => (typeof v === 'string' ? v : undefined);
 
 export function orgJob<J>(command: keyof typeof ORG_OPTIONS, positionals: string[], values: Values, bad: Bad, withDb: WithDb<J>): J {
-  const tx = (fn: (database: Database, lines: (ls: Array<string | undefined>) => void) => Promise<void>) =>
+  const print = (fn: (database: Database) => Promise<Array<string | undefined>>) =>
     withDb(async (database, _config, ctx) => {
-      const out: string[] = [];
-      await fn(database, (ls) => out.push(...ls.filter((l): l is string => Boolean(l))));
+      const out = (await fn(database)).filter((l): l is string => Boolean(l));
       for (const l of out.length ? out : ['nothing changed: it is already there']) ctx.out(l);
       return 0;
     });
+  /** One use case in one transaction with its audit rows; what it changed, as lines. */
+  const tx = (work: (t: Tx) => Promise<string | undefined | string[]>) => print(async (d) => [await inTransaction(d.db, work)].flat());
   const [sub, ...rest] = positionals;
   switch (command) {
     case 'org': {
@@ -46,25 +52,25 @@ export function orgJob<J>(command: keyof typeof ORG_OPTIONS, positionals: string
         const [level, slug, ...name] = rest;
         if (!level || !slug || !name.length) bad('expected: org add <level> <slug> <name> [--parent <slug>]');
         const n = { level: check(levelSchema, level, bad), slug: check(slugSchema, slug, bad), name: check(communityNameSchema, name.join(' '), bad), parent };
-        return tx(async (d, lines) => lines([await d.db.transaction((t) => addNodeTx(t, n, 'cli'))]));
+        return tx((t) => addNodeTx(t, n, 'cli'));
       }
       if (sub === 'move') {
         const [slug, ...extra] = rest;
         if (!slug || extra.length || !parent) bad('expected: org move <slug> --parent <slug>');
         const s = check(slugSchema, slug, bad);
-        return tx(async (d, lines) => lines([await d.db.transaction((t) => moveNodeTx(t, s, parent!, 'cli'))]));
+        return tx((t) => moveNodeTx(t, s, parent!, 'cli'));
       }
       if (sub === 'show') {
         if (rest.length > 1) bad('expected: org show [<slug>]');
         const s = rest[0] === undefined ? undefined : check(slugSchema, rest[0], bad);
-        return tx(async (d, lines) => lines(await showTree(d.db, s)));
+        return print((d) => showTree(d.db, s));
       }
       if (sub === 'staff') {
         const [slug, who, ...extra] = rest;
         if (!slug || !who || extra.length) bad('expected: org staff <street|district slug> <platform>:<userId>');
         const s = check(slugSchema, slug, bad);
         const user = check(userRefSchema, who, bad);
-        return tx(async (d, lines) => lines([await d.db.transaction((t) => addNodeStaffTx(t, s, user, 'cli'))]));
+        return tx((t) => addNodeStaffTx(t, s, user, 'cli'));
       }
       return bad('expected: org add|move|show|staff …');
     }
@@ -77,7 +83,7 @@ export function orgJob<J>(command: keyof typeof ORG_OPTIONS, positionals: string
         kind: check(unitKindSchema, values.kind, bad),
         contacts: str(values.contact) === undefined ? [] : [check(userRefSchema, values.contact, bad)],
       };
-      return tx(async (d, lines) => lines(await d.db.transaction((t) => addUnitTx(t, u, 'cli'))));
+      return tx((t) => addUnitTx(t, u, 'cli'));
     }
     case 'grid': {
       const [community, slug, ...name] = rest;
@@ -88,13 +94,13 @@ export function orgJob<J>(command: keyof typeof ORG_OPTIONS, positionals: string
         name: check(communityNameSchema, name.join(' '), bad),
         workers: str(values.worker) === undefined ? [] : [check(userRefSchema, values.worker, bad)],
       };
-      return tx(async (d, lines) => lines(await d.db.transaction((t) => addGridTx(t, g, 'cli'))));
+      return tx((t) => addGridTx(t, g, 'cli'));
     }
     case 'stats': {
       if (!sub || rest.length) bad('expected: stats <slug> [--quarter 2026Q4] [--format csv]');
       const s = check(slugSchema, sub, bad);
       const quarter = str(values.quarter);
-      if (quarter !== undefined && !/^\d{4}Q[1-4]$/.test(quarter)) bad('--quarter is like 2026Q4');
+      if (quarter !== undefined && !isQuarter(quarter)) bad('--quarter is like 2026Q4');
       const format = str(values.format) ?? 'text';
       if (format !== 'text' && format !== 'csv') bad('--format is text or csv');
       return withDb(async (database, config, ctx) => {

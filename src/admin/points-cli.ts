@@ -6,22 +6,16 @@
  *                       [--ranking-in-group yes|no] [--ranking-top N]   show, or add a rules row from now on
  *   points correct <slug> <member number> --points=<±N> <reason>   a correcting entry (the ledger is never edited)
  */
-import { and, eq } from 'drizzle-orm';
-import type { Config } from '../lib/config.js';
-import type { Database } from '../db/client.js';
-import { auditLog, partyMembers } from '../db/schema.js';
 import { parsePeriod, periodLabel, type Period } from '../domain/points.js';
 import { formatLocal, quarterOf } from '../domain/time.js';
+import { inTransaction } from '../kernel/unit-of-work.js';
 import { roster } from '../members/roster.js';
-import { addEntry } from '../points/ledger.js';
+import { requireCommunity } from '../org/communities.js';
+import { correctPoints } from '../points/correct.js';
 import { rulesOf, setRules, type PointsRules } from '../points/rules.js';
 import { periodRange, personStandings, unitStandings } from '../points/standings.js';
-import { requireCommunity } from './communities.js';
-import { AdminError } from './errors.js';
 import { peopleCsv } from '../reports/export.js';
-import { slugSchema } from './validation.js';
-import type { Bad, CliCtx, Values, WithDb } from './cli-parts.js';
-
+import { slugOf, type Bad, type Values, type WithDb } from './cli-parts.js';
 
 export const POINTS_OPTIONS = {
   members: {},
@@ -41,11 +35,6 @@ export const POINTS_OPTIONS = {
 } as const;
 
 const str = (v: Values[string]) => (typeof v === 'string' ? v : undefined);
-
-function slugOf(v: string | undefined, bad: Bad): string {
-  const r = slugSchema.safeParse(v);
-  return r.success ? r.data : bad(r.error.issues[0]?.message ?? 'bad slug');
-}
 
 const int = (v: string, name: string, bad: Bad, min: number, max: number): number => {
   if (!/^[+-]?\d{1,4}$/.test(v) || Number(v) < min || Number(v) > max) bad(`--${name} is a whole number from ${min} to ${max}`);
@@ -129,7 +118,7 @@ export function pointsJob<J>(command: keyof typeof POINTS_OPTIONS, positionals: 
     return withDb(async (database, _config, ctx) => {
       const community = await requireCommunity(database.db, slug);
       const rules = Object.keys(change).length
-        ? await database.db.transaction((tx) => setRules(tx, community.id, change, ctx.now(), 'cli'))
+        ? await inTransaction(database.db, (tx) => setRules(tx, community.id, change, ctx.now(), 'cli'))
         : await rulesOf(database.db, community.id, ctx.now());
       ctx.out(
         `${slug} points rules${Object.keys(change).length ? ' from now on' : ''}: register ${rules.register}, service ${rules.service} (default per need), whistle answered on time ${rules.whistleOnTime} (to the unit), ` +
@@ -150,14 +139,8 @@ export function pointsJob<J>(command: keyof typeof POINTS_OPTIONS, positionals: 
     const reason = reasonWords.join(' ').trim().slice(0, 200);
     return withDb(async (database, _config, ctx) => {
       const community = await requireCommunity(database.db, slug);
-      const line = await database.db.transaction(async (tx) => {
-        const [member] = await tx.select().from(partyMembers).where(and(eq(partyMembers.id, Number(memberText)), eq(partyMembers.communityId, community.id)));
-        if (!member) throw new AdminError('UNKNOWN_MEMBER', `${slug} has no party member number ${memberText}`);
-        const at = ctx.now();
-        const e = await addEntry(tx, { communityId: community.id, kind: 'correction', points, at, member, reason });
-        await tx.insert(auditLog).values({ communityId: community.id, action: 'points.corrected', data: { memberId: member.id, points, reason, entryId: e!.id, via: 'cli' }, at });
-        return `added correction ${points > 0 ? '+' : ''}${points} to member ${member.id} of ${slug} (entry ${e!.id}): ${reason}`;
-      });
+      const { memberId, entry } = await correctPoints(database.db, community, { memberId: Number(memberText), points, reason, at: ctx.now(), via: 'cli' });
+      const line = `added correction ${points > 0 ? '+' : ''}${points} to member ${memberId} of ${slug} (entry ${entry.id}): ${reason}`;
       ctx.out(line);
       return 0;
     });

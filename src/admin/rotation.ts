@@ -2,7 +2,7 @@
 import type { Db } from '../db/client.js';
 import { rotation, unitsInOrder } from '../kernel/rotation.js';
 import { formatLocal, quarterEnd, quarterOf, quarterStart } from '../domain/time.js';
-import type { Community } from './communities.js';
+import type { Community } from '../org/communities.js';
 
 export async function rotationReport(db: Db, community: Community, now: Date, tz: string): Promise<string[]> {
   const units = await unitsInOrder(db, community.id);

@@ -7,8 +7,8 @@ import type { Platform } from '../db/schema.js';
 import { findIdentity } from '../kernel/persons.js';
 import { communityWorkbook } from '../reports/xlsx.js';
 import { revokeSessions } from '../sessions/sessions.js';
-import type { Community } from './communities.js';
-import { AdminError } from './errors.js';
+import { AdminError } from '../domain/admin-errors.js';
+import type { Community } from '../org/communities.js';
 import { exportSuggestions } from '../reports/export.js';
 import { tableCsv, type PeopleTable } from '../reports/tables.js';
 

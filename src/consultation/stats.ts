@@ -4,7 +4,7 @@ import { meetings, polls, suggestions, STAGES } from '../db/schema.js';
 import { addQuarters, quarterEnd, quarterOf, quarterStart, quartersBetween } from '../domain/time.js';
 import { requireStaff, type CommandResult, type Ctx } from '../kernel/context.js';
 import type { PollResult } from './close.js';
-import { percent } from '../domain/outcome.js';
+import { percent, pooledCounts, satisfactionRate } from '../domain/outcome.js';
 import { resolveGrid } from '../org/grids.js';
 import { whistleStatsLine } from '../whistle/figures.js';
 
@@ -30,9 +30,7 @@ export async function computeStats(ctx: Ctx, gridId?: number): Promise<Stats> {
   let voters = 0;
   let eligible = 0;
   let closedVotes = 0;
-  let satisfied = 0;
-  let rated = 0;
-  let ratingRounds = 0;
+  const rounds: number[][] = [];
   for (const p of closed) {
     const r = p.result as PollResult | null;
     if (!r) continue;
@@ -41,9 +39,7 @@ export async function computeStats(ctx: Ctx, gridId?: number): Promise<Stats> {
       voters += r.total;
       eligible += r.members;
     } else {
-      ratingRounds++;
-      satisfied += (r.counts[0] ?? 0) + (r.counts[1] ?? 0);
-      rated += r.total;
+      rounds.push(r.counts);
     }
   }
   // Quarters since rotation start that have ended without a meeting held or scheduled in them.
@@ -64,8 +60,8 @@ export async function computeStats(ctx: Ctx, gridId?: number): Promise<Stats> {
     stages,
     closedVotes,
     turnout: eligible ? voters / eligible : undefined,
-    ratingRounds,
-    satisfaction: rated ? satisfied / rated : undefined,
+    ratingRounds: rounds.length,
+    satisfaction: satisfactionRate(pooledCounts(rounds)),
     unmetQuarters,
   };
 }

@@ -10,8 +10,8 @@ import { t } from '../i18n/index.js';
 import { contactAddress, privateAddressesOf, type ScheduledResult, type ScheduledRun } from '../messaging/addresses.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
 import { writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
-import type { Quarter } from '../domain/time.js';
-import { lockQuarterlyChair, quarterLabel } from './chair-announcement.js';
+import { quarterLabel, type Quarter } from '../domain/time.js';
+import { lockQuarterlyChair } from './chair-announcement.js';
 import { chairOfQuarter, unitsInOrder } from '../kernel/rotation.js';
 import { inTransaction } from '../kernel/unit-of-work.js';
 

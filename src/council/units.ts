@@ -2,11 +2,12 @@
  * Council member units (社区党建联席会成员单位) in rotation order. The order is the order they were added;
  * the first unit ever added fixes the quarter the rotation starts in (communities.rotation_start).
  */
-import { eq, max } from 'drizzle-orm';
+import { and, eq, max } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { isPgUniqueViolation } from '../db/errors.js';
 import { auditLog, communities, councilUnits, type Platform } from '../db/schema.js';
 import { quarterOf, type Quarter } from '../domain/time.js';
+import { inTransaction } from '../kernel/unit-of-work.js';
 
 export type CouncilUnitRow = typeof councilUnits.$inferSelect;
 
@@ -72,7 +73,15 @@ export async function addCouncilUnitTx(tx: Tx, communityId: number, unit: NewUni
 /** Adds a unit in its own transaction; UnitExistsError when the name is taken in this community. */
 export async function addCouncilUnit(db: Db, communityId: number, unit: NewUnit, now: Date, tz: string): Promise<UnitAdded> {
   try {
-    return await db.transaction((tx) => addCouncilUnitTx(tx, communityId, unit, now, tz, 'cli'));
+    return await inTransaction(db, async (tx) => {
+      // A taken name is a refusal, not a race to retry: looked up first (the unique index still decides a race).
+      const [taken] = await tx
+        .select({ id: councilUnits.id })
+        .from(councilUnits)
+        .where(and(eq(councilUnits.communityId, communityId), eq(councilUnits.name, unit.name)));
+      if (taken) throw new UnitExistsError(unit.name);
+      return addCouncilUnitTx(tx, communityId, unit, now, tz, 'cli');
+    });
   } catch (err) {
     if (isPgUniqueViolation(err)) throw new UnitExistsError(unit.name);
     throw err;

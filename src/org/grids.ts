@@ -1,7 +1,9 @@
 /** Grids (网格) of a community: a chat bound to a grid files its items there and its grid workers are told. */
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { gridWorkers, grids, identities } from '../db/schema.js';
+import { communities, gridWorkers, grids, identities } from '../db/schema.js';
+import { AdminError } from '../domain/admin-errors.js';
+import { userRefText, type UserRef } from '../domain/admin-args.js';
 import { refuse } from '../domain/errors.js';
 import { clip, oneLine } from '../domain/text.js';
 import { t } from '../i18n/index.js';
@@ -9,6 +11,8 @@ import { privateAddressesOf } from '../messaging/addresses.js';
 import { writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
 import type { Ctx, Suggestion } from '../kernel/context.js';
+import { ensureIdentity } from '../kernel/persons.js';
+import { orgAudit } from './audit.js';
 
 export type Grid = typeof grids.$inferSelect;
 
@@ -65,4 +69,29 @@ export async function gridFilter(ctx: Ctx, args: string): Promise<{ rest: string
   if (!m) return { rest: args };
   const grid = await findGrid(ctx.tx, ctx.community.id, m[2]!);
   return grid ? { rest: m[1]!, grid } : { rest: args };
+}
+
+/** Adds a grid to a community (or workers to the grid of that slug), audited in the caller's transaction; one line per change. */
+export async function addGridTx(tx: Tx, g: { community: string; slug: string; name: string; workers: UserRef[] }, via: string): Promise<string[]> {
+  const [community] = await tx.select().from(communities).where(eq(communities.slug, g.community));
+  if (!community) throw new AdminError('UNKNOWN_COMMUNITY', `unknown community "${g.community}"`);
+  const lines: string[] = [];
+  let [grid] = await tx.select().from(grids).where(and(eq(grids.communityId, community.id), eq(grids.slug, g.slug)));
+  if (!grid) {
+    [grid] = await tx.insert(grids).values({ communityId: community.id, slug: g.slug, name: g.name }).returning();
+    await orgAudit(tx, 'org.grid_added', { via, slug: g.slug, name: g.name }, community.id);
+    lines.push(`added grid ${g.slug} (${g.name}) to ${g.community}`);
+  } else if (grid.name !== g.name) {
+    await tx.update(grids).set({ name: g.name }).where(eq(grids.id, grid.id));
+    await orgAudit(tx, 'org.grid_renamed', { via, slug: g.slug, from: grid.name, to: g.name }, community.id);
+    lines.push(`renamed grid ${g.slug} of ${g.community} to ${g.name}`);
+  }
+  for (const w of g.workers) {
+    const added = await tx.insert(gridWorkers).values({ gridId: grid!.id, platform: w.platform, platformUserId: w.platformUserId }).onConflictDoNothing().returning();
+    if (!added.length) continue;
+    await ensureIdentity(tx, w.platform, { platformUserId: w.platformUserId });
+    await orgAudit(tx, 'org.grid_worker_added', { via, grid: g.slug, worker: userRefText(w) }, community.id);
+    lines.push(`grid worker ${userRefText(w)} added to ${g.community}/${g.slug}`);
+  }
+  return lines;
 }

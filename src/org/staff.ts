@@ -5,8 +5,11 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { orgStaff, roles } from '../db/schema.js';
-import { roleOf } from '../kernel/persons.js';
-import { communityNode, pathUp, type OrgNode } from './tree.js';
+import { AdminError } from '../domain/admin-errors.js';
+import { userRefText, type UserRef } from '../domain/admin-args.js';
+import { ensureIdentity, roleOf } from '../kernel/persons.js';
+import { orgAudit } from './audit.js';
+import { communityNode, pathUp, requireNode, type OrgNode } from './tree.js';
 
 /** Staff of the community, or of a street or district above it. */
 export async function isAreaStaff(db: Db | Tx, communityId: number, personId: number): Promise<boolean> {
@@ -29,4 +32,15 @@ export async function staffOfNode(db: Db | Tx, node: OrgNode): Promise<number[]>
   }
   const rows = await db.select({ personId: orgStaff.personId }).from(orgStaff).where(eq(orgStaff.nodeId, node.id));
   return rows.map((r) => r.personId);
+}
+
+/** Makes a user staff of a street or district (community staff are granted with `role grant`), audited in the caller's transaction. */
+export async function addNodeStaffTx(tx: Tx, slug: string, user: UserRef, via: string): Promise<string | undefined> {
+  const node = await requireNode(tx, slug);
+  if (node.level === 'community') throw new AdminError('BAD_ARGUMENT', `${slug} is a community: use npx yishi role grant ${slug} ${userRefText(user)} staff`);
+  const { identity } = await ensureIdentity(tx, user.platform, { platformUserId: user.platformUserId });
+  const added = await tx.insert(orgStaff).values({ nodeId: node.id, personId: identity.personId }).onConflictDoNothing().returning();
+  if (!added.length) return undefined;
+  await orgAudit(tx, 'org.staff_added', { via, at: slug, user: userRefText(user), personId: identity.personId });
+  return `${userRefText(user)} is now staff of ${node.level} ${slug}`;
 }

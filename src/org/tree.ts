@@ -5,6 +5,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { orgNodes, type OrgLevel } from '../db/schema.js';
+import { AdminError } from '../domain/admin-errors.js';
 
 export type OrgNode = typeof orgNodes.$inferSelect;
 
@@ -19,6 +20,13 @@ export const levelAbove = (level: OrgLevel): OrgLevel | undefined => (level === 
 export async function nodeBySlug(db: Db | Tx, slug: string): Promise<OrgNode | undefined> {
   const [row] = await db.select().from(orgNodes).where(eq(orgNodes.slug, slug));
   return row;
+}
+
+/** The node with this slug, or an UNKNOWN_NODE error (the admin CLI and the import file name nodes by slug). */
+export async function requireNode(db: Db | Tx, slug: string): Promise<OrgNode> {
+  const node = await nodeBySlug(db, slug);
+  if (!node) throw new AdminError('UNKNOWN_NODE', `unknown node "${slug}" (see: npx yishi org show)`);
+  return node;
 }
 
 export async function nodeById(db: Db | Tx, id: number): Promise<OrgNode | undefined> {

@@ -1,8 +1,13 @@
 /** Member units and their contacts: who may report and answer for a unit, and where to tell them. */
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db, Tx } from '../db/client.js';
-import { identities, memberUnits, unitContacts } from '../db/schema.js';
+import { identities, memberUnits, unitContacts, UNIT_KINDS, type UnitKind } from '../db/schema.js';
+import { userRefText, type UserRef } from '../domain/admin-args.js';
 import { oneLine } from '../domain/text.js';
+import { ensureIdentity } from '../kernel/persons.js';
+import { orgAudit } from './audit.js';
+import { requireNode } from './tree.js';
 
 export type MemberUnit = typeof memberUnits.$inferSelect;
 
@@ -44,4 +49,30 @@ export async function unitIdsOfPerson(db: Db | Tx, personId: number): Promise<nu
     .innerJoin(identities, and(eq(identities.platform, unitContacts.platform), eq(identities.platformUserId, unitContacts.platformUserId)))
     .where(eq(identities.personId, personId));
   return rows.map((r) => r.unitId);
+}
+
+export const unitKindSchema = z.enum(UNIT_KINDS, { message: `the kind is ${UNIT_KINDS.join(', ')}` });
+
+/** Adds a unit at a node (or adds contacts to the unit of that name there), audited in the caller's transaction; one line per change. */
+export async function addUnitTx(tx: Tx, u: { at: string; name: string; kind: UnitKind; contacts: UserRef[] }, via: string): Promise<string[]> {
+  const node = await requireNode(tx, u.at);
+  const lines: string[] = [];
+  let [unit] = await tx.select().from(memberUnits).where(and(eq(memberUnits.nodeId, node.id), eq(memberUnits.name, u.name)));
+  if (!unit) {
+    [unit] = await tx.insert(memberUnits).values({ nodeId: node.id, name: u.name, kind: u.kind }).returning();
+    await orgAudit(tx, 'org.unit_added', { via, at: node.slug, name: u.name, kind: u.kind }, node.communityId);
+    lines.push(`added ${u.kind} unit ${u.name} at ${node.level} ${node.slug}`);
+  } else if (unit.kind !== u.kind) {
+    await tx.update(memberUnits).set({ kind: u.kind }).where(eq(memberUnits.id, unit.id));
+    await orgAudit(tx, 'org.unit_changed', { via, at: node.slug, name: u.name, kind: u.kind, was: unit.kind }, node.communityId);
+    lines.push(`unit ${u.name} at ${node.slug} is now ${u.kind}`);
+  }
+  for (const c of u.contacts) {
+    const added = await tx.insert(unitContacts).values({ unitId: unit!.id, platform: c.platform, platformUserId: c.platformUserId }).onConflictDoNothing().returning();
+    if (!added.length) continue;
+    await ensureIdentity(tx, c.platform, { platformUserId: c.platformUserId });
+    await orgAudit(tx, 'org.unit_contact_added', { via, at: node.slug, unit: u.name, contact: userRefText(c) }, node.communityId);
+    lines.push(`contact ${userRefText(c)} added to ${u.name}`);
+  }
+  return lines;
 }

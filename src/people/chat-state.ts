@@ -4,8 +4,8 @@
  * back. Nothing is sent to an inactive chat (src/messaging/addresses.ts skips it). Idempotent: only a
  * change writes, with its audit row.
  */
-import { and, eq } from 'drizzle-orm';
-import type { Tx } from '../db/client.js';
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
 import { auditLog, chats, type Platform } from '../db/schema.js';
 
 export async function setChatActive(tx: Tx, platform: Platform, platformChatId: string, active: boolean, reason: string | undefined, now: Date): Promise<boolean> {
@@ -17,4 +17,11 @@ export async function setChatActive(tx: Tx, platform: Platform, platformChatId: 
     .where(eq(chats.id, chat.id));
   await tx.insert(auditLog).values({ communityId: chat.communityId, action: active ? 'chat.active' : 'chat.inactive', data: { platform, chatId: chat.id, platformChatId, reason: reason ?? null }, at: now });
   return true;
+}
+
+export type Chat = typeof chats.$inferSelect;
+
+/** A community's chats, active or not, in the order they were first seen (`yishi chats <slug>`). */
+export async function chatsOf(db: Db | Tx, communityId: number): Promise<Chat[]> {
+  return db.select().from(chats).where(eq(chats.communityId, communityId)).orderBy(asc(chats.id));
 }

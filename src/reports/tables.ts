@@ -21,7 +21,7 @@ export interface Table {
   rows: Cell[][];
 }
 
-/** The tables a person can ask for as CSV (`items` is the suggestions export of src/admin/export.ts). */
+/** The tables a person can ask for as CSV (`items` is the suggestions export of src/reports/export.ts). */
 export const PEOPLE_TABLES = ['items', 'owners', 'whistles', 'points', 'units'] as const;
 export type PeopleTable = (typeof PEOPLE_TABLES)[number];
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freshDatabaseUrl, tempDir } from '../support/services.js';
-import { cleanEnv, root, runFile } from '../cli/run.js';
+import { cleanEnv, root, runFile } from '../admin/run.js';
 import { appNodeFlags } from '../fault/app-process.js';
 
 const main = path.join(root, 'src/main.ts');

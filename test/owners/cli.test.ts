@@ -6,7 +6,7 @@ import { eq, sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
 import { freshDatabaseUrl, tempDir } from '../support/services.js';
-import { lines, runInProcess, yishi } from '../cli/run.js';
+import { lines, runInProcess, yishi } from '../admin/run.js';
 
 const GOOD = [
   'building,unit,area,owner',

@@ -14,7 +14,7 @@ import * as s from '../../src/db/schema.js';
 import { checkRegisterCsv, importProperty, linkOwner } from '../../src/admin/property.js';
 import { freshDatabase, tempDir } from '../support/services.js';
 import { makeWorld, press, say, uid, type World } from '../core/helpers.js';
-import { runInProcess } from '../cli/run.js';
+import { runInProcess } from '../admin/run.js';
 import { Browser, linkFor, webApp } from '../web/support.js';
 
 // 3 owners × 100 m² (owner A holds two units of 50 m²): A agrees, B is against, C stays away.

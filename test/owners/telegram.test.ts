@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { addCommunity } from '../../src/admin/communities.js';
-import { grantRole } from '../../src/admin/roles.js';
+import { addCommunity } from '../../src/org/communities.js';
+import { grantRole } from '../../src/people/roles.js';
 import { checkRegisterCsv, importProperty, linkOwner, ownerBallotsReport, ownerCode } from '../../src/admin/property.js';
 import { createCore } from '../../src/core/index.js';
 import { loadConfig } from '../../src/lib/config.js';

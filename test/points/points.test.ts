@@ -6,7 +6,7 @@ import { setRules } from '../../src/points/rules.js';
 import { periodRange, personStandings, unitStandings } from '../../src/points/standings.js';
 import { freshDatabase, tempDir } from '../support/services.js';
 import { Clock, makeWorld, replyText, say } from '../core/helpers.js';
-import { runInProcess } from '../cli/run.js';
+import { runInProcess } from '../admin/run.js';
 import { sayPrivately } from '../whistle/support.js';
 import { balance, confirmedMember, fullSnapshot, needIdOf, seedMembers } from '../members/support.js';
 

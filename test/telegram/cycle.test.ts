@@ -4,8 +4,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { addCommunity } from '../../src/admin/communities.js';
-import { grantRole } from '../../src/admin/roles.js';
+import { addCommunity } from '../../src/org/communities.js';
+import { grantRole } from '../../src/people/roles.js';
 import { createCore } from '../../src/core/index.js';
 import type { Core } from '../../src/kernel/types.js';
 import { loadConfig } from '../../src/lib/config.js';

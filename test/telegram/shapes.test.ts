@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, count, eq } from 'drizzle-orm';
-import { addCommunity } from '../../src/admin/communities.js';
+import { addCommunity } from '../../src/org/communities.js';
 import { chatsReport } from '../../src/admin/chats.js';
-import { grantRole } from '../../src/admin/roles.js';
+import { grantRole } from '../../src/people/roles.js';
 import { createCore } from '../../src/core/index.js';
 import type { Core } from '../../src/kernel/types.js';
 import { loadConfig } from '../../src/lib/config.js';

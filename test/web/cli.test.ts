@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { freshDatabase, tempDir } from '../support/services.js';
 import { makeWorld } from '../core/helpers.js';
-import { runInProcess } from '../cli/run.js';
+import { runInProcess } from '../admin/run.js';
 import { Browser, linkFor, webApp } from './support.js';
 
 let database: Database & { url: string };

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { freshDatabase, tempDir } from '../support/services.js';
 import { Clock, makeWorld, say, type World } from '../core/helpers.js';
-import { runInProcess } from '../cli/run.js';
+import { runInProcess } from '../admin/run.js';
 import { sayPrivately } from '../whistle/support.js';
 import { confirmedMember, seedMembers } from '../members/support.js';
 import { Browser, linkFor, webApp } from './support.js';

@@ -11,8 +11,8 @@ import { silentLogger } from '../../src/lib/logger.js';
 import { SenderRegistry } from '../../src/messaging/port.js';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
-import { addCommunity } from '../../src/admin/communities.js';
-import { grantRole } from '../../src/admin/roles.js';
+import { addCommunity } from '../../src/org/communities.js';
+import { grantRole } from '../../src/people/roles.js';
 import { freshDatabase, redisUrl } from '../support/services.js';
 import { startMockWechat, type ContactMock, type MockWechat, type RoomMock } from './harness.js';
 

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import * as s from '../../src/db/schema.js';
-import { addCommunity } from '../../src/admin/communities.js';
-import { grantRole } from '../../src/admin/roles.js';
+import { addCommunity } from '../../src/org/communities.js';
+import { grantRole } from '../../src/people/roles.js';
 import { frameText, type WecomUser } from '../support/fake-wecom.js';
 import { cardOf, startWecomWorld, type WecomWorld } from './harness.js';
 

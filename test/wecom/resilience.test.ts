@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import * as s from '../../src/db/schema.js';
-import { addCommunity } from '../../src/admin/communities.js';
-import { grantRole } from '../../src/admin/roles.js';
+import { addCommunity } from '../../src/org/communities.js';
+import { grantRole } from '../../src/people/roles.js';
 import { PermanentSendError, RateLimitedError } from '../../src/messaging/port.js';
 import { startJobs, type Jobs } from '../../jobs/index.js';
 import { frameText, type WecomUser } from '../support/fake-wecom.js';

@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/db/client.js';
-import { runInProcess } from '../../cli/run.js';
+import { runInProcess } from '../../admin/run.js';
 import { grantStaff, makeWorld, uid } from '../../core/helpers.js';
 import { freshDatabase, redisUrl, tempDir, uniqueName } from '../../support/services.js';
 import { Browser, linkFor, webApp } from '../support.js';

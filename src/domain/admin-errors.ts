@@ -1,4 +1,8 @@
-/** Admin errors are values with a stable code; the CLI prints the message as one line and exits 1. */
+/**
+ * Refusals of an administrator's request (the admin CLI, the import file, the console's demo set-up):
+ * values with a stable code; the CLI prints the message as one line and exits 1. The use cases below
+ * the adapters (src/org, src/owners, src/people, src/points) throw them.
+ */
 export type AdminErrorCode =
   | 'BAD_ARGUMENT'
   | 'UNKNOWN_COMMUNITY'

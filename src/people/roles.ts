@@ -1,14 +1,16 @@
 /**
- * Granting and revoking community roles from the admin CLI; an unseen user gets a person and identity
- * by the same rule as a first message or press (ensureIdentity: yishi_ensure_member, no name known).
+ * Granting and revoking community roles (the admin CLI, the import file, the console's `/as <name> staff`);
+ * an unseen user gets a person and identity by the same rule as a first message or press (ensureIdentity:
+ * yishi_ensure_member, no name known). Each change is one transaction with its audit row.
  */
 import { and, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { auditLog, roles } from '../db/schema.js';
+import { AdminError } from '../domain/admin-errors.js';
+import type { RoleName, UserRef } from '../domain/admin-args.js';
 import { ensureIdentity, findIdentity } from '../kernel/persons.js';
-import type { Community } from './communities.js';
-import { AdminError } from './errors.js';
-import type { RoleName, UserRef } from './validation.js';
+import { inTransaction } from '../kernel/unit-of-work.js';
+import type { Community } from '../org/communities.js';
 
 /** The person behind a platform identity, creating both when this user was never seen (no name known). */
 export async function ensurePerson(tx: Tx, user: UserRef): Promise<{ personId: number; created: boolean }> {
@@ -44,8 +46,9 @@ export async function grantRoleTx(tx: Tx, community: Community, user: UserRef, r
   return { personId, before, after: role };
 }
 
-export async function grantRole(db: Db, community: Community, user: UserRef, role: RoleName): Promise<RoleChange> {
-  return db.transaction((tx) => grantRoleTx(tx, community, user, role, 'cli'));
+/** grantRoleTx in its own transaction; `via` names the caller in the audit row. */
+export async function grantRole(db: Db, community: Community, user: UserRef, role: RoleName, via = 'cli'): Promise<RoleChange> {
+  return inTransaction(db, (tx) => grantRoleTx(tx, community, user, role, via));
 }
 
 /**
@@ -53,7 +56,7 @@ export async function grantRole(db: Db, community: Community, user: UserRef, rol
  * revoking resident removes the membership. NO_SUCH_ROLE when the user does not hold that role.
  */
 export async function revokeRole(db: Db, community: Community, user: UserRef, role: RoleName): Promise<RoleChange> {
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const identity = await findIdentity(tx, user.platform, user.platformUserId);
     const [existing] = identity
       ? await tx

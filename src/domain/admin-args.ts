@@ -1,8 +1,8 @@
-/** zod schemas for what an administrator types: slugs, thresholds, `<platform>:<userId>`. */
+/** zod schemas for what an administrator types (the CLI and the import file): slugs, names, thresholds, `<platform>:<userId>`. */
 import { z } from 'zod';
-import { PLATFORMS, type Platform } from '../db/schema.js';
-import { SLUG_PATTERN, SLUG_RULE } from '../domain/slug.js';
-import { AdminError } from './errors.js';
+import { AdminError } from './admin-errors.js';
+import { PLATFORMS, type Platform } from './platforms.js';
+import { SLUG_PATTERN, SLUG_RULE } from './slug.js';
 
 export const slugSchema = z.string().regex(SLUG_PATTERN, SLUG_RULE);
 
@@ -29,6 +29,9 @@ export interface UserRef {
   platform: Platform;
   platformUserId: string;
 }
+
+/** A user as the administrator wrote them: `telegram:12345`. */
+export const userRefText = (u: UserRef) => `${u.platform}:${u.platformUserId}`;
 
 /** `telegram:12345` -> { platform, platformUserId }; the id may itself contain ':' (split at the first). */
 export const userRefSchema = z
