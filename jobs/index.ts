@@ -19,6 +19,7 @@ import type { PlannedQueueEnv } from './planned-queue.js';
 import { createTimerJobs } from './timers.js';
 import { createWhistleJobs } from './whistles.js';
 import { createNeedJobs } from './needs.js';
+import { planRetention } from './retention.js';
 
 export { nextQuarterlyRun } from './plan.js';
 
@@ -142,6 +143,8 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
       const timed = await timerJobs.reconcile();
       await whistleJobs.reconcile();
       await needJobs.reconcile();
+      // The daily prune of what is not kept (jobs/retention.ts): one scheduler, run by the timers.
+      await planRetention(timers, tz);
       const pendingSends = await enqueueAllPending(sendOpts);
       await timers.upsertJobScheduler(jobIds.syncScheduler, { every: options.syncEveryMs ?? 5 * 60e3 }, { name: 'sync', data: {} });
       const report = { schedulers: schedulers.length, schedulersRemoved, jobs: timed.planned, jobsAdded: timed.added, jobsRemoved: timed.removed, pendingSends };

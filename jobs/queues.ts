@@ -38,6 +38,7 @@ export const timerSchemas = {
   'chair-announce': z.object({ communityId: id }),
   'meeting-due': z.object({ communityId: id, quarter }),
   sync: z.object({}),
+  prune: z.object({}),
 } as const;
 
 export type TimerName = keyof typeof timerSchemas;

@@ -9,6 +9,7 @@
 import type { Core } from '../src/kernel/types.js';
 import { nudgeNonVoters } from '../src/consultation/nudge.js';
 import { announceChair } from '../src/council/chair-announcement.js';
+import { pruneAtRest } from '../src/sessions/retention.js';
 import { remindMeeting } from '../src/council/meeting-reminders.js';
 import { remindMeetingDue } from '../src/council/quarter-check.js';
 import { meetingById, pollDeadline } from '../src/council/schedule-plan.js';
@@ -91,6 +92,10 @@ export function createTimerJobs(env: PlannedQueueEnv, opts: TimerOptions): Plann
     'chair-announce': (d) => announceChair(runOf(env), d.communityId),
     'meeting-due': (d) => remindMeetingDue(runOf(env), d.communityId, d.quarter),
     sync: async () => ({ note: await opts.sync(), queued: [] }),
+    prune: async () => {
+      const pruned = await pruneAtRest(env.db, env.now(), env.logger);
+      return { note: `pruned ${pruned.processedUpdates} updates, ${pruned.signInLinks} links, ${pruned.sessions} sessions`, queued: [] };
+    },
   };
   return createPlannedQueue<TimerData<TimerName>, TimerSubject>(env, {
     name: TIMERS_QUEUE,

@@ -40,6 +40,7 @@ export const COMMANDS = [
   'ranking',
   'web',
   'notice',
+  'merge',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -88,6 +89,7 @@ export const ALIASES: Record<string, CommandName> = {
   评价需求: 'needrate',
   积分: 'points',
   排名: 'ranking',
+  合并: 'merge',
 };
 const aliasesByLength = Object.keys(ALIASES).sort((a, b) => b.length - a.length);
 

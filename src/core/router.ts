@@ -81,6 +81,7 @@ export const ROUTES: Record<CommandName, Route> = {
   ranking: { group: points.rankingInGroup, private: points.rankingPrivately },
   web: { group: members.privateOnly('/web'), private: web.webCommand },
   notice: { group: members.privateOnly('/notice'), private: web.noticeCommand },
+  merge: { group: consultation.mergeCommand },
 };
 
 export type StatementButton = (groups: PressGroups, incoming: Incoming, data: string, now: Date, lang: Lang) => Promise<PressAnswer | undefined>;
@@ -99,4 +100,5 @@ export const BUTTONS: Record<string, (ctx: Ctx, data: string) => Promise<Command
   o: owners.ownerButton,
   c: members.claimButtonPressed,
   nr: members.rateButtonPressed,
+  sp: consultation.supportButtonPressed,
 };

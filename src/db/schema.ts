@@ -7,6 +7,8 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -19,6 +21,9 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+
+/** Bytes (bytea): a Buffer from postgres-js, a Uint8Array from PGlite; both are Uint8Arrays. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -39,6 +44,8 @@ export const STAGES = [
   'evaluating',
   'evaluated',
   'withdrawn',
+  /** A duplicate merged into another item (`/merge <n> <k>`): shown as 已合并到 #k. */
+  'merged',
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -174,12 +181,18 @@ export const suggestions = pgTable('suggestions', {
    * command's Ctx.threadId).
    */
   threadId: text('thread_id'),
+  /** Its features for finding similar items (src/domain/similarity.ts encodeProfile), written when raised. */
+  similarity: bytea('similarity'),
+  /** The number of the item of the same community it was merged into (stage merged). */
+  mergedInto: integer('merged_into'),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
   uniqueIndex('suggestions_community_number').on(t.communityId, t.number),
+  foreignKey({ name: 'suggestions_merged_into_item', columns: [t.communityId, t.mergedInto], foreignColumns: [t.communityId, t.number] }),
   index('suggestions_community_stage').on(t.communityId, t.stage),
   check('suggestions_number_positive', sql`${t.number} >= 1`),
+  check('suggestions_merged_into', sql`(${t.stage} = 'merged') = (${t.mergedInto} is not null)`),
 ]);
 
 export const supports = pgTable('supports', {

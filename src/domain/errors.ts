@@ -58,6 +58,9 @@ export const ERROR_CODES = [
   'NEED_NOT_DONE',
   'RANKING_NOT_PUBLIC',
   'WRITE_AS_YOURSELF',
+  // similar suggestions and merging (src/consultation/merge.ts)
+  'MERGE_INTO_ITSELF',
+  'POLL_OPEN',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

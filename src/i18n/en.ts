@@ -6,6 +6,7 @@ import { ownersEn } from './owners.js';
 import { wecomEn } from './wecom.js';
 import { whistleEn } from './whistle.js';
 import { membersEn } from './members.js';
+import { similarEn } from './similar.js';
 import { telegramEn } from './telegram.js';
 
 /** The same keys in English, for senders whose language starts with 'en'. */
@@ -165,5 +166,6 @@ export const en: Record<MessageKey, string> = {
   ...webEn,
   ...whistleEn,
   ...membersEn,
+  ...similarEn,
   ...telegramEn,
 };

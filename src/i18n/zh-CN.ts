@@ -6,6 +6,7 @@ import { wecomZh } from './wecom.js';
 import { webZh } from './web.js';
 import { whistleZh } from './whistle.js';
 import { membersZh } from './members.js';
+import { similarZh } from './similar.js';
 import { telegramZh } from './telegram.js';
 
 export const zhCN = {
@@ -165,6 +166,7 @@ export const zhCN = {
   ...webZh,
   ...whistleZh,
   ...membersZh,
+  ...similarZh,
   ...telegramZh,
 } as const;
 

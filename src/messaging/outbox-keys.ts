@@ -24,6 +24,8 @@ export const outboxKeys = {
   chairToContact: (communityId: number, quarter: Quarter) => `chair-${communityId}-${quarter}-contact`,
   /** The 45th-day "no meeting scheduled" reminder to one person. */
   meetingDue: (communityId: number, quarter: Quarter, personId: number) => `meeting-due-${communityId}-${quarter}-person-${personId}`,
+  /** The author of an item merged into another (`/merge`), told privately. */
+  mergedToAuthor: (suggestionId: number) => `merged-${suggestionId}-author`,
   /** A new item raised in a grid, told to one grid worker. */
   gridItem: (suggestionId: number, personId: number) => `grid-item-${suggestionId}-person-${personId}`,
   /** The whistle handed to one of the unit's contacts. */

@@ -1,5 +1,5 @@
 /** The community board of the staff page: where every item stands, open polls, waiting items, satisfaction. */
-import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { auditLog, persons, polls, progressUpdates, suggestions, STAGES, type Stage } from '../db/schema.js';
 import type { Community } from '../kernel/context.js';
@@ -21,8 +21,8 @@ export const DAY_MS = 24 * 3600e3;
 export const ageDays = (from: Date, now: Date) => Math.max(0, Math.floor((now.getTime() - from.getTime()) / DAY_MS));
 
 export async function communityBoard(db: Db, community: Community, now: Date, tz: string): Promise<Board> {
-  const items = await db.select().from(suggestions).where(and(eq(suggestions.communityId, community.id), ne(suggestions.stage, 'withdrawn'))).orderBy(asc(suggestions.number));
-  const byStage = STAGES.filter((s) => s !== 'withdrawn').map((stage) => ({ stage, items: items.filter((i) => i.stage === stage) }));
+  const items = await db.select().from(suggestions).where(and(eq(suggestions.communityId, community.id), notInArray(suggestions.stage, ['withdrawn', 'merged']))).orderBy(asc(suggestions.number));
+  const byStage = STAGES.filter((s) => s !== 'withdrawn' && s !== 'merged').map((stage) => ({ stage, items: items.filter((i) => i.stage === stage) }));
   const ids = items.map((i) => i.id);
   const open = ids.length ? await db.select({ id: polls.id }).from(polls).where(and(inArray(polls.suggestionId, ids), eq(polls.status, 'open'))).orderBy(asc(polls.deadline)) : [];
   const openPolls = (await Promise.all(open.map((p) => pollStanding(db, p.id)))).filter((p): p is PollStanding => !!p);
