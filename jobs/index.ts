@@ -19,6 +19,7 @@ import { createSendWorker, enqueueAllPending, enqueuePending, queueMessages, typ
 import { createTimersWorker, type TimerContext } from './timers.js';
 import { createWhistleJobs } from './whistles.js';
 import { createNeedJobs } from './needs.js';
+import { createAnswerJobs } from './answers.js';
 
 export { nextQuarterlyRun } from './plan.js';
 
@@ -103,6 +104,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
   const plannedEnv = { db, tz, now, logger, connection, prefix, reachable: (p: Platform) => Boolean(senders.get(p)), enqueue: (keys: string[]) => enqueuePending(sendOpts, keys) };
   const whistleJobs = createWhistleJobs(plannedEnv);
   const needJobs = createNeedJobs(plannedEnv);
+  const answerJobs = createAnswerJobs(plannedEnv);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const limiter = new SendLimiter(limits);
   // Every instance sends through the same Redis windows, so N instances together keep the platforms' limits.
@@ -188,6 +190,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
 
       await whistleJobs.reconcile();
       await needJobs.reconcile();
+      await answerJobs.reconcile();
       const pendingSends = await enqueueAllPending(sendOpts);
       await timers.upsertJobScheduler(jobIds.syncScheduler, { every: options.syncEveryMs ?? 5 * 60e3 }, { name: 'sync', data: {} });
       const report = { schedulers: schedulers.length, schedulersRemoved, jobs: planned.length, jobsAdded, jobsRemoved, pendingSends };
@@ -210,6 +213,8 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
         const id = s.id ?? s.key;
         if (id.startsWith('chair-') && !wanted.has(id)) await timers.removeJobScheduler(id);
       }
+      // A changed answer time (`community set --answer-within`) moves the answer jobs.
+      await answerJobs.reconcile();
       const pending = await enqueueAllPending(sendOpts);
       return `synced ${communities.length} councils, ${pending} pending sends`;
     });
@@ -233,7 +238,8 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
         return;
       case 'meeting.scheduled':
       case 'meeting.moved':
-      case 'meeting.cancelled': {
+      case 'meeting.cancelled':
+      case 'meeting.held': {
         for (const before of ['24h', '1h'] as MeetingOffset[]) await removeJob(jobIds.meeting(event.meetingId, before));
         await schedule(await planMeeting(db, event.meetingId, at, { catchUp: false }));
         // A meeting settles the quarter's 45th-day check; a cancelled one may bring it back.
@@ -241,8 +247,9 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
         const c = m && (await councilCommunities(db)).find((x) => x.id === m.communityId);
         if (c) {
           const due = await planMeetingDue(db, c, at, tz);
-          if (due.length) await schedule(due);
-          else await removeJob(jobIds.meetingDue(c.id, quarterOf(at, tz)));
+          await schedule(due);
+          if (!due.some((j) => j.id === jobIds.meetingDue(c.id, quarterOf(at, tz)))) await removeJob(jobIds.meetingDue(c.id, quarterOf(at, tz)));
+          if (!due.some((j) => j.id === jobIds.meetingDueLate(c.id, quarterOf(at, tz)))) await removeJob(jobIds.meetingDueLate(c.id, quarterOf(at, tz)));
         }
         return;
       }
@@ -261,6 +268,8 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
         return whistleJobs.onEvent(event);
       case 'need.changed':
         return needJobs.onEvent(event);
+      case 'suggestion.raised':
+        return answerJobs.onEvent(event);
     }
   }
 
@@ -275,7 +284,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
   const timersWorker = createTimersWorker(ctx, { queueName: TIMERS_QUEUE, prefix, connection });
   const sendWorker = createSendWorker({ db, queueName: SEND_QUEUE, prefix, connection, senders, limiter, shared, logger });
 
-  const workers: Worker[] = [timersWorker, sendWorker, whistleJobs.worker, needJobs.worker];
+  const workers: Worker[] = [timersWorker, sendWorker, whistleJobs.worker, needJobs.worker, answerJobs.worker];
   let stopped = false;
   async function stop(): Promise<void> {
     if (stopped) return;
@@ -284,7 +293,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
     await Promise.allSettled([...inFlight]);
     // close() waits for the jobs that are running.
     await Promise.allSettled(workers.map((w) => w.close()));
-    await Promise.allSettled([timers.close(), send.close(), whistleJobs.queue.close(), needJobs.queue.close()]);
+    await Promise.allSettled([timers.close(), send.close(), whistleJobs.queue.close(), needJobs.queue.close(), answerJobs.queue.close()]);
     await connection.quit().catch(() => connection.disconnect());
   }
 
@@ -308,7 +317,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
     },
     timers,
     send,
-    queues: [timers, send, whistleJobs.queue, needJobs.queue],
+    queues: [timers, send, whistleJobs.queue, needJobs.queue, answerJobs.queue],
     prefix,
   };
 }

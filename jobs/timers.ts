@@ -103,7 +103,7 @@ export function createTimersWorker(ctx: TimerContext, opts: TimersWorkerOptions)
     'poll-nudge': async (d) => deliver(ctx, await nudgeNonVoters(runOf(ctx), d.pollId)),
     'meeting-reminder': async (d) => deliver(ctx, await remindMeetingUseCase(runOf(ctx), d)),
     'chair-announce': (d) => announceChair(ctx, d),
-    'meeting-due': async (d) => deliver(ctx, await remindMeetingDueUseCase(runOf(ctx), d.communityId, d.quarter)),
+    'meeting-due': async (d) => deliver(ctx, await remindMeetingDueUseCase(runOf(ctx), d.communityId, d.quarter, d.check ?? 'mid')),
     sync: () => ctx.sync(),
   };
   const worker = new Worker(

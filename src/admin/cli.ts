@@ -9,7 +9,7 @@ import type { Database } from '../db/client.js';
 import { openConfiguredDatabase } from '../services/database.js';
 import { addCouncilUnit, UnitExistsError } from '../council/units.js';
 import { readLiveRedisUrl, startRedisServer } from '../services/redis-server.js';
-import { addCommunity, requireCommunity } from '../org/communities.js';
+import { addCommunity, requireCommunity, setCommunity } from '../org/communities.js';
 import { chatsReport } from './chats.js';
 import { AdminError } from '../domain/admin-errors.js';
 import { exportSuggestions } from '../reports/export.js';
@@ -30,6 +30,7 @@ import {
   parseArg,
   roleSchema,
   satisfactionThresholdSchema,
+  answerWithinSchema,
   slugSchema,
   supportThresholdSchema,
   unitNameSchema,
@@ -37,8 +38,8 @@ import {
 } from '../domain/admin-args.js';
 
 const COMMANDS = {
-  community: 'community add <slug> <name> [--support-threshold N] [--satisfaction-threshold 0.6] [--lang zh|en]',
-  role: 'role grant|revoke <slug> <platform>:<userId> staff|resident',
+  community: 'community add <slug> <name> [--support-threshold N] [--satisfaction-threshold 0.6] [--lang zh|en] | community set <slug> [--support-threshold N] [--satisfaction-threshold 0.6] [--answer-within 7d]',
+  role: 'role grant|revoke <slug> <platform>:<userId> staff|resident|supervisor',
   council: 'council add <slug> <unit name> [--contact <platform>:<userId>]',
   rotation: 'rotation show <slug>',
   chats: 'chats <slug> (its chats: active, or inactive and why)',
@@ -147,8 +148,22 @@ function prepare(command: keyof typeof COMMANDS, args: string[]): Job {
   };
   switch (command) {
     case 'community': {
-      const { values, positionals } = parse(args, { 'support-threshold': { type: 'string' }, 'satisfaction-threshold': { type: 'string' }, lang: { type: 'string' } }, command);
+      const { values, positionals } = parse(args, { 'support-threshold': { type: 'string' }, 'satisfaction-threshold': { type: 'string' }, lang: { type: 'string' }, 'answer-within': { type: 'string' } }, command);
       const [sub, slug, ...nameParts] = positionals;
+      if (sub === 'set') {
+        if (!slug || nameParts.length || values.lang !== undefined) bad('expected: community set <slug> [--support-threshold N] [--satisfaction-threshold 0.6] [--answer-within 7d]');
+        const settings = {
+          supportThreshold: values['support-threshold'] === undefined ? undefined : arg(supportThresholdSchema, values['support-threshold']),
+          satisfactionThreshold: values['satisfaction-threshold'] === undefined ? undefined : arg(satisfactionThresholdSchema, values['satisfaction-threshold']),
+          answerWithinMinutes: values['answer-within'] === undefined ? undefined : arg(answerWithinSchema, String(values['answer-within'])),
+        };
+        const s = arg(slugSchema, slug);
+        return withDb(async (database, _config, ctx) => {
+          ctx.out(await setCommunity(database.db, s, settings));
+          return 0;
+        });
+      }
+      if (values['answer-within'] !== undefined) bad('--answer-within goes with community set');
       if (sub !== 'add' || !slug || !nameParts.length) bad('expected: community add <slug> <name>');
       const c = {
         slug: arg(slugSchema, slug),
@@ -170,7 +185,7 @@ function prepare(command: keyof typeof COMMANDS, args: string[]): Job {
       const { positionals } = parse(args, {}, command);
       const [sub, slug, who, role, ...extra] = positionals;
       if ((sub !== 'grant' && sub !== 'revoke') || !slug || !who || !role || extra.length)
-        bad('expected: role grant|revoke <slug> <platform>:<userId> staff|resident');
+        bad('expected: role grant|revoke <slug> <platform>:<userId> staff|resident|supervisor');
       const s = arg(slugSchema, slug);
       const user = arg(userRefSchema, who);
       const r = arg(roleSchema, role);
