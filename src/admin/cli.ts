@@ -45,7 +45,7 @@ const COMMANDS = {
   chats: 'chats <slug> (its chats: active, or inactive and why)',
   schedules: 'schedules',
   import: 'import <file.json>',
-  export: 'export [<slug>] [--format json|csv|xlsx] [--table items|owners|whistles|points|units (csv)] [--lang zh|en] [--out <file>] (a district or street, or none: the tree as an import file)',
+  export: 'export [<slug>] [--format json|csv|xlsx] [--table items|owners|whistles|points|units|quarters (csv)] [--lang zh|en] [--out <file>] (a district or street, or none: the tree as an import file)',
   sessions: SESSIONS_USAGE,
   org: 'org add <level> <slug> <name> [--parent <slug>] | org move <slug> --parent <slug> | org show [<slug>] | org staff <slug> <platform>:<userId>',
   unit: 'unit add <slug> <name> --kind department|property|owners_committee|company|volunteer|other [--contact <platform>:<userId>]',

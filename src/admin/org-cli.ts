@@ -19,6 +19,7 @@ import { figuresCsv } from '../reports/export.js';
 import { hours, pct, areaFigures } from '../whistle/figures.js';
 import type { Bad, CliCtx, Values, WithDb } from './cli-parts.js';
 import { showTree } from './org.js';
+import { areaOverview } from '../consultation/area-stats.js';
 
 
 export const ORG_OPTIONS = {
@@ -116,6 +117,15 @@ export function orgJob<J>(command: keyof typeof ORG_OPTIONS, positionals: string
           ctx.out(
             `${who}: received ${r.received}, reported on time ${r.reportedOnTime} (${pct(r.reportedOnTimeRate)}), answered on time ${r.answeredOnTime} (${pct(r.answeredOnTimeRate)}), ` +
               `median to report ${hours(r.medianReportMs)}, to answer ${hours(r.medianAnswerMs)}, open ${r.open}, overdue ${r.overdue}`,
+          );
+        }
+        // The communities' own figures: stages, unanswered items, quarters without a held consultation meeting.
+        for (const r of await areaOverview(database.db, node, ctx.now(), config.YISHI_TZ)) {
+          const st = r.stats;
+          const unmet = st.quarters.filter((q) => !q.met).map((q) => (q.running ? `${q.quarter} (running, not yet met)` : q.quarter));
+          ctx.out(
+            `community ${r.community.slug}: ${Object.entries(st.stages).map(([k, v]) => `${k} ${v}`).join(', ') || 'no items'}; unanswered ${st.unanswered.length}; ` +
+              `quarters met ${st.quarters.length - unmet.length}/${st.quarters.length}; without a held meeting: ${unmet.join(', ') || 'none'}; satisfaction ${pct(st.satisfaction)}`,
           );
         }
         return 0;

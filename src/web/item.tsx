@@ -30,7 +30,8 @@ export function itemRoutes(web: Web): Hono<InCommunity> {
     const n = Number(c.req.param('n'));
     const view = await itemView(web.db, cm, n);
     if (!view) return say(c, 404, L, 'web.title', 'web.notFound');
-    const { item, author, history, polls: all, owners, notice } = view;
+    const { item, author, history, polls: all, owners, notice, objections } = view;
+    const readOnly = c.get('readOnly') === true;
     const open = all.find((p) => p.poll.status === 'open');
     const flash = c.req.query('ok');
     const csrf = <input type="hidden" name="_csrf" value={s.csrfToken} />;
@@ -77,7 +78,20 @@ export function itemRoutes(web: Web): Hono<InCommunity> {
             </p>
           )}
         </section>
-        {(carried || open) && (
+        {objections.length > 0 && (
+          <section id="objections">
+            <h2>{t(L, 'web.item.objections')}</h2>
+            <ul>
+              {objections.map((o) => (
+                <li>
+                  <span class="muted">{formatLocal(o.at, tz)} {o.who}</span> {o.text}
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+        {readOnly && <p class="muted">{t(L, 'web.readOnly')}</p>}
+        {!readOnly && (carried || open) && (
           <section id="actions">
             {carried && (
               <form method="post" action={`/c/${cm.slug}/items/${n}/progress`}>
