@@ -10,6 +10,7 @@ import { clip, oneLine } from '../domain/text.js';
 import { t } from '../i18n/index.js';
 import { privateAddressesOf } from '../messaging/addresses.js';
 import { writeOutbox } from '../messaging/outbox.js';
+import { outboxKeys } from '../messaging/outbox-keys.js';
 import { getSuggestion, type CommandResult, type Ctx } from '../kernel/context.js';
 
 export async function objection(ctx: Ctx, n: number, text: string): Promise<CommandResult> {
@@ -25,7 +26,7 @@ export async function objection(ctx: Ctx, n: number, text: string): Promise<Comm
     addresses.map((a) => ({
       platform: a.platform,
       platformChatId: a.platformChatId,
-      dedupeKey: `objection-${row!.id}-person-${a.personId}`,
+      dedupeKey: outboxKeys.objectionTo(row!.id, a.personId),
       payload: { text: t(a.lang, 'objection.toStaff', { community: ctx.community.name, n, who: ctx.displayName, text: clip(oneLine(text), 300) }) },
     })),
   );

@@ -33,6 +33,8 @@ export const outboxKeys = {
   answerEscalatedTo: (suggestionId: number, personId: number) => `answer-escalated-${suggestionId}-person-${personId}`,
   /** What a follower (or a supervisor) of an item is told privately: `what` names the cause (progress-<id>, result-<pollId>, rating-<pollId>). */
   followerNotice: (suggestionId: number, what: string, personId: number) => `follow-${suggestionId}-${what}-person-${personId}`,
+  /** A supervisor's objection, told to one staff member. */
+  objectionTo: (objectionId: number, personId: number) => `objection-${objectionId}-person-${personId}`,
   /** A new item raised in a grid, told to one grid worker. */
   gridItem: (suggestionId: number, personId: number) => `grid-item-${suggestionId}-person-${personId}`,
   /** The whistle handed to one of the unit's contacts. */
