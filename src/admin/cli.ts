@@ -19,7 +19,7 @@ import { readImportFile } from './import.js';
 import { importData } from '../people/import.js';
 import { rotationReport } from './rotation.js';
 import { exportForPeople, revokeSessionsCommand, SESSIONS_USAGE } from './web-cli.js';
-import { exportTreeIfNode, ORG_OPTIONS, orgJob } from './org-cli.js';
+import { exportAreaIfNode, exportTreeIfNode, ORG_OPTIONS, orgJob } from './org-cli.js';
 import { POINTS_OPTIONS, pointsJob } from './points-cli.js';
 import { ownerJob } from './owner-cli.js';
 import { propertyJob } from './property.js';
@@ -45,7 +45,7 @@ const COMMANDS = {
   chats: 'chats <slug> (its chats: active, or inactive and why)',
   schedules: 'schedules',
   import: 'import <file.json>',
-  export: 'export [<slug>] [--format json|csv|xlsx] [--table items|owners|whistles|points|units|quarters (csv)] [--lang zh|en] [--out <file>] (a district or street, or none: the tree as an import file)',
+  export: 'export [<slug>] [--format json|csv|xlsx] [--table items|owners|whistles|points|units|quarters (csv)] [--lang zh|en] [--out <file>] (a district or street: as xlsx its communities side by side, as json the tree as an import file; none: the whole tree)',
   sessions: SESSIONS_USAGE,
   org: 'org add <level> <slug> <name> [--parent <slug>] | org move <slug> --parent <slug> | org show [<slug>] | org staff <slug> <platform>:<userId>',
   unit: 'unit add <slug> <name> --kind department|property|owners_committee|company|volunteer|other [--contact <platform>:<userId>]',
@@ -305,6 +305,8 @@ function prepare(command: keyof typeof COMMANDS, args: string[]): Job {
       const s = positionals[0] === undefined ? undefined : arg(slugSchema, positionals[0]);
       return withDb(async (database, config, ctx) => {
         if (format !== 'xlsx' && (await exportTreeIfNode(database.db, s, format, ctx))) return 0;
+        // A street's or district's xlsx: its communities side by side and their quarters.
+        if (format === 'xlsx' && (await exportAreaIfNode(database.db, s, { lang, out: values.out === undefined ? undefined : String(values.out) }, config, ctx))) return 0;
         const community = await requireCommunity(database.db, s!);
         if (format !== 'json') {
           // For people: xlsx, or CSV with a BOM, headers in --lang and local times (YISHI_TZ).

@@ -20,6 +20,8 @@ import { hours, pct, areaFigures } from '../whistle/figures.js';
 import type { Bad, CliCtx, Values, WithDb } from './cli-parts.js';
 import { showTree } from './org.js';
 import { areaOverview } from '../consultation/area-stats.js';
+import { areaWorkbook } from '../reports/practice-tables.js';
+import fs from 'node:fs';
 
 
 export const ORG_OPTIONS = {
@@ -147,5 +149,16 @@ export async function exportTreeIfNode(db: Db, slug: string | undefined, format:
   const tree = await exportTree(db, slug);
   ctx.stdout.write(JSON.stringify(tree, null, 2) + '\n');
   ctx.err(`exported ${tree.org.nodes.length} district(s) and street(s), ${tree.communities.length} communit(ies), ${tree.org.units.length} unit(s)`);
+  return true;
+}
+
+/** `export <street|district> --format xlsx`: its communities side by side (/o/<slug>'s figures) and their quarters. False for a community. */
+export async function exportAreaIfNode(db: Db, slug: string | undefined, opts: { lang: 'zh' | 'en'; out?: string }, config: { YISHI_TZ: string }, ctx: Pick<CliCtx, 'stdout' | 'err' | 'now'>): Promise<boolean> {
+  const node = slug === undefined ? undefined : await nodeBySlug(db, slug);
+  if (!node || node.level === 'community') return false;
+  const data = await areaWorkbook(db, node, opts.lang, config.YISHI_TZ, ctx.now());
+  if (opts.out) fs.writeFileSync(opts.out, data);
+  else await new Promise<void>((resolve, reject) => (ctx.stdout as NodeJS.WritableStream).write(data, (err?: Error | null) => (err ? reject(err) : resolve())));
+  ctx.err(`exported ${node.level} ${node.slug} as xlsx${opts.out ? ` to ${opts.out}` : ''}`);
   return true;
 }

@@ -4,7 +4,8 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
 import { freshDatabase } from '../support/services.js';
-import { Clock, makeWorld, press, replyText, say } from '../core/helpers.js';
+import { Clock, makeWorld, press, replyText, say, uid } from '../core/helpers.js';
+import { addUnitTx } from '../../src/org/units.js';
 import { sayPrivately, start } from '../whistle/support.js';
 import { confirmedMember, needIdOf, seedMembers } from './support.js';
 
@@ -35,6 +36,14 @@ describe('volunteers', () => {
     expect(claimed.errorCode).toBeUndefined();
     const [claim] = await database.db.select().from(s.needClaims).where(eq(s.needClaims.needId, id));
     expect(claim).toMatchObject({ status: 'claimed' });
+
+    // A volunteer unit's people are volunteers without reporting in.
+    await database.db.transaction((tx) => addUnitTx(tx, { at: w.slug, name: '红马甲志愿服务队', kind: 'volunteer', contacts: [{ platform: 'telegram', platformUserId: uid(w, 'hong') }] }, 'test'));
+    expect((await press(w, 'hong', `c:${id}`)).errorCode).toBeUndefined();
+    const [hong] = await database.db.select().from(s.partyMembers).where(eq(s.partyMembers.unitName, '红马甲志愿服务队'));
+    expect(hong).toMatchObject({ kind: 'volunteer', status: 'confirmed' });
+    // Someone of no volunteer unit and not reported in is still refused.
+    expect((await press(w, 'nobody', `c:${id}`)).errorCode).toBe('NOT_PARTY_MEMBER');
 
     // Ranked apart: the party members' ranking does not list the volunteer; a section of volunteers follows.
     const ranking = replyText(await sayPrivately(w, 'staff', `/ranking ${w.slug}`));
