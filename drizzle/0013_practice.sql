@@ -41,4 +41,7 @@ ALTER TABLE "objections" ADD CONSTRAINT "objections_suggestion_id_suggestions_id
 ALTER TABLE "objections" ADD CONSTRAINT "objections_person_id_persons_id_fk" FOREIGN KEY ("person_id") REFERENCES "public"."persons"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "objections_suggestion" ON "objections" USING btree ("suggestion_id");--> statement-breakpoint
 ALTER TABLE "meetings" ADD CONSTRAINT "meetings_held_by_persons_id_fk" FOREIGN KEY ("held_by") REFERENCES "public"."persons"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "communities" ADD CONSTRAINT "communities_answer_within" CHECK ("communities"."answer_within_minutes" between 60 and 525600);
+ALTER TABLE "communities" ADD CONSTRAINT "communities_answer_within" CHECK ("communities"."answer_within_minutes" between 60 and 525600);--> statement-breakpoint
+-- Items raised before answer times existed and already past the default 7 days: counted as unanswered,
+-- but not reminded and escalated all at once on the first start (hand-written; keep when regenerating).
+UPDATE "suggestions" SET "answer_reminded_at" = now(), "answer_escalated_at" = now() WHERE "answered_at" IS NULL AND "created_at" < now() - interval '7 days';
