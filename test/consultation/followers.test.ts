@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { freshDatabase } from '../support/services.js';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
-import { makeWorld, replyText, say, snapshot } from '../core/helpers.js';
+import { makeWorld, replyText, say, snapshot, uid } from '../core/helpers.js';
 import { dm, outboxTo, start } from '../whistle/support.js';
 
 describe('followers', () => {
@@ -51,6 +51,11 @@ describe('followers', () => {
     // The rating notice carries one button per level.
     const [rating] = await database.db.select().from(s.outboundMessages).where(eq(s.outboundMessages.dedupeKey, wang[2]!.key));
     expect((rating!.payload as { buttons: { data: string }[][] }).buttons.flat().map((b) => b.data)).toEqual([expect.stringMatching(/^r:\d+:1$/), expect.stringMatching(/^r:\d+:2$/), expect.stringMatching(/^r:\d+:3$/)]);
+    // One tap in the private chat rates.
+    const data = (rating!.payload as { buttons: { data: string }[][] }).buttons[0]![0]!.data;
+    const tapped = await w.core.handle({ platform: 'telegram', chat: { platformChatId: dm(w, '王五'), kind: 'private' }, sender: { platformUserId: uid(w, '王五'), displayName: '王五' }, button: data });
+    expect(tapped.errorCode).toBeUndefined();
+    expect(await database.db.select().from(s.ratings)).toHaveLength(1);
     // Nothing for 赵六, who never started the bot; nothing written for nobody.
     const all = await database.db.select().from(s.outboundMessages);
     expect(all.filter((m) => m.dedupeKey.startsWith('follow-')).length).toBe(6);
