@@ -1,6 +1,6 @@
 /**
  * What Redis should hold, computed from Postgres alone: the quarterly schedulers and every delayed job
- * (poll closes, non-voter nudges, meeting reminders, the 45th-day meeting check). Reconcile makes Redis
+ * (poll closes, non-voter nudges, meeting reminders, the quarter's two meeting checks). Reconcile makes Redis
  * match this; `yishi schedules` prints it.
  */
 import { getNextMillis } from 'bullmq';
@@ -18,7 +18,7 @@ import {
   type Meeting,
   type OpenPoll,
 } from '../src/council/schedule-plan.js';
-import { quarterEnd, quarterOf, quarterStart, zonedParts, zonedTimeToDate, type Quarter } from '../src/domain/time.js';
+import { quarterEnd, quarterOf, quarterStart, reminderBefore, zonedParts, zonedTimeToDate, type Quarter } from '../src/domain/time.js';
 import { CHAIR_PATTERN, jobIds, MEETING_OFFSETS, type MeetingOffset, type TimerData, type TimerName } from './queues.js';
 
 export interface PlannedJob<N extends TimerName = TimerName> {
@@ -45,11 +45,9 @@ export function nextQuarterlyRun(from: Date, tz: string): Date {
   return new Date(getNextMillis(from.getTime(), { pattern: CHAIR_PATTERN, tz })!);
 }
 
-/** When non-voters are nudged: 24 h before the deadline, or halfway for polls shorter than 48 h. */
+/** When non-voters are nudged: the reminder rule (24 h before the deadline, or halfway for polls shorter than 48 h). */
 export function nudgeTime(openedAt: Date, deadline: Date): number {
-  const length = deadline.getTime() - openedAt.getTime();
-  if (length >= 48 * 3600e3) return deadline.getTime() - 24 * 3600e3;
-  return openedAt.getTime() + Math.floor(length / 2);
+  return reminderBefore(deadline, deadline.getTime() - openedAt.getTime()).getTime();
 }
 
 /** 09:00 on the 45th day of the quarter, in `tz`: the moment a quarter without a meeting is flagged. */
@@ -148,6 +146,49 @@ async function planChairCatchUp(db: Db, community: { id: number; slug: string },
 /** The deadline close of an owners' vote. */
 export function planOwnersVote(vote: { id: number; deadline: Date }): PlannedJob[] {
   return [{ id: jobIds.ownersVoteClose(vote.id), name: 'owners-vote-close', data: { voteId: vote.id }, at: vote.deadline.getTime(), what: `close owners' vote ${vote.id}` }];
+}
+
+/**
+ * A part of the timers' plan that changes together: a poll's close and nudge, an owners' vote's close,
+ * a meeting's reminders, a council community's meeting checks of the running quarter (with the
+ * community when the caller has it at hand).
+ */
+export type TimerSubject =
+  | { kind: 'poll' | 'owners-vote' | 'meeting'; id: number }
+  | { kind: 'meeting-due'; id: number; community?: CouncilCommunity };
+
+/** The delayed jobs Redis should hold now: every one, or one subject's. */
+export async function planTimerJobs(db: Db, tz: string, now: Date, subject?: TimerSubject): Promise<PlannedJob[]> {
+  switch (subject?.kind) {
+    case undefined:
+      return planTimers(db, tz, now);
+    case 'poll':
+      return planPoll(db, subject.id, now);
+    case 'owners-vote':
+      return (await openOwnersVotes(db)).filter((v) => v.id === subject.id).flatMap(planOwnersVote);
+    case 'meeting':
+      return planMeeting(db, subject.id, now, { catchUp: false });
+    case 'meeting-due': {
+      const c = subject.community ?? (await councilCommunities(db)).find((x) => x.id === subject.id);
+      return c ? planMeetingDue(db, c, now, tz) : [];
+    }
+  }
+}
+
+/** The ids a subject's jobs may have (they are deterministic), so stale ones go without a scan of the queue. */
+export function timerJobIds(subject: TimerSubject, now: Date, tz: string): string[] {
+  switch (subject.kind) {
+    case 'poll':
+      return [jobIds.pollClose(subject.id), jobIds.pollNudge(subject.id)];
+    case 'owners-vote':
+      return [jobIds.ownersVoteClose(subject.id)];
+    case 'meeting':
+      return (Object.keys(MEETING_OFFSETS) as MeetingOffset[]).map((before) => jobIds.meeting(subject.id, before));
+    case 'meeting-due': {
+      const quarter = quarterOf(now, tz);
+      return [jobIds.meetingDue(subject.id, quarter), jobIds.meetingDueLate(subject.id, quarter)];
+    }
+  }
 }
 
 /** Every delayed job Redis should hold now. */

@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { MEETING_OFFSETS, type MeetingOffset } from '../src/council/meeting-reminders.js';
+import { QUARTER_PATTERN } from '../src/domain/time.js';
 
 export const DEFAULT_PREFIX = 'yishi';
 export const TIMERS_QUEUE = 'timers';
@@ -28,7 +29,7 @@ export const jobIds = {
 };
 
 const id = z.number().int().positive();
-const quarter = z.string().regex(/^\d{4}Q[1-4]$/);
+const quarter = z.string().regex(QUARTER_PATTERN);
 
 export const timerSchemas = {
   'poll-close': z.object({ pollId: id }),
@@ -38,6 +39,7 @@ export const timerSchemas = {
   'chair-announce': z.object({ communityId: id }),
   'meeting-due': z.object({ communityId: id, quarter, check: z.enum(['mid', 'late']).optional() }),
   sync: z.object({}),
+  prune: z.object({}),
 } as const;
 
 export type TimerName = keyof typeof timerSchemas;

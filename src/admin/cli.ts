@@ -21,6 +21,7 @@ import { rotationReport } from './rotation.js';
 import { exportForPeople, revokeSessionsCommand, SESSIONS_USAGE } from './web-cli.js';
 import { exportAreaIfNode, exportTreeIfNode, ORG_OPTIONS, orgJob } from './org-cli.js';
 import { POINTS_OPTIONS, pointsJob } from './points-cli.js';
+import { OPERATOR_OPTIONS, OPERATOR_USAGE, operatorJob } from './operator-cli.js';
 import { ownerJob } from './owner-cli.js';
 import { propertyJob } from './property.js';
 import { grantRole, revokeRole } from '../people/roles.js';
@@ -47,6 +48,7 @@ const COMMANDS = {
   import: 'import <file.json>',
   export: 'export [<slug>] [--format json|csv|xlsx] [--table items|owners|whistles|points|units|quarters (csv)] [--lang zh|en] [--out <file>] (a district or street: as xlsx its communities side by side, as json the tree as an import file; none: the whole tree)',
   sessions: SESSIONS_USAGE,
+  operator: OPERATOR_USAGE,
   org: 'org add <level> <slug> <name> [--parent <slug>] | org move <slug> --parent <slug> | org show [<slug>] | org staff <slug> <platform>:<userId>',
   unit: 'unit add <slug> <name> --kind department|property|owners_committee|company|volunteer|other [--contact <platform>:<userId>]',
   grid: 'grid add <community> <slug> <name> [--worker <platform>:<userId>]',
@@ -275,6 +277,10 @@ function prepare(command: keyof typeof COMMANDS, args: string[]): Job {
         await revokeSessionsCommand(database, user, ctx.now(), ctx.out);
         return 0;
       });
+    }
+    case 'operator': {
+      const { values, positionals } = parse(args, OPERATOR_OPTIONS, command);
+      return operatorJob(positionals, values, bad, withDb);
     }
     case 'property':
       return propertyJob(parse(args, {}, command).positionals, bad, withDb);

@@ -28,6 +28,12 @@ export interface PlannedAnswerJob {
   at: number;
 }
 
+/**
+ * The job id of one step of one suggestion: deterministic, so the jobs' planned queue finds a suggestion's
+ * jobs without a scan; a changed answer time replaces the job (its data carries the time it is due at).
+ */
+export const answerJobId = (suggestionId: number, step: AnswerStep) => `answer-${step}-${suggestionId}`;
+
 /** When a step is due: half the answer time after raising, or the whole. */
 export function answerStepAt(createdAt: Date, withinMinutes: number, step: AnswerStep): number {
   const whole = withinMinutes * 60e3;
@@ -53,7 +59,7 @@ export async function planAnswerJobs(db: Db, _now: Date, suggestionId?: number):
       if (step === 'remind' ? s.answerRemindedAt : s.answerEscalatedAt) continue;
       // An escalation says everything a reminder would: no late reminder after it is due.
       const at = answerStepAt(s.createdAt, within, step);
-      out.push({ id: `answer-${step}-${s.id}-${at}`, name: `answer-${step}`, data: { suggestionId: s.id, step, at }, at });
+      out.push({ id: answerJobId(s.id, step), name: `answer-${step}`, data: { suggestionId: s.id, step, at }, at });
     }
   }
   return out;

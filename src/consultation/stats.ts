@@ -4,11 +4,11 @@ import type { Db, Tx } from '../db/client.js';
 import { polls, suggestions, STAGES } from '../db/schema.js';
 import { requireStaff, type CommandResult, type Community, type Ctx } from '../kernel/context.js';
 import type { PollResult } from './close.js';
-import { percent } from '../domain/outcome.js';
+import { percent, pooledCounts, satisfactionRate } from '../domain/outcome.js';
 import { resolveGrid } from '../org/grids.js';
 import { whistleStatsLine } from '../whistle/figures.js';
 import { quartersMet, type QuarterMet } from '../council/quarters-met.js';
-import { quarterLabel } from '../council/chair-announcement.js';
+import { quarterLabel } from '../domain/time.js';
 import { UNANSWERED_STAGES } from '../kernel/answered.js';
 import { t, type Lang, type MessageKey, type Params } from '../i18n/index.js';
 
@@ -55,9 +55,7 @@ export async function statsOf(db: Db | Tx, c: Community, now: Date, tz: string, 
   let voters = 0;
   let eligible = 0;
   let closedVotes = 0;
-  let satisfied = 0;
-  let rated = 0;
-  let ratingRounds = 0;
+  const rounds: number[][] = [];
   for (const p of closed) {
     const r = p.result as PollResult | null;
     if (!r) continue;
@@ -66,9 +64,7 @@ export async function statsOf(db: Db | Tx, c: Community, now: Date, tz: string, 
       voters += r.total;
       eligible += r.members;
     } else {
-      ratingRounds++;
-      satisfied += (r.counts[0] ?? 0) + (r.counts[1] ?? 0);
-      rated += r.total;
+      rounds.push(r.counts);
     }
   }
   const quarters = await quartersMet(db, c, now, tz);
@@ -76,8 +72,8 @@ export async function statsOf(db: Db | Tx, c: Community, now: Date, tz: string, 
     stages,
     closedVotes,
     turnout: eligible ? voters / eligible : undefined,
-    ratingRounds,
-    satisfaction: rated ? satisfied / rated : undefined,
+    ratingRounds: rounds.length,
+    satisfaction: satisfactionRate(pooledCounts(rounds)),
     quarters,
     unmetQuarters: quarters.filter((q) => !q.met).map((q) => q.quarter),
     unanswered: await unansweredItems(db, c, now, gridId),
@@ -86,7 +82,7 @@ export async function statsOf(db: Db | Tx, c: Community, now: Date, tz: string, 
 
 export const computeStats = (ctx: Ctx, gridId?: number): Promise<Stats> => statsOf(ctx.tx, ctx.community, ctx.now, ctx.tz, gridId);
 
-/** `2026年第3季度、2026年第4季度（本季度，尚未召开）`: the unmet quarters, the latest eight. */
+/** The unmet quarters as people read them (quarterLabel), the running one marked as not yet held: the latest eight. */
 export function unmetText(lang: Lang, quarters: QuarterMet[]): string {
   const unmet = quarters.filter((q) => !q.met).slice(-8);
   return unmet.map((q) => (q.running ? t(lang, 'stats.running', { quarter: quarterLabel(lang, q.quarter) }) : quarterLabel(lang, q.quarter))).join('、');

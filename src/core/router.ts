@@ -90,6 +90,7 @@ export const ROUTES: Record<CommandName, Route> = {
   follow: { group: practice.followCommand },
   unfollow: { group: practice.unfollowCommand },
   objection: { group: practice.objectionCommand },
+  merge: { group: consultation.mergeCommand },
 };
 
 export type StatementButton = (groups: PressGroups, incoming: Incoming, data: string, now: Date, lang: Lang) => Promise<PressAnswer | undefined>;
@@ -108,4 +109,5 @@ export const BUTTONS: Record<string, (ctx: Ctx, data: string) => Promise<Command
   o: owners.ownerButton,
   c: members.claimButtonPressed,
   nr: members.rateButtonPressed,
+  sp: consultation.supportButtonPressed,
 };

@@ -7,6 +7,8 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -20,10 +22,14 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
+/** Bytes (bytea): a Buffer from postgres-js, a Uint8Array from PGlite; both are Uint8Arrays. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 /** The platforms a chat or identity can live on. */
 import { PLATFORMS, type Platform } from '../domain/platforms.js';
+import { QUARTER_PATTERN_SOURCE } from '../domain/time.js';
 
 export { PLATFORMS, type Platform };
 
@@ -38,6 +44,8 @@ export const STAGES = [
   'evaluating',
   'evaluated',
   'withdrawn',
+  /** A duplicate merged into another item (`/merge <n> <k>`): shown as 已合并到 #k. */
+  'merged',
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -160,7 +168,7 @@ export const quarterlyChairs = pgTable('quarterly_chairs', {
   createdAt: createdAt(),
 }, (t) => [
   uniqueIndex('quarterly_chairs_quarter').on(t.communityId, t.quarter),
-  check('quarterly_chairs_quarter_format', sql`${t.quarter} ~ '^[0-9]{4}Q[1-4]$'`),
+  check('quarterly_chairs_quarter_format', sql`${t.quarter} ~ ${sql.raw(`'${QUARTER_PATTERN_SOURCE}'`)}`),
 ]);
 
 export const suggestions = pgTable('suggestions', {
@@ -184,12 +192,18 @@ export const suggestions = pgTable('suggestions', {
   /** Unanswered for half the community's answer time: staff reminded; for the whole: escalated. */
   answerRemindedAt: timestamp('answer_reminded_at', { withTimezone: true }),
   answerEscalatedAt: timestamp('answer_escalated_at', { withTimezone: true }),
+  /** Its features for finding similar items (src/domain/similarity.ts encodeProfile), written when raised. */
+  similarity: bytea('similarity'),
+  /** The number of the item of the same community it was merged into (stage merged). */
+  mergedInto: integer('merged_into'),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
   uniqueIndex('suggestions_community_number').on(t.communityId, t.number),
+  foreignKey({ name: 'suggestions_merged_into_item', columns: [t.communityId, t.mergedInto], foreignColumns: [t.communityId, t.number] }),
   index('suggestions_community_stage').on(t.communityId, t.stage),
   check('suggestions_number_positive', sql`${t.number} >= 1`),
+  check('suggestions_merged_into', sql`(${t.stage} = 'merged') = (${t.mergedInto} is not null)`),
 ]);
 
 export const supports = pgTable('supports', {

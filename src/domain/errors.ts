@@ -68,6 +68,9 @@ export const ERROR_CODES = [
   'UNKNOWN_BUILDING',
   'NOT_SUPERVISOR',
   'NOT_AREA_STAFF',
+  // similar suggestions and merging (src/consultation/merge.ts)
+  'MERGE_INTO_ITSELF',
+  'POLL_OPEN',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -7,6 +7,7 @@ import { wecomEn } from './wecom.js';
 import { whistleEn } from './whistle.js';
 import { membersEn } from './members.js';
 import { practiceEn } from './practice.js';
+import { similarEn } from './similar.js';
 import { telegramEn } from './telegram.js';
 
 /** The same keys in English, for senders whose language starts with 'en'. */
@@ -167,5 +168,6 @@ export const en: Record<MessageKey, string> = {
   ...whistleEn,
   ...membersEn,
   ...practiceEn,
+  ...similarEn,
   ...telegramEn,
 };

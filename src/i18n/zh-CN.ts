@@ -7,6 +7,7 @@ import { webZh } from './web.js';
 import { whistleZh } from './whistle.js';
 import { membersZh } from './members.js';
 import { practiceZh } from './practice.js';
+import { similarZh } from './similar.js';
 import { telegramZh } from './telegram.js';
 
 export const zhCN = {
@@ -167,6 +168,7 @@ export const zhCN = {
   ...whistleZh,
   ...membersZh,
   ...practiceZh,
+  ...similarZh,
   ...telegramZh,
 } as const;
 

@@ -19,7 +19,7 @@ import { staffOfNode } from '../org/staff.js';
 import { communityNode, pathUp } from '../org/tree.js';
 import { findUnitByName } from '../org/units.js';
 import { actorOfPerson, auditIn } from './actor.js';
-import { memberOutboxKeys } from './outbox-keys.js';
+import { memberOutboxKeys } from '../messaging/outbox-keys.js';
 
 export const REGISTER_EXAMPLE = '/register demo g1 市规划局机关党支部';
 const UNIT_MAX = 60;

@@ -7,6 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { communities, partyMembers, roles } from '../db/schema.js';
 import { parsePeriod, periodLabel, type Period } from '../domain/points.js';
 import { refuse } from '../domain/errors.js';
+import { typedSlug } from '../domain/slug.js';
 import { clip, oneLine } from '../domain/text.js';
 import { quarterOf, formatLocal, zonedParts } from '../domain/time.js';
 import type { MessageKey, Params } from '../i18n/index.js';
@@ -61,7 +62,7 @@ function rankingArgs(args: string): RankingArgs {
     const p = parsePeriod(w);
     if (p && !out.period) out.period = p;
     else if (/^(units?|单位)$/i.test(w)) out.units = true;
-    else if (!out.slug && /^[a-z0-9][a-z0-9-]{0,39}$/i.test(w)) out.slug = w.toLowerCase();
+    else if (!out.slug && typedSlug(w)) out.slug = typedSlug(w);
     else refuse('BAD_CHOICE', { choices: '2026Q4 2026 units' });
   }
   return out;

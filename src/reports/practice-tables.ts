@@ -10,7 +10,7 @@ import { percent } from '../domain/outcome.js';
 import { t, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Community } from '../kernel/context.js';
 import type { OrgNode } from '../org/tree.js';
-import { quarterLabel } from '../council/chair-announcement.js';
+import { quarterLabel } from '../domain/time.js';
 import { quartersMet } from '../council/quarters-met.js';
 import { areaOverview, type AreaRow } from '../consultation/area-stats.js';
 import { unmetText } from '../consultation/stats.js';

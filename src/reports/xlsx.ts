@@ -8,7 +8,7 @@ import type { Db } from '../db/client.js';
 import { polls, suggestions } from '../db/schema.js';
 import { exportSuggestions, itemHeaders, itemRow } from './export.js';
 import type { Community } from '../kernel/context.js';
-import { percent, satisfactionRate } from '../domain/outcome.js';
+import { percent, RATING_CHOICES, satisfactionRate } from '../domain/outcome.js';
 import { t, type Lang } from '../i18n/index.js';
 import { formatLocal, quarterOf } from '../domain/time.js';
 import { pollStanding, type PollStanding } from './results.js';
@@ -77,7 +77,7 @@ export async function communityWorkbook(db: Db, community: Community, lang: Lang
     ]),
   );
   const ratings = all.filter((p) => p.poll.kind === 'rating');
-  const levels = ratings[0]?.labels ?? ['满意', '基本满意', '不满意'];
+  const levels = ratings[0]?.labels ?? [...RATING_CHOICES];
   sheet(
     wb,
     t(lang, 'web.sheet.ratings'),

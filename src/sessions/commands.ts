@@ -4,6 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { suggestions } from '../db/schema.js';
 import { parseArg, suggestionNumber } from '../domain/args.js';
 import { refuse } from '../domain/errors.js';
+import { leadingSlug } from '../domain/slug.js';
 import type { CommandResult } from '../kernel/context.js';
 import type { PersonCtx } from '../kernel/person-context.js';
 import { latestNotice } from '../reports/attachments.js';
@@ -24,11 +25,11 @@ export async function webCommand(ctx: PersonCtx, _args: string): Promise<Command
 export async function noticeCommand(ctx: PersonCtx, args: string): Promise<CommandResult> {
   const mine = await staffCommunities(ctx.tx, ctx.personId);
   if (!mine.length) return refuse('NOT_STAFF');
-  const m = /^\s*([a-z0-9][a-z0-9_-]*)\s*[#＃]\s*(.*)$/i.exec(args);
-  const n = parseArg(suggestionNumber('/notice 3'), m ? m[2] : args);
+  const m = leadingSlug(args);
+  const n = parseArg(suggestionNumber('/notice 3'), m ? m.rest : args);
   let community = mine[0]!;
   if (m) {
-    const found = mine.find((c) => c.slug === m[1]!.toLowerCase());
+    const found = mine.find((c) => c.slug === m.slug);
     if (!found) return refuse('NOT_STAFF');
     community = found;
   } else if (mine.length > 1) {

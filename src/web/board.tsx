@@ -7,6 +7,7 @@ import { t } from '../i18n/index.js';
 import { ageDays, communityBoard } from '../reports/board.js';
 import { quarterChartSvg } from '../reports/charts.js';
 import type { InCommunity, Web } from './context.js';
+import { embeddedSvg } from './style.js';
 import { frame } from './layout.js';
 import { unmetText } from '../consultation/stats.js';
 
@@ -90,7 +91,7 @@ export function boardRoutes(web: Web): Hono<InCommunity> {
         </section>
         <section id="satisfaction">
           <h2>{t(L, 'web.board.satisfaction')}</h2>
-          <div class="chart">{raw(quarterChartSvg(t(L, 'web.board.satisfaction'), b.satisfaction, cm.satisfactionThreshold))}</div>
+          <div class="chart">{raw(embeddedSvg(quarterChartSvg(t(L, 'web.board.satisfaction'), b.satisfaction, cm.satisfactionThreshold)))}</div>
         </section>
         <section>
           <h2>{t(L, 'web.board.exports')}</h2>

@@ -16,8 +16,10 @@ export interface Web {
   secure: boolean;
   /** Told a staff action's events after its commit. */
   notify?: (events: CoreEvent[]) => void;
-  /** The queue view is mounted, so its link shows to staff. */
+  /** The queue view is mounted, so its link shows to operators. */
   queues: boolean;
+  /** Reverse proxies in front of the web port (YISHI_TRUST_PROXY): how far X-Forwarded-For is believed. */
+  trustProxy: number;
 }
 
 /** Past the session check: who is signed in, and the communities where they are staff. */
