@@ -14,6 +14,7 @@ import { comment, suggest, support, withdraw } from './raise.js';
 import { list, show, stageFromText } from './read.js';
 import type { PollKind } from './poll.js';
 import { gridFilter } from '../org/grids.js';
+import { roleOf } from '../kernel/persons.js';
 import { merge } from './merge.js';
 
 type Handler = (ctx: Ctx, args: string) => Promise<CommandResult>;
@@ -93,9 +94,10 @@ export const meetingCommand: Handler = (ctx, args) => {
 
 /** `/help` in a bound group: the commands this person may use here. */
 export const helpCommand: Handler = async (ctx) => {
-  const parts = [ctx.t('help.member')];
+  const parts = [ctx.t('help.member') + '\n' + ctx.t('practice.help.member')];
   const staff = await ctx.isStaff();
-  if (staff || (await ctx.isChair())) parts.push(ctx.t('help.chair'));
+  if (staff || (await ctx.isChair())) parts.push(ctx.t('help.chair') + '\n' + ctx.t('practice.help.chair'));
+  if (!staff && (await roleOf(ctx.tx, ctx.community.id, ctx.personId)) === 'supervisor') parts.push(ctx.t('practice.help.supervisor'));
   if (staff) parts.push(ctx.t('help.staff'));
   parts.push(ctx.t('members.help.group'), ctx.t('owners.help.member'));
   if (staff) parts.push(ctx.t('members.help.staff'), ctx.t('whistle.help'), ctx.t('owners.help.staff'), ctx.t('similar.help.staff'));

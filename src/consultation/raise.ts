@@ -5,6 +5,8 @@ import { refuse } from '../domain/errors.js';
 import { clip, oneLine } from '../domain/text.js';
 import { getSuggestion, requireStage, type CommandResult, type Ctx, type Suggestion } from '../kernel/context.js';
 import { tellGridWorkers } from '../org/grids.js';
+import { markAnswered } from '../kernel/answered.js';
+import { isAreaStaff } from '../org/staff.js';
 import { encodeProfile, profile } from '../domain/similarity.js';
 import { similarOpenItems, withSimilar } from './similar.js';
 import { SUPPORT_STAGES } from './stages.js';
@@ -23,6 +25,7 @@ export async function suggest(ctx: Ctx, text: string): Promise<CommandResult> {
     .returning();
   await ctx.audit('suggestion.raised', { number: n, text, ...(similar.length ? { similar: similar.map((x) => x.number) } : {}) }, s.id);
   await tellGridWorkers(ctx, s);
+  ctx.emit({ type: 'suggestion.raised', suggestionId: s.id });
   return { reply: withSimilar(ctx, { text: ctx.t('suggest.ok', { n, text: clip(oneLine(text), 100), threshold: ctx.community.supportThreshold }) }, n, similar) };
 }
 
@@ -59,6 +62,8 @@ export async function comment(ctx: Ctx, n: number, text: string): Promise<Comman
   requireStage(ctx, s, ['raised', 'supported', 'on_agenda', 'voting', 'approved', 'rejected', 'in_progress', 'evaluating', 'evaluated']);
   await ctx.tx.insert(comments).values({ suggestionId: s.id, personId: ctx.personId, text, createdAt: ctx.now });
   const [{ c }] = await ctx.tx.select({ c: count() }).from(comments).where(eq(comments.suggestionId, s.id));
+  // A comment by the community's (or its street's, district's) staff answers the item.
+  if (await isAreaStaff(ctx.tx, ctx.community.id, ctx.personId)) await markAnswered(ctx.tx, s.id, ctx.now);
   await ctx.audit('comment.added', { number: n, text }, s.id);
   return { reply: { text: ctx.t('comment.ok', { n, count: Number(c) }) } };
 }
@@ -69,6 +74,7 @@ export async function withdraw(ctx: Ctx, n: number): Promise<CommandResult> {
   if (s.authorId !== ctx.personId) refuse('NOT_AUTHOR', { n });
   requireStage(ctx, s, ['raised', 'supported', 'on_agenda']);
   await ctx.tx.update(suggestions).set({ stage: 'withdrawn', updatedAt: ctx.now }).where(and(eq(suggestions.id, s.id)));
+  await markAnswered(ctx.tx, s.id, ctx.now);
   await ctx.audit('suggestion.withdrawn', { number: n, from: s.stage }, s.id);
   return { reply: { text: ctx.t('withdraw.ok', { n }) } };
 }

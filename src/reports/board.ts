@@ -7,6 +7,8 @@ import type { PollResult } from '../consultation/close.js';
 import { pooledCounts, satisfactionRate } from '../domain/outcome.js';
 import { quarterOf } from '../domain/time.js';
 import { pollStanding, type PollStanding } from './results.js';
+import { quartersMet, type QuarterMet } from '../council/quarters-met.js';
+import { unansweredItems } from '../consultation/stats.js';
 
 export type Item = typeof suggestions.$inferSelect;
 
@@ -15,6 +17,10 @@ export interface Board {
   openPolls: PollStanding[];
   waiting: { item: Item; last?: { percent: number; at: Date } }[];
   satisfaction: { quarter: string; rate: number | null; rounds: number }[];
+  /** Quarters run and whether a consultation meeting was held in each (the running one last). */
+  quarters: QuarterMet[];
+  /** Numbers of items past the answer time without an answer. */
+  unanswered: number[];
 }
 
 export const DAY_MS = 24 * 3600e3;
@@ -58,7 +64,7 @@ export async function communityBoard(db: Db, community: Community, now: Date, tz
     .sort(([a], [b]) => a.localeCompare(b))
     .slice(-8)
     .map(([quarter, rounds]) => ({ quarter, rate: satisfactionRate(pooledCounts(rounds)) ?? null, rounds: rounds.length }));
-  return { byStage, openPolls, waiting, satisfaction };
+  return { byStage, openPolls, waiting, satisfaction, quarters: await quartersMet(db, community, now, tz), unanswered: await unansweredItems(db, community, now) };
 }
 
 export interface HistoryRow {

@@ -13,6 +13,7 @@ import type { Config } from '../lib/config.js';
 import { silentLogger, type Logger } from '../lib/logger.js';
 import { hashSecret } from '../sessions/sessions.js';
 import { communityRoutes } from './community.js';
+import { areaRoutes } from './area.js';
 import { langOfReq, type InCommunity, type Web } from './context.js';
 import { homeRoutes } from './home.js';
 import { say } from './layout.js';
@@ -70,6 +71,7 @@ export function createWebApp(deps: WebDeps): Hono<InCommunity> {
   app.route('/', homeRoutes(web));
   if (deps.queues?.length) app.route(QUEUES_PATH, queueRoutes(deps.queues));
   app.route('/c/:slug', communityRoutes(web));
+  app.route('/o/:slug', areaRoutes(web)); // street and district views (issue 28)
 
   app.notFound((c) => say(c, 404, langOfReq(c), 'web.title', 'web.notFound'));
   return app;

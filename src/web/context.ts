@@ -26,7 +26,7 @@ export interface Web {
 export type SignedIn = { Variables: { session: Session; communities: Community[] } };
 
 /** Below /c/:slug: one of those communities. */
-export type InCommunity = { Variables: SignedIn['Variables'] & { community: Community } };
+export type InCommunity = { Variables: SignedIn['Variables'] & { community: Community; /** A supervisor's or street/district staff's view: GET only, no forms. */ readOnly?: boolean } };
 
 /** The language of a request without a session (its Accept-Language). */
 export const langOfReq = (c: Context): Lang => langOf(c.req.header('accept-language'));

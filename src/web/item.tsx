@@ -34,7 +34,8 @@ export function itemRoutes(web: Web): Hono<InCommunity> {
     const n = Number(c.req.param('n'));
     const view = await itemView(web.db, cm, n);
     if (!view) return say(c, 404, L, 'web.title', 'web.notFound');
-    const { item, author, history, polls: all, owners, notice } = view;
+    const { item, author, history, polls: all, owners, notice, objections } = view;
+    const readOnly = c.get('readOnly') === true;
     const open = all.find((p) => p.poll.status === 'open');
     // What an action says after its redirect comes from a fixed key, never from the query string.
     const flash = OK_KEYS.find((k) => k === c.req.query('ok'));
@@ -82,7 +83,20 @@ export function itemRoutes(web: Web): Hono<InCommunity> {
             </p>
           )}
         </section>
-        {(carried || open) && (
+        {objections.length > 0 && (
+          <section id="objections">
+            <h2>{t(L, 'web.item.objections')}</h2>
+            <ul>
+              {objections.map((o) => (
+                <li>
+                  <span class="muted">{formatLocal(o.at, tz)} {o.who}</span> {o.text}
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+        {readOnly && <p class="muted">{t(L, 'web.readOnly')}</p>}
+        {!readOnly && (carried || open) && (
           <section id="actions">
             {carried && (
               <form method="post" action={`/c/${cm.slug}/items/${n}/progress`}>

@@ -182,7 +182,7 @@ describe('the staff web page', () => {
     expect(x.headers.get('content-type')).toContain('spreadsheetml');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await x.arrayBuffer()) as any);
-    expect(wb.worksheets.map((s) => s.name)).toEqual(['事项', '表决', '满意度评价', '业主表决', '吹哨', '积分（个人）', '积分（单位）']);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(['事项', '表决', '满意度评价', '业主表决', '吹哨', '积分（个人）', '积分（单位）', '协商议事会（季度）']);
     expect(wb.getWorksheet('事项')!.getRow(1).getCell(1).value).toBe('编号');
     expect(String(wb.getWorksheet('表决')!.getRow(2).values)).toContain('同意 3');
 
