@@ -2,23 +2,25 @@
  * The jobs: BullMQ queues and workers for everything time-driven, reconciled from Postgres at start.
  * Postgres is the truth; Redis only holds jobs, so a Redis that lost its data heals at the next start.
  */
-import { Queue, type Worker } from 'bullmq';
+import type { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { AppDeps, Stoppable } from '../src/core/app-types.js';
 import type { CoreEvent, Platform } from '../src/kernel/types.js';
-import { councilCommunities, meetingById } from '../src/council/schedule-plan.js';
+import { councilCommunities } from '../src/council/schedule-plan.js';
 import { exclusively, LOCKS } from '../src/db/locks.js';
 import { KeyedSerializer } from '../src/lib/keyed-serializer.js';
 import type { Logger } from '../src/lib/logger.js';
-import { quarterOf } from '../src/domain/time.js';
 import { DEFAULT_LIMITS, SendLimiter, type PlatformLimits } from './limiter.js';
 import { SharedSendLimiter } from './shared-limiter.js';
-import { planMeeting, planMeetingDue, planOwnersVote, planPoll, planSchedulers, planTimers, type PlannedJob } from './plan.js';
-import { CHAIR_PATTERN, DEFAULT_PREFIX, jobIds, retryingQueue, SEND_QUEUE, TIMER_NAMES, TIMERS_QUEUE, type MeetingOffset } from './queues.js';
+import { planSchedulers } from './plan.js';
+import { CHAIR_PATTERN, DEFAULT_PREFIX, jobIds, retryingQueue, SEND_QUEUE } from './queues.js';
 import { createSendWorker, enqueueAllPending, enqueuePending, queueMessages, type OutboxMessage, type SendQueueOptions } from './send-queue.js';
-import { createTimersWorker, type TimerContext } from './timers.js';
+import type { PlannedQueueEnv } from './planned-queue.js';
+import { createTimerJobs } from './timers.js';
 import { createWhistleJobs } from './whistles.js';
 import { createNeedJobs } from './needs.js';
+import { createAnswerJobs } from './answers.js';
+import { planRetention } from './retention.js';
 
 export { nextQuarterlyRun } from './plan.js';
 
@@ -77,10 +79,6 @@ export async function checkEvictionPolicy(connection: Redis, logger: Logger): Pr
   }
 }
 
-function sameData(a: unknown, b: unknown) {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 /** Starts the queues and workers, reconciles Redis from Postgres, and follows the core's events. */
 export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promise<Jobs> {
   const { config, core, senders } = deps;
@@ -94,57 +92,28 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
   connection.on('error', (err) => logger.warn('redis connection error', { error: err }));
   await checkEvictionPolicy(connection, logger);
 
-  const timers = retryingQueue(TIMERS_QUEUE, { connection, prefix }, { attempts: options.timerAttempts ?? 6, backoffMs: options.timerBackoffMs ?? 2000 });
   const send = retryingQueue(SEND_QUEUE, { connection, prefix }, { attempts: options.sendAttempts ?? 10, backoffMs: options.sendBackoffMs ?? 1000 });
-  timers.on('error', (err) => logger.warn('timers queue error', { error: err }));
   send.on('error', (err) => logger.warn('send queue error', { error: err }));
 
   const sendOpts: SendQueueOptions = { db, queue: send, logger };
-  const plannedEnv = { db, tz, now, logger, connection, prefix, reachable: (p: Platform) => Boolean(senders.get(p)), enqueue: (keys: string[]) => enqueuePending(sendOpts, keys) };
+  // The delayed jobs of every area, each a planned queue (./planned-queue.ts): Redis holds what Postgres plans.
+  const plannedEnv: PlannedQueueEnv = { db, tz, now, logger, connection, prefix, reachable: (p: Platform) => Boolean(senders.get(p)), enqueue: (keys: string[]) => enqueuePending(sendOpts, keys) };
+  const timerJobs = createTimerJobs(plannedEnv, { core, sync: () => sync(), retry: { attempts: options.timerAttempts ?? 6, backoffMs: options.timerBackoffMs ?? 2000 } });
   const whistleJobs = createWhistleJobs(plannedEnv);
   const needJobs = createNeedJobs(plannedEnv);
+  const answerJobs = createAnswerJobs(plannedEnv);
+  const planned = [timerJobs, whistleJobs, needJobs, answerJobs];
+  const timers = timerJobs.queue;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const limiter = new SendLimiter(limits);
   // Every instance sends through the same Redis windows, so N instances together keep the platforms' limits.
   const shared = new SharedSendLimiter(connection, prefix, limits);
 
-  // Every change to the timers queue goes through this chain, so an event handled during a reconcile
-  // cannot have its fresh job removed as stale by that reconcile.
-  const timerChanges = new KeyedSerializer();
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => timerChanges.run('timers', fn);
-
-  async function removeJob(id: string): Promise<boolean> {
-    try {
-      return (await timers.remove(id)) === 1;
-    } catch (err) {
-      // A job that is running right now is locked; it re-checks Postgres itself.
-      logger.debug('could not remove job', { id, error: err });
-      return false;
-    }
-  }
-
-  /** Adds a planned job, or replaces a different one with its id; returns whether anything changed. */
-  async function put(job: PlannedJob): Promise<boolean> {
-    const t = Date.now();
-    const due = Math.max(job.at, t);
-    const existing = await timers.getJob(job.id);
-    if (existing) {
-      const state = await existing.getState();
-      if (state === 'active') return false;
-      if (state === 'delayed' || state === 'waiting' || state === 'prioritized') {
-        const at = existing.timestamp + (existing.delay ?? 0);
-        const sameTime = Math.abs(at - due) < 1000 || (job.at <= t && at <= t + 1000);
-        if (sameTime && existing.name === job.name && sameData(existing.data, job.data)) return false;
-      }
-      await existing.remove().catch(() => undefined);
-    }
-    await timers.add(job.name, job.data, { jobId: job.id, delay: Math.max(0, job.at - t) });
-    return true;
-  }
-
-  async function schedule(jobs: PlannedJob[]): Promise<void> {
-    for (const j of jobs) await put(j);
-  }
+  // Events and every change to the chair schedulers go through this chain in order, so an event handled
+  // during a reconcile cannot have its fresh scheduler removed as stale by that reconcile (each planned
+  // queue keeps its jobs the same way).
+  const changes = new KeyedSerializer();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => changes.run('timers', fn);
 
   async function syncScheduler(communityId: number, present: boolean): Promise<void> {
     const id = jobIds.chairScheduler(communityId);
@@ -161,7 +130,6 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
 
   async function reconcile(): Promise<ReconcileReport> {
     return leader(async () => {
-      const at = now();
       const schedulers = await planSchedulers(db, tz);
       for (const s of schedulers) await syncScheduler(s.communityId, true);
       const wanted = new Set(schedulers.map((s) => s.id));
@@ -174,23 +142,15 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
         }
       }
 
-      const planned = await planTimers(db, tz, at);
-      let jobsAdded = 0;
-      for (const j of planned) if (await put(j)) jobsAdded++;
-      const ids = new Set(planned.map((j) => j.id));
-      let jobsRemoved = 0;
-      const present = await timers.getJobs(['delayed', 'waiting', 'prioritized', 'failed']);
-      for (const job of present) {
-        if (!job?.id || job.id.startsWith('repeat:') || ids.has(job.id)) continue;
-        if (!(TIMER_NAMES as string[]).includes(job.name)) continue;
-        if (await removeJob(job.id)) jobsRemoved++;
-      }
-
+      const timed = await timerJobs.reconcile();
       await whistleJobs.reconcile();
       await needJobs.reconcile();
+      await answerJobs.reconcile();
+      // The daily prune of what is not kept (jobs/retention.ts): one scheduler, run by the timers.
+      await planRetention(timers, tz);
       const pendingSends = await enqueueAllPending(sendOpts);
       await timers.upsertJobScheduler(jobIds.syncScheduler, { every: options.syncEveryMs ?? 5 * 60e3 }, { name: 'sync', data: {} });
-      const report = { schedulers: schedulers.length, schedulersRemoved, jobs: planned.length, jobsAdded, jobsRemoved, pendingSends };
+      const report = { schedulers: schedulers.length, schedulersRemoved, jobs: timed.planned, jobsAdded: timed.added, jobsRemoved: timed.removed, pendingSends };
       logger.info('jobs reconciled from Postgres', { ...report });
       return report;
     });
@@ -199,69 +159,37 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
   /** The part of reconcile that other processes can make necessary: councils change through the CLI. */
   async function sync(): Promise<string> {
     return leader(async () => {
-      const at = now();
       const communities = await councilCommunities(db);
       const wanted = new Set(communities.map((c) => jobIds.chairScheduler(c.id)));
       for (const c of communities) {
         if (!(await timers.getJobScheduler(jobIds.chairScheduler(c.id)))) await syncScheduler(c.id, true);
-        await schedule(await planMeetingDue(db, c, at, tz));
+        await timerJobs.replan({ kind: 'meeting-due', id: c.id, community: c });
       }
       for (const s of await timers.getJobSchedulers(0, -1)) {
         const id = s.id ?? s.key;
         if (id.startsWith('chair-') && !wanted.has(id)) await timers.removeJobScheduler(id);
       }
+      // A changed answer time (`community set --answer-within`) moves the answer jobs.
+      await answerJobs.reconcile();
       const pending = await enqueueAllPending(sendOpts);
       return `synced ${communities.length} councils, ${pending} pending sends`;
     });
   }
 
   async function onEvent(event: CoreEvent): Promise<void> {
-    const at = now();
     switch (event.type) {
-      case 'poll.opened':
-        await schedule(await planPoll(db, event.pollId, at));
-        return;
-      case 'poll.closed':
-        await removeJob(jobIds.pollClose(event.pollId));
-        await removeJob(jobIds.pollNudge(event.pollId));
-        return;
-      case 'owners_vote.opened':
-        await schedule(planOwnersVote({ id: event.voteId, deadline: event.deadline }));
-        return;
-      case 'owners_vote.closed':
-        await removeJob(jobIds.ownersVoteClose(event.voteId));
-        return;
-      case 'meeting.scheduled':
-      case 'meeting.moved':
-      case 'meeting.cancelled': {
-        for (const before of ['24h', '1h'] as MeetingOffset[]) await removeJob(jobIds.meeting(event.meetingId, before));
-        await schedule(await planMeeting(db, event.meetingId, at, { catchUp: false }));
-        // A meeting settles the quarter's 45th-day check; a cancelled one may bring it back.
-        const m = await meetingById(db, event.meetingId);
-        const c = m && (await councilCommunities(db)).find((x) => x.id === m.communityId);
-        if (c) {
-          const due = await planMeetingDue(db, c, at, tz);
-          if (due.length) await schedule(due);
-          else await removeJob(jobIds.meetingDue(c.id, quarterOf(at, tz)));
-        }
-        return;
-      }
       case 'council.changed': {
         const c = (await councilCommunities(db)).find((x) => x.id === event.communityId);
         await syncScheduler(event.communityId, Boolean(c));
-        if (c) await schedule(await planMeetingDue(db, c, at, tz));
-        return;
+        break;
       }
-      case 'chat.bound':
-        return;
       case 'outbox.queued':
         await enqueuePending(sendOpts, event.dedupeKeys);
         return;
-      case 'whistle.changed':
-        return whistleJobs.onEvent(event);
-      case 'need.changed':
-        return needJobs.onEvent(event);
     }
+    // Each planned queue re-plans what the event changed (timers: polls, owners' votes, meetings, the
+    // quarter's meeting checks; whistles; needs; answers: a raised suggestion's answer time).
+    for (const q of planned) await q.onEvent(event);
   }
 
   const inFlight = new Set<Promise<unknown>>();
@@ -271,11 +199,9 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
     void p.finally(() => inFlight.delete(p));
   });
 
-  const ctx: TimerContext = { db, core, tz, now, logger, senders, send: sendOpts, schedule: (jobs) => serial(() => schedule(jobs)), sync };
-  const timersWorker = createTimersWorker(ctx, { queueName: TIMERS_QUEUE, prefix, connection });
   const sendWorker = createSendWorker({ db, queueName: SEND_QUEUE, prefix, connection, senders, limiter, shared, logger });
 
-  const workers: Worker[] = [timersWorker, sendWorker, whistleJobs.worker, needJobs.worker];
+  const workers: Worker[] = [sendWorker, ...planned.map((q) => q.worker)];
   let stopped = false;
   async function stop(): Promise<void> {
     if (stopped) return;
@@ -284,7 +210,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
     await Promise.allSettled([...inFlight]);
     // close() waits for the jobs that are running.
     await Promise.allSettled(workers.map((w) => w.close()));
-    await Promise.allSettled([timers.close(), send.close(), whistleJobs.queue.close(), needJobs.queue.close()]);
+    await Promise.allSettled([send.close(), ...planned.map((q) => q.queue.close())]);
     await connection.quit().catch(() => connection.disconnect());
   }
 
@@ -308,7 +234,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
     },
     timers,
     send,
-    queues: [timers, send, whistleJobs.queue, needJobs.queue],
+    queues: [timers, send, whistleJobs.queue, needJobs.queue, answerJobs.queue],
     prefix,
   };
 }

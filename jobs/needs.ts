@@ -7,22 +7,20 @@
 import { z } from 'zod';
 import { needStep } from '../src/members/deadlines.js';
 import { planNeedJobs } from '../src/members/plan.js';
-import { createPlannedQueue, type PlannedQueue, type PlannedQueueEnv } from './planned-queue.js';
+import { createPlannedQueue, retryWhenEarly, type PlannedQueue, type PlannedQueueEnv } from './planned-queue.js';
 
 export const NEEDS_QUEUE = 'needs';
 
 const payload = z.object({ needId: z.number().int().positive(), step: z.enum(['unclaimed', 'late', 'abandon']), due: z.number().int() });
 
-export function createNeedJobs(env: PlannedQueueEnv): PlannedQueue {
+export function createNeedJobs(env: PlannedQueueEnv): PlannedQueue<number> {
   return createPlannedQueue(env, {
     name: NEEDS_QUEUE,
-    payload,
-    jobNames: ['need-unclaimed', 'need-late', 'need-abandon'],
-    subjectOf: (d) => d.needId,
-    plan: planNeedJobs,
-    run: (e, _name, d) => needStep({ db: e.db, now: e.now(), tz: e.tz, reachable: e.reachable }, d.needId, d.step, d.due),
+    payloads: { 'need-unclaimed': payload, 'need-late': payload, 'need-abandon': payload },
+    subjectOf: (_name, d) => d.needId,
+    plan: (db, now, needId) => planNeedJobs(db, now, needId),
     // Fired before its time (the clock said so): try again a little later.
-    retryAt: () => Date.now() + 60e3,
-    changed: (event) => (event.type === 'need.changed' ? event.needId : undefined),
+    run: async (e, _name, d) => retryWhenEarly(await needStep({ db: e.db, now: e.now(), tz: e.tz, reachable: e.reachable }, d.needId, d.step, d.due), () => Date.now() + 60e3),
+    changed: (event) => (event.type === 'need.changed' ? [event.needId] : []),
   });
 }

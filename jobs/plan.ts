@@ -1,6 +1,6 @@
 /**
  * What Redis should hold, computed from Postgres alone: the quarterly schedulers and every delayed job
- * (poll closes, non-voter nudges, meeting reminders, the 45th-day meeting check). Reconcile makes Redis
+ * (poll closes, non-voter nudges, meeting reminders, the quarter's two meeting checks). Reconcile makes Redis
  * match this; `yishi schedules` prints it.
  */
 import { getNextMillis } from 'bullmq';
@@ -18,7 +18,7 @@ import {
   type Meeting,
   type OpenPoll,
 } from '../src/council/schedule-plan.js';
-import { quarterOf, quarterStart, zonedParts, zonedTimeToDate, type Quarter } from '../src/domain/time.js';
+import { quarterEnd, quarterOf, quarterStart, reminderBefore, zonedParts, zonedTimeToDate, type Quarter } from '../src/domain/time.js';
 import { CHAIR_PATTERN, jobIds, MEETING_OFFSETS, type MeetingOffset, type TimerData, type TimerName } from './queues.js';
 
 export interface PlannedJob<N extends TimerName = TimerName> {
@@ -45,11 +45,9 @@ export function nextQuarterlyRun(from: Date, tz: string): Date {
   return new Date(getNextMillis(from.getTime(), { pattern: CHAIR_PATTERN, tz })!);
 }
 
-/** When non-voters are nudged: 24 h before the deadline, or halfway for polls shorter than 48 h. */
+/** When non-voters are nudged: the reminder rule (24 h before the deadline, or halfway for polls shorter than 48 h). */
 export function nudgeTime(openedAt: Date, deadline: Date): number {
-  const length = deadline.getTime() - openedAt.getTime();
-  if (length >= 48 * 3600e3) return deadline.getTime() - 24 * 3600e3;
-  return openedAt.getTime() + Math.floor(length / 2);
+  return reminderBefore(deadline, deadline.getTime() - openedAt.getTime()).getTime();
 }
 
 /** 09:00 on the 45th day of the quarter, in `tz`: the moment a quarter without a meeting is flagged. */
@@ -57,6 +55,13 @@ export function meetingDueAt(quarter: Quarter, tz: string): Date {
   const first = zonedParts(quarterStart(quarter, tz), tz);
   const day45 = new Date(Date.UTC(first.year, first.month - 1, first.day + 44));
   return zonedTimeToDate({ year: day45.getUTCFullYear(), month: day45.getUTCMonth() + 1, day: day45.getUTCDate(), hour: 9, minute: 0 }, tz);
+}
+
+/** 09:00 two weeks before the quarter's end, in `tz`: the second check of a quarter without a held meeting. */
+export function meetingLateAt(quarter: Quarter, tz: string): Date {
+  const end = zonedParts(quarterEnd(quarter, tz), tz);
+  const day = new Date(Date.UTC(end.year, end.month - 1, end.day - 14));
+  return zonedTimeToDate({ year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate(), hour: 9, minute: 0 }, tz);
 }
 
 export async function planSchedulers(db: Db, tz: string): Promise<PlannedScheduler[]> {
@@ -106,14 +111,24 @@ async function meetingJobs(db: Db, m: Meeting, now: Date, opts: { catchUp: boole
   return out;
 }
 
-/** The 45th-day check of the quarter `now` is in, for one council community, unless already settled. */
+/**
+ * The checks of the quarter `now` is in, for one council community: at its midpoint (the 45th day) and
+ * two weeks before its end, each unless already settled (reminded, or a meeting held).
+ */
 export async function planMeetingDue(db: Db, community: Pick<CouncilCommunity, 'id' | 'slug' | 'firstUnitAt'>, now: Date, tz: string): Promise<PlannedJob[]> {
   const quarter = quarterOf(now, tz);
-  const at = meetingDueAt(quarter, tz);
-  // A council formed after the 45th day never had the chance to schedule: no reminder.
-  if (community.firstUnitAt.getTime() >= at.getTime()) return [];
-  if (await meetingDueSettled(db, community.id, quarter)) return [];
-  return [{ id: jobIds.meetingDue(community.id, quarter), name: 'meeting-due', data: { communityId: community.id, quarter }, at: at.getTime(), what: `meeting check ${quarter} (${community.slug})` }];
+  const mid = meetingDueAt(quarter, tz);
+  // A council formed after the midpoint never had the chance to schedule: no reminder this quarter.
+  if (community.firstUnitAt.getTime() >= mid.getTime()) return [];
+  const out: PlannedJob[] = [];
+  if (!(await meetingDueSettled(db, community.id, quarter, 'mid'))) {
+    out.push({ id: jobIds.meetingDue(community.id, quarter), name: 'meeting-due', data: { communityId: community.id, quarter }, at: mid.getTime(), what: `meeting check ${quarter} (${community.slug})` });
+  }
+  if (!(await meetingDueSettled(db, community.id, quarter, 'late'))) {
+    const at = meetingLateAt(quarter, tz).getTime();
+    out.push({ id: jobIds.meetingDueLate(community.id, quarter), name: 'meeting-due', data: { communityId: community.id, quarter, check: 'late' }, at, what: `meeting check two weeks before the end of ${quarter} (${community.slug})` });
+  }
+  return out;
 }
 
 /**
@@ -131,6 +146,49 @@ async function planChairCatchUp(db: Db, community: { id: number; slug: string },
 /** The deadline close of an owners' vote. */
 export function planOwnersVote(vote: { id: number; deadline: Date }): PlannedJob[] {
   return [{ id: jobIds.ownersVoteClose(vote.id), name: 'owners-vote-close', data: { voteId: vote.id }, at: vote.deadline.getTime(), what: `close owners' vote ${vote.id}` }];
+}
+
+/**
+ * A part of the timers' plan that changes together: a poll's close and nudge, an owners' vote's close,
+ * a meeting's reminders, a council community's meeting checks of the running quarter (with the
+ * community when the caller has it at hand).
+ */
+export type TimerSubject =
+  | { kind: 'poll' | 'owners-vote' | 'meeting'; id: number }
+  | { kind: 'meeting-due'; id: number; community?: CouncilCommunity };
+
+/** The delayed jobs Redis should hold now: every one, or one subject's. */
+export async function planTimerJobs(db: Db, tz: string, now: Date, subject?: TimerSubject): Promise<PlannedJob[]> {
+  switch (subject?.kind) {
+    case undefined:
+      return planTimers(db, tz, now);
+    case 'poll':
+      return planPoll(db, subject.id, now);
+    case 'owners-vote':
+      return (await openOwnersVotes(db)).filter((v) => v.id === subject.id).flatMap(planOwnersVote);
+    case 'meeting':
+      return planMeeting(db, subject.id, now, { catchUp: false });
+    case 'meeting-due': {
+      const c = subject.community ?? (await councilCommunities(db)).find((x) => x.id === subject.id);
+      return c ? planMeetingDue(db, c, now, tz) : [];
+    }
+  }
+}
+
+/** The ids a subject's jobs may have (they are deterministic), so stale ones go without a scan of the queue. */
+export function timerJobIds(subject: TimerSubject, now: Date, tz: string): string[] {
+  switch (subject.kind) {
+    case 'poll':
+      return [jobIds.pollClose(subject.id), jobIds.pollNudge(subject.id)];
+    case 'owners-vote':
+      return [jobIds.ownersVoteClose(subject.id)];
+    case 'meeting':
+      return (Object.keys(MEETING_OFFSETS) as MeetingOffset[]).map((before) => jobIds.meeting(subject.id, before));
+    case 'meeting-due': {
+      const quarter = quarterOf(now, tz);
+      return [jobIds.meetingDue(subject.id, quarter), jobIds.meetingDueLate(subject.id, quarter)];
+    }
+  }
 }
 
 /** Every delayed job Redis should hold now. */

@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { MEETING_OFFSETS, type MeetingOffset } from '../src/council/meeting-reminders.js';
+import { QUARTER_PATTERN } from '../src/domain/time.js';
 
 export const DEFAULT_PREFIX = 'yishi';
 export const TIMERS_QUEUE = 'timers';
@@ -22,12 +23,13 @@ export const jobIds = {
   chairScheduler: (communityId: number) => `chair-${communityId}`,
   chairCatchUp: (communityId: number, quarter: string) => `chair-catchup-${communityId}-${quarter}`,
   meetingDue: (communityId: number, quarter: string) => `meeting-due-${communityId}-${quarter}`,
+  meetingDueLate: (communityId: number, quarter: string) => `meeting-due-late-${communityId}-${quarter}`,
   send: (outboxId: number) => `out-${outboxId}`,
   syncScheduler: 'sync',
 };
 
 const id = z.number().int().positive();
-const quarter = z.string().regex(/^\d{4}Q[1-4]$/);
+const quarter = z.string().regex(QUARTER_PATTERN);
 
 export const timerSchemas = {
   'poll-close': z.object({ pollId: id }),
@@ -35,8 +37,9 @@ export const timerSchemas = {
   'owners-vote-close': z.object({ voteId: id }),
   'meeting-reminder': z.object({ meetingId: id, before: z.enum(['24h', '1h']), startsAt: z.number().int() }),
   'chair-announce': z.object({ communityId: id }),
-  'meeting-due': z.object({ communityId: id, quarter }),
+  'meeting-due': z.object({ communityId: id, quarter, check: z.enum(['mid', 'late']).optional() }),
   sync: z.object({}),
+  prune: z.object({}),
 } as const;
 
 export type TimerName = keyof typeof timerSchemas;

@@ -1,132 +1,115 @@
 /**
- * The time-driven work: poll deadlines, non-voter nudges, meeting reminders, the quarterly chair
- * announcement and the 45th-day meeting check. Each handler runs its use case (src/consultation/nudge.ts,
+ * The timers' delayed jobs, on the timers queue (a planned queue, like the whistles', the needs' and the
+ * answers'): poll deadlines, non-voter nudges, meeting reminders, the quarterly chair announcement, the
+ * quarter's meeting checks (its 45th day and two weeks before its end), the daily prune, and the periodic
+ * sync. jobs/plan.ts says which jobs there should be; each job runs its use case (src/consultation/nudge.ts,
  * src/council/chair-announcement.ts, meeting-reminders.ts, quarter-check.ts), which decides and writes
- * what it sends to the outbox in one transaction; the handler only enqueues what was queued and
- * schedules what follows. A handler run twice sends nothing twice.
+ * what it sends to the outbox in one transaction; the queue only enqueues what was queued. A job run
+ * twice sends nothing twice.
  */
-import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Core } from '../src/kernel/types.js';
-import type { Db } from '../src/db/client.js';
 import { nudgeNonVoters } from '../src/consultation/nudge.js';
-import { announceChair as announceChairUseCase } from '../src/council/chair-announcement.js';
-import { remindMeeting as remindMeetingUseCase } from '../src/council/meeting-reminders.js';
-import { remindMeetingDue as remindMeetingDueUseCase } from '../src/council/quarter-check.js';
-import { councilCommunities, pollDeadline } from '../src/council/schedule-plan.js';
-import type { Logger } from '../src/lib/logger.js';
-import type { ScheduledResult, ScheduledRun } from '../src/messaging/addresses.js';
+import { announceChair } from '../src/council/chair-announcement.js';
+import { pruneAtRest } from '../src/sessions/retention.js';
+import { remindMeeting } from '../src/council/meeting-reminders.js';
+import { remindMeetingDue } from '../src/council/quarter-check.js';
+import { meetingById, pollDeadline } from '../src/council/schedule-plan.js';
+import type { ScheduledRun } from '../src/messaging/addresses.js';
 import { outboxKeys } from '../src/messaging/outbox-keys.js';
-import type { SenderRegistry } from '../src/messaging/port.js';
-import { planMeetingDue, type PlannedJob } from './plan.js';
-import { timerSchemas, type TimerData, type TimerName } from './queues.js';
-import { enqueuePending, queueMessages, type SendQueueOptions } from './send-queue.js';
+import { writeOutbox } from '../src/messaging/outbox.js';
+import type { CoreEvent } from '../src/kernel/types.js';
+import { planTimerJobs, timerJobIds, type TimerSubject } from './plan.js';
+import { createPlannedQueue, NOT_YET_DUE, type PlannedQueue, type PlannedQueueEnv, type StepResult } from './planned-queue.js';
+import { TIMERS_QUEUE, timerSchemas, type TimerData, type TimerName } from './queues.js';
 
-export interface TimerContext {
-  db: Db;
+export interface TimerOptions {
   core: Core;
-  tz: string;
-  now: () => Date;
-  logger: Logger;
-  senders: SenderRegistry;
-  send: SendQueueOptions;
-  /** Adds (or replaces) planned delayed jobs; used to schedule the quarter's 45th-day check. */
-  schedule: (jobs: PlannedJob[]) => Promise<void>;
   /** Picks up changes made outside this process (the admin CLI): council schedulers, pending sends. */
   sync: () => Promise<string>;
+  retry: { attempts: number; backoffMs: number };
 }
 
 /** What a use case is given: the clock now, and which platforms have a running sender. */
-function runOf(ctx: TimerContext): ScheduledRun {
-  return { db: ctx.db, now: ctx.now(), tz: ctx.tz, reachable: (platform) => Boolean(ctx.senders.get(platform)) };
-}
+const runOf = (env: PlannedQueueEnv): ScheduledRun => ({ db: env.db, now: env.now(), tz: env.tz, reachable: env.reachable });
 
-/** Hands what a use case queued to the send queue (also after a crash between its commit and here). */
-async function deliver(ctx: TimerContext, done: ScheduledResult): Promise<string> {
-  await enqueuePending(ctx.send, done.queued);
-  return done.note;
-}
-
-export async function closePollAtDeadline(ctx: TimerContext, data: TimerData<'poll-close'>, job?: Job, token?: string): Promise<string> {
-  const now = ctx.now();
-  const result = await ctx.core.closeDuePoll(data.pollId, now);
+async function closePollAtDeadline(env: PlannedQueueEnv, core: Core, data: TimerData<'poll-close'>): Promise<StepResult> {
+  const now = env.now();
+  const result = await core.closeDuePoll(data.pollId, now);
   if (!result) {
-    const p = await pollDeadline(ctx.db, data.pollId);
+    const p = await pollDeadline(env.db, data.pollId);
     // Fired before its deadline (the deadline or the clock moved): wait for the real one.
-    if (job && p?.status === 'open' && p.deadline.getTime() > now.getTime()) {
-      await job.moveToDelayed(p.deadline.getTime(), token);
-      throw new DelayedError();
-    }
-    return 'already closed';
+    if (p?.status === 'open' && p.deadline.getTime() > now.getTime()) return { note: NOT_YET_DUE, queued: [], retryAt: p.deadline.getTime() };
+    return { note: 'already closed', queued: [] };
   }
-  await queueMessages(ctx.send, [
+  const dedupeKey = outboxKeys.pollResult(data.pollId);
+  await writeOutbox(env.db, [
     {
       platform: result.to.platform,
       platformChatId: result.to.platformChatId,
-      dedupeKey: outboxKeys.pollResult(data.pollId),
+      dedupeKey,
       payload: { text: result.reply.text, ...(result.reply.buttons?.length ? { buttons: result.reply.buttons } : {}) },
     },
   ]);
-  return 'closed';
+  return { note: 'closed', queued: [dedupeKey] };
 }
 
-export async function closeOwnersVoteAtDeadline(ctx: TimerContext, data: TimerData<'owners-vote-close'>): Promise<string> {
-  const result = await ctx.core.closeDueOwnersVote(data.voteId, ctx.now());
-  if (!result) return 'already closed';
-  await queueMessages(ctx.send, [
-    { platform: result.to.platform, platformChatId: result.to.platformChatId, dedupeKey: outboxKeys.ownersVoteResult(data.voteId), payload: { text: result.reply.text } },
-  ]);
-  return 'closed';
+async function closeOwnersVoteAtDeadline(env: PlannedQueueEnv, core: Core, data: TimerData<'owners-vote-close'>): Promise<StepResult> {
+  const result = await core.closeDueOwnersVote(data.voteId, env.now());
+  if (!result) return { note: 'already closed', queued: [] };
+  const dedupeKey = outboxKeys.ownersVoteResult(data.voteId);
+  await writeOutbox(env.db, [{ platform: result.to.platform, platformChatId: result.to.platformChatId, dedupeKey, payload: { text: result.reply.text } }]);
+  return { note: 'closed', queued: [dedupeKey] };
 }
 
-export async function announceChair(ctx: TimerContext, data: TimerData<'chair-announce'>): Promise<string> {
-  const run = runOf(ctx);
-  const note = await deliver(ctx, await announceChairUseCase(run, data.communityId));
-  // The quarter has begun: its 45th-day check is due next.
-  const c = (await councilCommunities(ctx.db)).find((x) => x.id === data.communityId);
-  if (c) await ctx.schedule(await planMeetingDue(ctx.db, c, run.now, ctx.tz));
-  return note;
+/** The parts of the timers' plan an event changed. */
+async function changedBy(env: PlannedQueueEnv, event: CoreEvent): Promise<TimerSubject[]> {
+  switch (event.type) {
+    case 'poll.opened':
+    case 'poll.closed':
+      return [{ kind: 'poll', id: event.pollId }];
+    case 'owners_vote.opened':
+    case 'owners_vote.closed':
+      return [{ kind: 'owners-vote', id: event.voteId }];
+    case 'meeting.scheduled':
+    case 'meeting.moved':
+    case 'meeting.cancelled':
+    case 'meeting.held': {
+      // A held meeting settles the quarter's checks (the 45th day's and the late one); a cancelled one
+      // may bring them back.
+      const m = await meetingById(env.db, event.meetingId);
+      return [{ kind: 'meeting', id: event.meetingId }, ...(m ? [{ kind: 'meeting-due' as const, id: m.communityId }] : [])];
+    }
+    case 'council.changed':
+      return [{ kind: 'meeting-due', id: event.communityId }];
+    default:
+      return [];
+  }
 }
 
-export interface TimersWorkerOptions {
-  queueName: string;
-  prefix: string;
-  connection: Redis;
-  concurrency?: number;
-}
-
-/** The worker of the timers queue: validates each payload (zod) and runs its handler. */
-export function createTimersWorker(ctx: TimerContext, opts: TimersWorkerOptions): Worker {
-  const handlers: { [N in TimerName]: (data: TimerData<N>, job: Job, token?: string) => Promise<string> } = {
-    'poll-close': (d, job, token) => closePollAtDeadline(ctx, d, job, token),
-    'owners-vote-close': (d) => closeOwnersVoteAtDeadline(ctx, d),
-    'poll-nudge': async (d) => deliver(ctx, await nudgeNonVoters(runOf(ctx), d.pollId)),
-    'meeting-reminder': async (d) => deliver(ctx, await remindMeetingUseCase(runOf(ctx), d)),
-    'chair-announce': (d) => announceChair(ctx, d),
-    'meeting-due': async (d) => deliver(ctx, await remindMeetingDueUseCase(runOf(ctx), d.communityId, d.quarter)),
-    sync: () => ctx.sync(),
-  };
-  const worker = new Worker(
-    opts.queueName,
-    async (job: Job, token?: string) => {
-      const name = job.name as TimerName;
-      const schema = timerSchemas[name];
-      if (!schema) throw new UnrecoverableError(`unknown job ${job.name}`);
-      const parsed = schema.safeParse(job.data);
-      if (!parsed.success) throw new UnrecoverableError(`bad ${job.name} payload: ${parsed.error.issues[0]?.message}`);
-      const handler = handlers[name] as (data: unknown, job: Job, token?: string) => Promise<string>;
-      const result = await handler(parsed.data, job, token);
-      ctx.logger.debug('job done', { job: job.id, name: job.name, result });
-      return result;
+export function createTimerJobs(env: PlannedQueueEnv, opts: TimerOptions): PlannedQueue<TimerSubject> {
+  const handlers: { [N in TimerName]: (data: TimerData<N>) => Promise<StepResult> } = {
+    'poll-close': (d) => closePollAtDeadline(env, opts.core, d),
+    'owners-vote-close': (d) => closeOwnersVoteAtDeadline(env, opts.core, d),
+    'poll-nudge': (d) => nudgeNonVoters(runOf(env), d.pollId),
+    'meeting-reminder': (d) => remindMeeting(runOf(env), d),
+    'chair-announce': (d) => announceChair(runOf(env), d.communityId),
+    'meeting-due': (d) => remindMeetingDue(runOf(env), d.communityId, d.quarter, d.check ?? 'mid'),
+    sync: async () => ({ note: await opts.sync(), queued: [] }),
+    prune: async () => {
+      const pruned = await pruneAtRest(env.db, env.now(), env.logger);
+      return { note: `pruned ${pruned.processedUpdates} updates, ${pruned.signInLinks} links, ${pruned.sessions} sessions`, queued: [] };
     },
-    { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency ?? 4, autorun: false },
-  );
-  worker.on('failed', (job, err) => {
-    if (err.name === 'DelayedError') return;
-    ctx.logger.warn('job failed', { job: job?.id, name: job?.name, attemptsMade: job?.attemptsMade, error: err.message });
+  };
+  return createPlannedQueue<TimerData<TimerName>, TimerSubject>(env, {
+    name: TIMERS_QUEUE,
+    payloads: timerSchemas,
+    retry: opts.retry,
+    concurrency: 4,
+    plan: (db, now, subject) => planTimerJobs(db, env.tz, now, subject),
+    run: (_env, name, data) => (handlers[name as TimerName] as (d: TimerData<TimerName>) => Promise<StepResult>)(data),
+    changed: (event) => changedBy(env, event),
+    idsOf: (subject, now) => timerJobIds(subject, now, env.tz),
+    // The quarter has begun: its meeting checks are due next.
+    after: (name, data) => (name === 'chair-announce' ? [{ kind: 'meeting-due', id: (data as TimerData<'chair-announce'>).communityId }] : []),
   });
-  worker.on('error', (err) => ctx.logger.error('timers worker error', { error: err }));
-  return worker;
 }
-
-

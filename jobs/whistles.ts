@@ -6,26 +6,25 @@
 import { z } from 'zod';
 import { planWhistleJobs } from '../src/whistle/plan.js';
 import { whistleDue, whistleRemind } from '../src/whistle/deadlines.js';
-import { createPlannedQueue, type PlannedQueue, type PlannedQueueEnv } from './planned-queue.js';
+import { createPlannedQueue, retryWhenEarly, type PlannedQueue, type PlannedQueueEnv } from './planned-queue.js';
 
 export const WHISTLES_QUEUE = 'whistles';
 
 const payload = z.object({ whistleId: z.number().int().positive(), step: z.enum(['report', 'answer']), deadline: z.number().int() });
 
-export function createWhistleJobs(env: PlannedQueueEnv): PlannedQueue {
+export function createWhistleJobs(env: PlannedQueueEnv): PlannedQueue<number> {
   return createPlannedQueue(env, {
     name: WHISTLES_QUEUE,
-    payload,
-    jobNames: ['whistle-remind', 'whistle-due'],
-    subjectOf: (d) => d.whistleId,
-    plan: planWhistleJobs,
-    run: (e, name, d) => {
+    payloads: { 'whistle-remind': payload, 'whistle-due': payload },
+    subjectOf: (_name, d) => d.whistleId,
+    plan: (db, now, whistleId) => planWhistleJobs(db, now, whistleId),
+    run: async (e, name, d) => {
       const run = { db: e.db, now: e.now(), tz: e.tz, reachable: e.reachable };
-      return name === 'whistle-remind' ? whistleRemind(run, d.whistleId, d.step, d.deadline) : whistleDue(run, d.whistleId, d.step, d.deadline);
+      const done = name === 'whistle-remind' ? await whistleRemind(run, d.whistleId, d.step, d.deadline) : await whistleDue(run, d.whistleId, d.step, d.deadline);
+      return retryWhenEarly(done, () => Math.max(d.deadline, Date.now() + 1000));
     },
-    retryAt: (d) => Math.max(d.deadline, Date.now() + 1000),
     // A missed deadline escalates and brings new deadlines: plan them.
-    replanAfter: ['whistle-due'],
-    changed: (event) => (event.type === 'whistle.changed' ? event.whistleId : undefined),
+    after: (name, d) => (name === 'whistle-due' ? [d.whistleId] : []),
+    changed: (event) => (event.type === 'whistle.changed' ? [event.whistleId] : []),
   });
 }

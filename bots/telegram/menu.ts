@@ -1,13 +1,18 @@
-/** The command menu: Latin command names (Telegram allows no others) with Chinese or English descriptions. */
+/**
+ * The command menu: Latin command names (Telegram allows no others) with Chinese or English descriptions.
+ * A chosen subset of the core's commands for the menu, not what counts as a command (the core's parser
+ * decides that); its type keeps every entry one of the core's names.
+ */
 import type { Api } from 'grammy';
 import { t, type MessageKey } from '../../src/i18n/index.js';
 import type { Logger } from '../../src/lib/logger.js';
+import type { CommandName } from '../../src/core/parse.js';
 import { describe } from './errors.js';
 
 export const MENU_COMMANDS = [
   'help', 'start', 'bind', 'suggest', 'support', 'comment', 'list', 'show', 'agenda', 'poll', 'vote',
   'close', 'progress', 'done', 'rate', 'withdraw', 'link', 'chair', 'meeting', 'stats',
-] as const;
+] as const satisfies readonly CommandName[];
 
 export function menu(lang: 'zh' | 'en') {
   return MENU_COMMANDS.map((command) => ({ command, description: t(lang, `telegram.menu.${command}` as MessageKey) }));

@@ -1,19 +1,13 @@
 /** Turning what residents type in WeChat into the text the core parses. Pure functions, no Wechaty. */
 
-/** English command names the core knows; typed without the slash they still count as commands. */
-const ENGLISH_COMMANDS = new Set([
-  'start', 'help', 'bind', 'suggest', 'support', 'comment', 'list', 'show', 'agenda', 'poll', 'vote', 'close',
-  'progress', 'done', 'rate', 'withdraw', 'link', 'chair', 'meeting', 'stats',
-]);
+import { normalizeChatText } from '../../src/core/parse.js';
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Full-width digits (１２) as residents' IMEs often produce them. */
-const toAsciiDigits = (s: string) => s.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
-
 /**
  * Removes @-mentions of the bot (WeChat writes `@name` followed by U+2005) and normalizes the command
- * word, so `@议事 附议 １２`, `／提议：东门路灯坏了` and `vote 12 1` reach the core as commands.
+ * word as the core does for every typed chat (`normalizeChatText`: which words are commands is the
+ * core's list), so `@议事 附议 １２`, `／提议：东门路灯坏了` and `vote 12 1` reach the core as commands.
  * Everything after the command word and its numbers is left exactly as typed.
  */
 export function normalizeCommandText(raw: string, botNames: readonly string[] = []): string {
@@ -22,20 +16,7 @@ export function normalizeCommandText(raw: string, botNames: readonly string[] = 
     if (!name) continue;
     text = text.replace(new RegExp(`@${escapeRegExp(name)}(?:[\u2005\u0020\u3000]|$)`, 'g'), ' ');
   }
-  // WeChat separates mentions with U+2005; the full-width space comes from Chinese IMEs.
-  text = text.replace(/^[\s\u2005\u3000]+/, '').replace(/[\s\u2005\u3000]+$/, '');
-  text = text.replace(/^／/, '/');
-  // The command word, optionally followed by a colon (提议：…) instead of a space.
-  const m = /^(\/?)([^\s\u2005\u3000:：/]+)([:：]|[\s\u2005\u3000]+|$)/.exec(text);
-  if (!m) return text;
-  const [head, slash, word, sep] = m;
-  let rest = text.slice(head.length);
-  // Only the leading numbers (`12 1`) are normalized; free text such as a suggestion stays as typed.
-  rest = rest.replace(/^([0-9０-９]+)(?:[\s\u2005\u3000]+([0-9０-９]+))?/, (all) => toAsciiDigits(all).replace(/[\u2005\u3000]+/g, ' '));
-  const prefix = slash || !ENGLISH_COMMANDS.has(word.toLowerCase()) ? slash : '/';
-  const command = prefix === '/' && ENGLISH_COMMANDS.has(word.toLowerCase()) ? word.toLowerCase() : word;
-  const space = /^[:：]$/.test(sep) || !sep ? ' ' : sep.replace(/[\u2005\u3000]+/g, ' ');
-  return rest ? `${prefix}${command}${space}${rest}` : `${prefix}${command}`;
+  return normalizeChatText(text);
 }
 
 /**

@@ -1,6 +1,6 @@
 /** What WeCom residents type, turned into what the core parses; and the core's text made safe for WeCom. Pure. */
 import { clip, stripUnsafe } from '../../src/domain/text.js';
-import { normalizeCommandText } from '../wechat/text.js';
+import { normalizeChatText } from '../../src/core/parse.js';
 
 /**
  * Removes the @-mentions a group message starts with (`@议事 /suggest …`): WeCom clients end a mention
@@ -16,9 +16,9 @@ export function stripMentions(raw: string): string {
   return text;
 }
 
-/** A WeCom message's text as the core parses it: mentions stripped, the command word normalized. */
+/** A WeCom message's text as the core parses it: mentions stripped, the command word normalized (by the core's list). */
 export function commandText(raw: string): string {
-  return normalizeCommandText(stripMentions(raw), []);
+  return normalizeChatText(stripMentions(raw));
 }
 
 /** The person key of a WeCom user: the userid, prefixed by the corp id when WeCom sends one (other corps' users). */

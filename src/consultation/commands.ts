@@ -14,6 +14,8 @@ import { comment, suggest, support, withdraw } from './raise.js';
 import { list, show, stageFromText } from './read.js';
 import type { PollKind } from './poll.js';
 import { gridFilter } from '../org/grids.js';
+import { roleOf } from '../kernel/persons.js';
+import { merge } from './merge.js';
 
 type Handler = (ctx: Ctx, args: string) => Promise<CommandResult>;
 
@@ -37,9 +39,24 @@ export const listCommand: Handler = async (ctx, args) => {
   const { rest, grid } = await gridFilter(ctx, args);
   if (!rest.trim()) return list(ctx, undefined, grid?.id);
   const stage = stageFromText(ctx, rest);
-  if (!stage) return refuse('BAD_CHOICE', { choices: 'raised supported on_agenda voting approved rejected in_progress evaluating evaluated withdrawn' });
+  if (!stage) return refuse('BAD_CHOICE', { choices: 'raised supported on_agenda voting approved rejected in_progress evaluating evaluated withdrawn merged' });
   return list(ctx, stage, grid?.id);
 };
+
+/** `/merge <n> <k>` (合并): staff merge the duplicate n into k. */
+export const mergeCommand: Handler = (ctx, args) => {
+  const [n = '', k = ''] = splitArgs(args, 2);
+  const number = suggestionNumber('/merge 5 3');
+  return merge(ctx, parseArg(number, n), parseArg(number, k));
+};
+
+/** The 附议 #k button under a reply naming similar items (`sp:<k>`): the same support as `/support k`. */
+export async function supportButtonPressed(ctx: Ctx, data: string): Promise<CommandResult> {
+  const m = /^sp:(\d{1,9})$/.exec(data);
+  if (!m) return refuse('BAD_BUTTON');
+  const result = await support(ctx, Number(m[1]));
+  return { ...result, toast: result.reply?.text };
+}
 
 export const pollCommand: Handler = (ctx, args) => {
   const a = pollArgs(args);
@@ -77,11 +94,12 @@ export const meetingCommand: Handler = (ctx, args) => {
 
 /** `/help` in a bound group: the commands this person may use here. */
 export const helpCommand: Handler = async (ctx) => {
-  const parts = [ctx.t('help.member')];
+  const parts = [ctx.t('help.member') + '\n' + ctx.t('practice.help.member')];
   const staff = await ctx.isStaff();
-  if (staff || (await ctx.isChair())) parts.push(ctx.t('help.chair'));
+  if (staff || (await ctx.isChair())) parts.push(ctx.t('help.chair') + '\n' + ctx.t('practice.help.chair'));
+  if (!staff && (await roleOf(ctx.tx, ctx.community.id, ctx.personId)) === 'supervisor') parts.push(ctx.t('practice.help.supervisor'));
   if (staff) parts.push(ctx.t('help.staff'));
   parts.push(ctx.t('members.help.group'), ctx.t('owners.help.member'));
-  if (staff) parts.push(ctx.t('members.help.staff'), ctx.t('whistle.help'), ctx.t('owners.help.staff'));
+  if (staff) parts.push(ctx.t('members.help.staff'), ctx.t('whistle.help'), ctx.t('owners.help.staff'), ctx.t('similar.help.staff'));
   return { reply: { text: parts.join('\n\n') } };
 };

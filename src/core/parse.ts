@@ -41,6 +41,14 @@ export const COMMANDS = [
   'web',
   'notice',
   'page',
+  // the practice in depth (issue 28)
+  'minutes',
+  'checkin',
+  'follow',
+  'unfollow',
+  'objection',
+  'volunteer',
+  'merge',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -90,12 +98,69 @@ export const ALIASES: Record<string, CommandName> = {
   评价需求: 'needrate',
   积分: 'points',
   排名: 'ranking',
+  // the practice in depth (issue 28)
+  纪要: 'minutes',
+  签到: 'checkin',
+  关注: 'follow',
+  取消关注: 'unfollow',
+  异议: 'objection',
+  志愿者报到: 'volunteer',
+  合并: 'merge',
 };
 const aliasesByLength = Object.keys(ALIASES).sort((a, b) => b.length - a.length);
 
 export type Parsed =
   | { kind: 'command'; name: CommandName; args: string }
   | { kind: 'unknown'; name: string };
+
+/**
+ * The command an English name names, in any case, a hyphen standing for an underscore
+ * (`Vote`, `confirm-member`); undefined for any other word. The one test of an English command word:
+ * the parser and every adapter (WeChat and WeCom accept one typed without the slash) ask it.
+ */
+export function englishCommand(word: string): CommandName | undefined {
+  const name = word.toLowerCase().replace(/-/g, '_');
+  return (COMMANDS as readonly string[]).includes(name) ? (name as CommandName) : undefined;
+}
+
+/** Every word that names a command: the English names and the Chinese aliases. */
+export function commandWords(): string[] {
+  return [...COMMANDS, ...Object.keys(ALIASES)];
+}
+
+/** Whether the core reads this text as a command (known by name or alias), not chatter nor an unknown command. */
+export function isCommandText(text: string): boolean {
+  return parseCommand(text)?.kind === 'command';
+}
+
+/** Full-width digits (１２) as residents' IMEs often produce them. */
+const toAsciiDigits = (s: string) => s.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+
+/**
+ * A chat message (its mentions of the bot already removed by the adapter) with its command word
+ * normalized, so `／提议：东门路灯坏了`, `附议 １２` and `vote 12 1` reach the parser as commands: an
+ * English command word typed without the slash gets one (which words count is the core's list,
+ * `englishCommand`), a colon after the word becomes a space, the leading numbers become ASCII.
+ * Everything after the command word and its numbers is left exactly as typed. Used by the adapters
+ * whose users type without a command menu (WeChat, WeCom).
+ */
+export function normalizeChatText(raw: string): string {
+  // WeChat separates mentions with U+2005; the full-width space comes from Chinese IMEs.
+  let text = raw.replace(/^[\s\u2005\u3000]+/, '').replace(/[\s\u2005\u3000]+$/, '');
+  text = text.replace(/^／/, '/');
+  // The command word, optionally followed by a colon (提议：…) instead of a space.
+  const m = /^(\/?)([^\s\u2005\u3000:：/]+)([:：]|[\s\u2005\u3000]+|$)/.exec(text);
+  if (!m) return text;
+  const [head, slash, word, sep] = m;
+  let rest = text.slice(head.length);
+  // Only the leading numbers (`12 1`) are normalized; free text such as a suggestion stays as typed.
+  rest = rest.replace(/^([0-9０-９]+)(?:[\s\u2005\u3000]+([0-9０-９]+))?/, (all) => toAsciiDigits(all).replace(/[\u2005\u3000]+/g, ' '));
+  const english = englishCommand(word) !== undefined;
+  const prefix = slash || !english ? slash : '/';
+  const command = prefix === '/' && english ? word.toLowerCase() : word;
+  const space = /^[:：]$/.test(sep) || !sep ? ' ' : sep.replace(/[\u2005\u3000]+/g, ' ');
+  return rest ? `${prefix}${command}${space}${rest}` : `${prefix}${command}`;
+}
 
 /** Full-width slash, space and digits are common from Chinese input methods: fold them to ASCII. */
 export function normalizeInput(text: string): string {
@@ -117,9 +182,9 @@ export function parseCommand(raw: string): Parsed | undefined {
     const m = /^([A-Za-z_]+(?:-[A-Za-z_]+)*)(?:@[A-Za-z0-9_]+)?(?=$|\s)\s*([\s\S]*)$/.exec(body);
     if (m) {
       // `/confirm-member` is `/confirm_member` (Telegram's command menu allows no hyphen).
-      const name = m[1].toLowerCase().replace(/-/g, '_');
-      if ((COMMANDS as readonly string[]).includes(name)) return { kind: 'command', name: name as CommandName, args: m[2].trim() };
-      return { kind: 'unknown', name };
+      const command = englishCommand(m[1]);
+      if (command) return { kind: 'command', name: command, args: m[2].trim() };
+      return { kind: 'unknown', name: m[1].toLowerCase().replace(/-/g, '_') };
     }
     // With a slash a Chinese alias may run straight into its arguments: `/附议3`, `/提议修路灯`.
     for (const alias of aliasesByLength) {

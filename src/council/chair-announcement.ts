@@ -11,15 +11,9 @@ import { t } from '../i18n/index.js';
 import { contactAddress, groupChatsOf, type ScheduledResult, type ScheduledRun } from '../messaging/addresses.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
 import { writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
-import { parseQuarter, quarterOf, type Quarter } from '../domain/time.js';
+import { quarterLabel, quarterOf, type Quarter } from '../domain/time.js';
 import { chairOfQuarter, unitsInOrder } from '../kernel/rotation.js';
 import { inTransaction } from '../kernel/unit-of-work.js';
-
-/** "2027年第1季度" / "Q1 2027". */
-export function quarterLabel(lang: string, quarter: Quarter): string {
-  const { year, q } = parseQuarter(quarter);
-  return t(lang, 'jobs.quarter', { year, q });
-}
 
 /**
  * The quarter's row of a community's chair, created if missing and locked: the once-per-quarter flags

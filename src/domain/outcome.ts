@@ -36,11 +36,25 @@ export function voteOutcome(rule: string, labels: readonly string[], counts: rea
   return { outcome: 'approved', winner: top[0] };
 }
 
-/** The satisfaction rate, or undefined when nobody rated. */
+/**
+ * The satisfaction rate of a rating round's counts (满意, 基本满意, 不满意): (满意 + 基本满意) / ratings,
+ * or undefined when nobody rated. The one place the rate is computed: the result, /show, /stats, the
+ * board, the notice and the exports all ask it (several rounds pooled with `pooledCounts`).
+ */
 export function satisfactionRate(counts: readonly number[]): number | undefined {
   const total = counts.reduce((a, b) => a + b, 0);
   if (!total) return undefined;
   return ((counts[0] ?? 0) + (counts[1] ?? 0)) / total;
+}
+
+/**
+ * Several rounds' counts added choice by choice, so rounds taken together (a community's, a quarter's)
+ * are rated as one: `satisfactionRate(pooledCounts(rounds))` is every satisfied rating over every rating.
+ */
+export function pooledCounts(rounds: Iterable<readonly number[]>): number[] {
+  const sum: number[] = [];
+  for (const counts of rounds) counts.forEach((c, i) => (sum[i] = (sum[i] ?? 0) + c));
+  return sum;
 }
 
 /** True when the rating keeps the suggestion evaluated; false reopens it. */

@@ -1,12 +1,14 @@
 /** Pure rules of the points: what a period is, and how standings are ranked. */
+import { readQuarter } from './time.js';
 
 /** A quarter (`2026Q4`) or a calendar year (`2026`). */
 export type Period = { kind: 'quarter'; quarter: string } | { kind: 'year'; year: number };
 
 /** `2026Q4`, `2026q4` or `2026`; undefined for anything else. */
 export function parsePeriod(text: string): Period | undefined {
-  const s = text.trim().toUpperCase();
-  if (/^\d{4}Q[1-4]$/.test(s)) return { kind: 'quarter', quarter: s };
+  const quarter = readQuarter(text);
+  if (quarter) return { kind: 'quarter', quarter };
+  const s = text.trim();
   if (/^\d{4}$/.test(s)) return { kind: 'year', year: Number(s) };
   return undefined;
 }

@@ -1,4 +1,5 @@
 /** Calendar arithmetic in a named time zone (YISHI_TZ), without a date library. */
+import { t } from '../i18n/index.js';
 
 export interface ZonedParts {
   year: number;
@@ -52,26 +53,52 @@ export function zonedTimeToDate(parts: Omit<ZonedParts, 'second'> & { second?: n
   return new Date(guess);
 }
 
-/** A quarter such as `2026Q4`. */
+/**
+ * A quarter such as `2026Q4`: how a quarter is stored, keyed and passed around. People read it as
+ * `2026年第4季度` (quarterLabel). Both forms are written and read only here.
+ */
 export type Quarter = string;
 
+/** The stored form, in a syntax JavaScript and Postgres both read (the quarterly_chairs check uses it). */
+export const QUARTER_PATTERN_SOURCE = '^[0-9]{4}Q[1-4]$';
+export const QUARTER_PATTERN = new RegExp(QUARTER_PATTERN_SOURCE);
+
+export const isQuarter = (s: string): s is Quarter => QUARTER_PATTERN.test(s);
+
+/** Quarter `q` (1-4) of `year`: `2026Q4`. The one writer of the stored form. */
+export function formatQuarter(year: number, q: number): Quarter {
+  return `${year}Q${q}`;
+}
+
+/** The year and quarter of a stored quarter; throws on anything else. */
 export function parseQuarter(q: Quarter): { year: number; q: number } {
-  const m = /^(\d{4})Q([1-4])$/.exec(q);
-  if (!m) throw new Error(`not a quarter: ${q}`);
-  return { year: Number(m[1]), q: Number(m[2]) };
+  if (!isQuarter(q)) throw new Error(`not a quarter: ${q}`);
+  return { year: Number(q.slice(0, 4)), q: Number(q.slice(5)) };
+}
+
+/** A quarter as typed (`2026Q4`, `2026q4`, spaces around): the stored form, or undefined. */
+export function readQuarter(text: string): Quarter | undefined {
+  const s = text.trim().toUpperCase();
+  return isQuarter(s) ? s : undefined;
+}
+
+/** A quarter as people read it, in their language: `2027年第1季度` / `Q1 2027`. */
+export function quarterLabel(lang: string, quarter: Quarter): string {
+  const { year, q } = parseQuarter(quarter);
+  return t(lang, 'jobs.quarter', { year, q });
 }
 
 /** The quarter that `date` falls in, in `tz`. */
 export function quarterOf(date: Date, tz: string): Quarter {
   const { year, month } = zonedParts(date, tz);
-  return `${year}Q${Math.floor((month - 1) / 3) + 1}`;
+  return formatQuarter(year, Math.floor((month - 1) / 3) + 1);
 }
 
 /** `q` moved by `n` quarters (n may be negative). */
 export function addQuarters(q: Quarter, n: number): Quarter {
   const { year, q: k } = parseQuarter(q);
   const idx = year * 4 + (k - 1) + n;
-  return `${Math.floor(idx / 4)}Q${(idx % 4) + 1}`;
+  return formatQuarter(Math.floor(idx / 4), (idx % 4) + 1);
 }
 
 /** How many quarters from `a` to `b` (b - a). */
@@ -108,6 +135,16 @@ export function formatLocal(date: Date, tz: string): string {
   const p = zonedParts(date, tz);
   const two = (n: number) => String(n).padStart(2, '0');
   return `${p.year}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}`;
+}
+
+/**
+ * When a reminder before a deadline goes out: 24 h before it, or halfway through a window shorter than
+ * 48 h (`windowMs`: from when the time started to run to the deadline). The one rule for every such
+ * reminder: the whistled unit's deadlines, the non-voter nudge of a vote or rating.
+ */
+export function reminderBefore(deadline: Date, windowMs: number): Date {
+  const at = windowMs >= 48 * 3600e3 ? deadline.getTime() - 24 * 3600e3 : deadline.getTime() - Math.floor(windowMs / 2);
+  return new Date(at);
 }
 
 /** Parses a duration such as `30m`, `48h`, `7d` into milliseconds; undefined when malformed. */

@@ -6,6 +6,8 @@ import { ownersEn } from './owners.js';
 import { wecomEn } from './wecom.js';
 import { whistleEn } from './whistle.js';
 import { membersEn } from './members.js';
+import { practiceEn } from './practice.js';
+import { similarEn } from './similar.js';
 import { telegramEn } from './telegram.js';
 import { wechatMpEn } from './wechat-mp.js';
 import { residentEn } from './resident.js';
@@ -156,7 +158,7 @@ export const en: Record<MessageKey, string> = {
   'jobs.meeting.1h': 'Reminder: the community consultation meeting is at {time} at {place} (in about 1 hour).',
   'jobs.chair.announce': '{community}: the chair unit for {quarter} is {unit}. At least one consultation meeting is held each quarter; the chair schedules it with /meeting <YYYY-MM-DD HH:mm> <place>.',
   'jobs.chair.private': 'Hello! {unit} chairs {community} for {quarter}. Please schedule at least one consultation meeting this quarter: send /meeting <YYYY-MM-DD HH:mm> <place> in the community group.',
-  'jobs.meetingDue': '{community}: 45 days of {quarter} have passed and no consultation meeting is scheduled (chair unit: {unit}). Send /meeting <YYYY-MM-DD HH:mm> <place> in the community group.',
+  'jobs.meetingDue': '{community}: 45 days of {quarter} have passed and no consultation meeting was held (chair unit: {unit}). Schedule one with /meeting <YYYY-MM-DD HH:mm> <place> and record /minutes afterwards.',
   // --- wechat: numbered choices in WeChat, which has no buttons (owned by the WeChat helper) ---
   'wechat.howToVote': 'Reply "/vote {n} <number>" to vote, e.g. "/vote {n} 1"; you may change it, the latest counts.',
   'wechat.howToRate': 'Reply "/rate {n} <number>" to rate, e.g. "/rate {n} 1"; you may change it, the latest counts.',
@@ -167,6 +169,8 @@ export const en: Record<MessageKey, string> = {
   ...webEn,
   ...whistleEn,
   ...membersEn,
+  ...practiceEn,
+  ...similarEn,
   ...telegramEn,
   ...wechatMpEn,
   ...residentEn,

@@ -13,7 +13,7 @@ import type { CommandResult, Ctx } from '../kernel/context.js';
 import { isAreaStaff } from '../org/staff.js';
 import { creditRegister } from '../points/ledger.js';
 import { actorOfGroup, auditIn } from './actor.js';
-import { memberOutboxKeys } from './outbox-keys.js';
+import { memberOutboxKeys } from '../messaging/outbox-keys.js';
 
 export const CONFIRM_MEMBER_EXAMPLE = '/confirm-member 张三';
 

@@ -14,7 +14,7 @@ import { isAreaStaff } from '../org/staff.js';
 import { addEntry } from '../points/ledger.js';
 import { actorOfGroup, auditIn } from './actor.js';
 import { claimsOf, loadNeed, rateButton, type Need } from './needs.js';
-import { memberOutboxKeys } from './outbox-keys.js';
+import { memberOutboxKeys } from '../messaging/outbox-keys.js';
 
 async function servedClaims(ctx: Ctx, needId: number) {
   if (!(await isAreaStaff(ctx.tx, ctx.community.id, ctx.personId))) return refuse('NOT_STAFF');

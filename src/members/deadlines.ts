@@ -14,7 +14,7 @@ import { outboxHasKeyPrefix, writeOutbox, type OutboxMessage } from '../messagin
 import { addEntry } from '../points/ledger.js';
 import { rulesOf } from '../points/rules.js';
 import { placesTaken, type Need } from './needs.js';
-import { memberOutboxKeys } from './outbox-keys.js';
+import { memberOutboxKeys } from '../messaging/outbox-keys.js';
 import { confirmedMemberPersons } from './roster.js';
 import { inTransaction } from '../kernel/unit-of-work.js';
 

@@ -10,7 +10,7 @@ import { auditLog, needClaims, needs } from '../db/schema.js';
 import { outboxHasKeyPrefix } from '../messaging/outbox.js';
 import { abandonAt, UNCLAIMED_BEFORE_MS, type NeedStep } from './deadlines.js';
 import { placesTaken } from './needs.js';
-import { memberOutboxKeys } from './outbox-keys.js';
+import { memberOutboxKeys } from '../messaging/outbox-keys.js';
 
 export interface PlannedNeedJob {
   id: string;

@@ -10,7 +10,7 @@ import type { CommandResult } from '../kernel/context.js';
 import { t } from '../i18n/index.js';
 import { auditIn, type Actor } from './actor.js';
 import { loadNeed } from './needs.js';
-import { memberOutboxKeys } from './outbox-keys.js';
+import { memberOutboxKeys } from '../messaging/outbox-keys.js';
 
 export async function reportServed(a: Actor, needId: number, hours: number | undefined, note: string | undefined, communityId?: number): Promise<CommandResult> {
   const need = await loadNeed(a.tx, needId, communityId);

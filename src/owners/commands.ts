@@ -30,15 +30,20 @@ function ownersVoteDuration(v: string | undefined): number {
   return parseArg(duration, v);
 }
 
-/** `/ownersvote <n> <matter 1-9> [days]` (业主表决), staff. */
+/** `/ownersvote <n> <matter 1-9> [days] [buildings]` (业主表决), staff; buildings as `1栋,2栋` restrict it to their units. */
 export const ownersVoteCommand: Handler = (ctx, args) => {
-  const [n, m, days, ...extra] = splitArgs(args);
-  const example = '/ownersvote 3 5 14';
+  const [n, m, ...rest] = splitArgs(args);
+  const example = '/ownersvote 3 5 14 1栋,2栋';
   const number = parseArg(suggestionNumber(example), n ?? '');
   const matter = Number(m);
   if (!m || !/^\d$/.test(m) || !isMatter(matter)) return refuse('BAD_MATTER', { matters: matterList(ctx.lang) });
-  if (extra.length) return refuse('BAD_NUMBER', { example });
-  return openOwnersVote(ctx, number, matter, ownersVoteDuration(days));
+  // `[days] [buildings]`: a number or duration is the time, anything else the buildings (`1栋,2栋`).
+  const days = rest[0] !== undefined && /^\d+\s*[A-Za-z]*$/.test(rest[0]) ? rest.shift() : undefined;
+  const buildingsText = rest.shift();
+  if (rest.length) return refuse('BAD_NUMBER', { example });
+  const buildings = buildingsText === undefined ? undefined : [...new Set(buildingsText.split(/[,，、]/).map((b) => b.trim()).filter(Boolean))];
+  if (buildings && !buildings.length) return refuse('BAD_NUMBER', { example });
+  return openOwnersVote(ctx, number, matter, ownersVoteDuration(days), buildings);
 };
 
 const CHOICE_WORDS: Record<string, OwnerChoice> = {

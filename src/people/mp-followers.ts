@@ -18,6 +18,7 @@ import { ensureMember } from '../kernel/persons.js';
 import { inTransaction } from '../kernel/unit-of-work.js';
 import { alreadyProcessed, markProcessed } from '../messaging/updates.js';
 import { writeOutbox, type OutboundPayload } from '../messaging/outbox.js';
+import { outboxKeys } from '../messaging/outbox-keys.js';
 
 export const MP = 'wechat-mp' as const;
 /** Customer-service messages are allowed for 48 hours after the follower's last message or event. */
@@ -195,7 +196,7 @@ async function chatFollowers(db: Db | Tx, platformChatId: string): Promise<strin
 export async function fanOut(db: Db, outboxId: number, platformChatId: string, payload: OutboundPayload): Promise<string[]> {
   return inTransaction(db, async (tx) => {
     const openids = await chatFollowers(tx, platformChatId);
-    const messages = openids.map((openid) => ({ platform: MP, platformChatId: openid, dedupeKey: `wechat-mp:fan:${outboxId}:${openid}`, payload }));
+    const messages = openids.map((openid) => ({ platform: MP, platformChatId: openid, dedupeKey: outboxKeys.mpFollowerCopy(outboxId, openid), payload }));
     await writeOutbox(tx, messages);
     return messages.map((m) => m.dedupeKey);
   });

@@ -7,6 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { communities, partyMembers, roles } from '../db/schema.js';
 import { parsePeriod, periodLabel, type Period } from '../domain/points.js';
 import { refuse } from '../domain/errors.js';
+import { typedSlug } from '../domain/slug.js';
 import { clip, oneLine } from '../domain/text.js';
 import { quarterOf, formatLocal, zonedParts } from '../domain/time.js';
 import type { MessageKey, Params } from '../i18n/index.js';
@@ -26,9 +27,10 @@ export async function pointsPrivately(ctx: PersonCtx): Promise<CommandResult> {
   const quarter = quarterOf(ctx.now, ctx.tz);
   const year = zonedParts(ctx.now, ctx.tz).year;
   const communityId = member.m.communityId;
-  const inQuarter = await personStandings(ctx.tx, communityId, periodRange({ kind: 'quarter', quarter }, ctx.tz));
-  const inYear = await personStandings(ctx.tx, communityId, periodRange({ kind: 'year', year }, ctx.tz));
-  const allTime = await personStandings(ctx.tx, communityId);
+  const kind = member.m.kind;
+  const inQuarter = await personStandings(ctx.tx, communityId, periodRange({ kind: 'quarter', quarter }, ctx.tz), kind);
+  const inYear = await personStandings(ctx.tx, communityId, periodRange({ kind: 'year', year }, ctx.tz), kind);
+  const allTime = await personStandings(ctx.tx, communityId, undefined, kind);
   const mine = (rows: typeof allTime) => rows.find((r) => r.personId === ctx.personId);
   const q = mine(inQuarter);
   const lines = [
@@ -60,7 +62,7 @@ function rankingArgs(args: string): RankingArgs {
     const p = parsePeriod(w);
     if (p && !out.period) out.period = p;
     else if (/^(units?|单位)$/i.test(w)) out.units = true;
-    else if (!out.slug && /^[a-z0-9][a-z0-9-]{0,39}$/i.test(w)) out.slug = w.toLowerCase();
+    else if (!out.slug && typedSlug(w)) out.slug = typedSlug(w);
     else refuse('BAD_CHOICE', { choices: '2026Q4 2026 units' });
   }
   return out;
@@ -80,7 +82,12 @@ async function ranking(tx: Ctx['tx'], tr: Tr, tz: string, now: Date, community: 
   const period = a.period ?? { kind: 'quarter', quarter: quarterOf(now, tz) };
   const range = periodRange(period, tz);
   const rows = a.units ? await unitStandings(tx, community.id, range) : await personStandings(tx, community.id, range);
-  return renderRanking(tr, community.name, a, period, rows, top);
+  const text = renderRanking(tr, community.name, a, period, rows, top);
+  if (a.units) return text;
+  // Volunteers are ranked apart from party members.
+  const volunteers = await personStandings(tx, community.id, range, 'volunteer');
+  if (!volunteers.length) return text;
+  return [text, tr('points.ranking.volunteers'), ...volunteers.slice(0, top).map((r) => tr('points.ranking.person', { rank: r.rank, name: clip(oneLine(r.name), 20), unit: clip(r.unit, 20), points: r.points }))].join('\n');
 }
 
 /** In the group: staff only, and only where the community's rules let the ranking be shown there. */

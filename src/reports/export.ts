@@ -7,8 +7,7 @@ import type { FigureRow } from '../whistle/figures.js';
 import type { Stage } from '../db/schema.js';
 import { t, type Lang } from '../i18n/index.js';
 import { formatLocal } from '../domain/time.js';
-
-const RATING_LABELS = ['满意', '基本满意', '不满意'] as const;
+import { RATING_CHOICES, satisfactionRate } from '../domain/outcome.js';
 
 export interface ExportedSuggestion {
   number: number;
@@ -90,16 +89,16 @@ export async function exportSuggestions(db: Db, community: Community): Promise<E
     const rating = latest.get(`${r.id}:rating`);
     let ratingOut: ExportedSuggestion['rating'] = null;
     if (rating) {
-      const counts = RATING_LABELS.map((label, i) => ({
+      const counts = RATING_CHOICES.map((label, i) => ({
         label,
         count: Number(ratingCounts.find((c) => c.pollId === rating.id && c.level === i + 1)?.n ?? 0),
       }));
-      const total = counts.reduce((a, c) => a + c.count, 0);
+      const rate = satisfactionRate(counts.map((c) => c.count));
       ratingOut = {
         status: rating.status,
         deadline: rating.deadline.toISOString(),
         choices: counts,
-        satisfiedShare: total ? Math.round(((counts[0].count + counts[1].count) / total) * 1000) / 1000 : null,
+        satisfiedShare: rate === undefined ? null : Math.round(rate * 1000) / 1000,
       };
     }
     return {

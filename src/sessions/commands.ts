@@ -1,8 +1,10 @@
 /** The web pages' chat commands, privately: `/web` (网页) and `/notice <n>` (公示) for staff, `/page` (议事厅) for anyone. */
+import { readableCommunities } from './readable.js';
 import { and, eq } from 'drizzle-orm';
 import { suggestions } from '../db/schema.js';
 import { parseArg, suggestionNumber } from '../domain/args.js';
 import { refuse } from '../domain/errors.js';
+import { leadingSlug } from '../domain/slug.js';
 import type { CommandResult } from '../kernel/context.js';
 import type { PersonCtx } from '../kernel/person-context.js';
 import { latestNotice } from '../reports/attachments.js';
@@ -13,7 +15,8 @@ import { personalLinkUrl, publicWebUrl, signInUrl } from './url.js';
 /** `/web`: a one-time sign-in link for staff of at least one community. */
 export async function webCommand(ctx: PersonCtx, _args: string): Promise<CommandResult> {
   const mine = await staffCommunities(ctx.tx, ctx.personId);
-  if (!mine.length) return refuse('NOT_STAFF');
+  // Supervisors and street/district staff read too (src/sessions/readable.ts).
+  if (!mine.length && !(await readableCommunities(ctx.tx, ctx.personId)).length) return refuse('NOT_STAFF');
   const token = await createSignInLink(ctx.tx, ctx.personId, ctx.now);
   await ctx.audit('web.link_sent', { platform: ctx.platform });
   return { reply: { text: ctx.t('web.link', { url: signInUrl(publicWebUrl(), token) }), to: 'private' } };
@@ -23,11 +26,11 @@ export async function webCommand(ctx: PersonCtx, _args: string): Promise<Command
 export async function noticeCommand(ctx: PersonCtx, args: string): Promise<CommandResult> {
   const mine = await staffCommunities(ctx.tx, ctx.personId);
   if (!mine.length) return refuse('NOT_STAFF');
-  const m = /^\s*([a-z0-9][a-z0-9_-]*)\s*[#＃]\s*(.*)$/i.exec(args);
-  const n = parseArg(suggestionNumber('/notice 3'), m ? m[2] : args);
+  const m = leadingSlug(args);
+  const n = parseArg(suggestionNumber('/notice 3'), m ? m.rest : args);
   let community = mine[0]!;
   if (m) {
-    const found = mine.find((c) => c.slug === m[1]!.toLowerCase());
+    const found = mine.find((c) => c.slug === m.slug);
     if (!found) return refuse('NOT_STAFF');
     community = found;
   } else if (mine.length > 1) {

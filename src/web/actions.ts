@@ -41,7 +41,7 @@ export async function runStaffAction(run: ActionRun, use: (ctx: Ctx) => Promise<
       if (reply && chat) {
         // A poll's result keeps the key the deadline's close would use, so it is posted once either way.
         const closed = events.find((e): e is Extract<CoreEvent, { type: 'poll.closed' }> => e.type === 'poll.closed');
-        const dedupeKey = closed ? outboxKeys.pollResult(closed.pollId) : `web-${randomUUID()}`;
+        const dedupeKey = closed ? outboxKeys.pollResult(closed.pollId) : outboxKeys.webReply(randomUUID());
         const posted = { text: reply.text, buttons: reply.buttons, attachment: reply.attachment, pollId: closed ? undefined : reply.pollId };
         await writeOutbox(tx, [replyMessage(itemAddress(chat, threadId), dedupeKey, posted)]);
         events.push({ type: 'outbox.queued', dedupeKeys: [dedupeKey] });

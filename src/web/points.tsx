@@ -1,6 +1,6 @@
 /** A community's points (积分) for a quarter (?quarter=2025Q3, this one by default): persons and units. */
 import { Hono } from 'hono';
-import { quarterOf } from '../domain/time.js';
+import { isQuarter, quarterOf } from '../domain/time.js';
 import { t } from '../i18n/index.js';
 import { pointsTables } from '../reports/tables.js';
 import type { InCommunity, Web } from './context.js';
@@ -31,7 +31,7 @@ export function pointsRoutes(web: Web): Hono<InCommunity> {
     const L = c.get('session').lang;
     const cm = c.get('community');
     const asked = c.req.query('quarter');
-    const quarter = asked && /^\d{4}Q[1-4]$/.test(asked) ? asked : quarterOf(web.now(), web.tz);
+    const quarter = asked && isQuarter(asked) ? asked : quarterOf(web.now(), web.tz);
     const p = await pointsTables(web.db, cm, L, web.tz, quarter);
     return frame(
       web,

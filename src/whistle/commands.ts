@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { duration, freeText, parseArg, splitArgs, suggestionNumber } from '../domain/args.js';
 import { DomainError, refuse } from '../domain/errors.js';
+import { findItemRef, parseItemRef } from '../domain/slug.js';
 import { LIMITS } from '../domain/text.js';
 import type { CommandResult, Ctx } from '../kernel/context.js';
 import type { PersonCtx } from '../kernel/person-context.js';
@@ -35,12 +36,12 @@ export async function whistleCommand(ctx: Ctx, args: string): Promise<CommandRes
 /** `3`, `#3` or `<community>#3`. */
 export const itemRef = (example: string) =>
   z.string().transform((v, ctx): ItemRef => {
-    const m = /^(?:([a-z0-9][a-z0-9-]{0,39})#|#)?(\d{1,9})$/.exec(v.trim().toLowerCase());
-    if (!m || Number(m[2]) < 1) {
+    const ref = parseItemRef(v);
+    if (!ref || ref.digits.length > 9 || Number(ref.digits) < 1) {
       ctx.addIssue({ code: 'custom', message: 'BAD_NUMBER', params: { code: 'BAD_NUMBER', example } });
       return z.NEVER;
     }
-    return { slug: m[1], n: Number(m[2]) };
+    return { slug: ref.slug, n: Number(ref.digits) };
   });
 
 /** In a group the item is this community's: a `<community>#<n>` naming another one is refused. */
@@ -57,10 +58,10 @@ export const reportCommand = (ctx: Ctx, args: string) => reportWhistle(actorOfGr
  * for a missing number).
  */
 function privateRef(ctx: PersonCtx, given: string, example: string): ItemRef {
-  const quoted = /([a-z0-9][a-z0-9-]{0,39})#(\d{1,9})/.exec(ctx.where.replyToText ?? '');
-  if (!given.trim() && quoted) return { slug: quoted[1], n: Number(quoted[2]) };
+  const quoted = findItemRef(ctx.where.replyToText ?? '');
+  if (!given.trim() && quoted) return { slug: quoted.slug, n: Number(quoted.digits) };
   const ref = parseArg(itemRef(example), given);
-  return !ref.slug && quoted && Number(quoted[2]) === ref.n ? { slug: quoted[1], n: ref.n } : ref;
+  return !ref.slug && quoted && Number(quoted.digits) === ref.n ? { slug: quoted.slug, n: ref.n } : ref;
 }
 
 export const reportPrivately = (ctx: PersonCtx, args: string) => reportWhistle(actorOfPerson(ctx), privateRef(ctx, args, REPORT_EXAMPLE));
@@ -68,7 +69,7 @@ export const reportPrivately = (ctx: PersonCtx, args: string) => reportWhistle(a
 function answerArgs(args: string, ctx?: PersonCtx): { ref: ItemRef; text: string } {
   let [r = '', text = ''] = splitArgs(args, 2);
   // Replying to the whistle message, the number may be left out: then every word is the answer.
-  if (ctx?.where.replyToText && !/^(?:[a-z0-9-]+#|#)?\d+$/i.test(r)) [r, text] = ['', args];
+  if (ctx?.where.replyToText && !parseItemRef(r)) [r, text] = ['', args];
   const ref = ctx ? privateRef(ctx, r, ANSWER_EXAMPLE) : parseArg(itemRef(ANSWER_EXAMPLE), r);
   if (!text.trim()) return refuse('EMPTY_TEXT', { example: ANSWER_EXAMPLE });
   return { ref, text: parseArg(freeText(LIMITS.comment, ANSWER_EXAMPLE), text) };

@@ -11,7 +11,7 @@ import { clip, oneLine } from '../domain/text.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { privateAddressesOf, type ScheduledResult, type ScheduledRun } from '../messaging/addresses.js';
 import { outboxHasKeyPrefix, writeOutbox, type OutboxMessage } from '../messaging/outbox.js';
-import { formatLocal } from '../domain/time.js';
+import { formatLocal, reminderBefore } from '../domain/time.js';
 import { outboxKeys } from '../messaging/outbox-keys.js';
 import { staffOfNode } from '../org/staff.js';
 import { nodeById } from '../org/tree.js';
@@ -30,7 +30,7 @@ const windowMs = (w: Whistle, step: WhistleStep) => (step === 'report' ? w.repor
 
 /** When the contacts are reminded of a deadline: 24 h before it, or halfway through windows under 48 h. */
 export function reminderAt(deadline: Date, window: number): Date {
-  return new Date(window >= 48 * 3600e3 ? deadline.getTime() - 24 * 3600e3 : deadline.getTime() - Math.floor(window / 2));
+  return reminderBefore(deadline, window);
 }
 
 export const reminderTimeOf = (w: Whistle, step: WhistleStep, deadline: Date) => reminderAt(deadline, windowMs(w, step));

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ratingPasses, satisfactionRate, voteOutcome } from '../../src/domain/outcome.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pooledCounts, ratingPasses, satisfactionRate, voteOutcome } from '../../src/domain/outcome.js';
+import { filesUnder } from '../architecture/graph.js';
 
 const yesNo = ['同意', '反对', '弃权'];
 
@@ -39,5 +42,32 @@ describe('the satisfaction rule', () => {
   it('treats a round nobody rated as not satisfied', () => {
     expect(satisfactionRate([0, 0, 0])).toBeUndefined();
     expect(ratingPasses([0, 0, 0], 0)).toBe(false);
+  });
+});
+
+describe('the satisfaction rate, computed in one place (src/domain/outcome.ts)', () => {
+  it('pools several rounds as one: every satisfied rating over every rating', () => {
+    expect(pooledCounts([[1, 2, 1], [0, 0, 4]])).toEqual([1, 2, 5]);
+    expect(satisfactionRate(pooledCounts([[1, 2, 1], [0, 0, 4]]))).toBe(3 / 8);
+    expect(satisfactionRate(pooledCounts([]))).toBeUndefined();
+    expect(satisfactionRate(pooledCounts([[0, 0, 0]]))).toBeUndefined();
+  });
+
+  it('has no second copy: no other source file adds 满意 and 基本满意 itself or lists the rating labels', () => {
+    const root = path.resolve(import.meta.dirname, '../..');
+    const byHand = [
+      /counts\[0\][^\n]*counts\[1\]/, // (counts[0] + counts[1]) / total
+      /\[0\]\.count\s*\+/, // (counts[0].count + counts[1].count) / total
+      /satisfied\s*(\+=|\/)/, // satisfied += …; satisfied / rated
+      /['"]满意['"]\s*,\s*['"]基本满意['"]/, // the rating labels (RATING_CHOICES)
+    ];
+    const copies: string[] = [];
+    for (const f of [...filesUnder('src'), ...filesUnder('bots'), ...filesUnder('jobs')]) {
+      const rel = f.split(path.sep).join('/');
+      if (rel === 'src/domain/outcome.ts' || rel.startsWith('src/i18n/')) continue;
+      const text = fs.readFileSync(path.join(root, f), 'utf8');
+      for (const re of byHand) if (re.test(text)) copies.push(`${rel}: ${re}`);
+    }
+    expect(copies).toEqual([]);
   });
 });
