@@ -1,6 +1,6 @@
 /**
  * The daily prune of what is not kept (src/sessions/retention.ts: processed updates a week after
- * delivery, used and expired sign-in links, ended sessions): a `prune` job on the timers' queue
+ * delivery, used and expired sign-in and personal links, ended staff and resident sessions): a `prune` job on the timers' queue
  * (jobs/timers.ts), from one job scheduler at 04:20 local time that every instance upserts the same.
  */
 import type { Queue } from 'bullmq';

@@ -97,7 +97,7 @@ export function createTimerJobs(env: PlannedQueueEnv, opts: TimerOptions): Plann
     sync: async () => ({ note: await opts.sync(), queued: [] }),
     prune: async () => {
       const pruned = await pruneAtRest(env.db, env.now(), env.logger);
-      return { note: `pruned ${pruned.processedUpdates} updates, ${pruned.signInLinks} links, ${pruned.sessions} sessions`, queued: [] };
+      return { note: `pruned ${pruned.processedUpdates} updates, ${pruned.signInLinks} links, ${pruned.sessions} sessions, ${pruned.residentLinks} resident links, ${pruned.residentSessions} resident sessions`, queued: [] };
     },
   };
   return createPlannedQueue<TimerData<TimerName>, TimerSubject>(env, {

@@ -5,7 +5,7 @@
  * `wechat-mp:<openid>`, each code used once). A session is an identity: its person is whoever that
  * identity belongs to now (linked identities are one person). Only SHA-256 hashes of the secrets are stored.
  */
-import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { auditLog, identities, persons, residentLinks, residentSessions, type Platform } from '../db/schema.js';
 import { ensureIdentity } from '../kernel/persons.js';
@@ -119,9 +119,18 @@ export async function revokeResidentSessions(db: Db, which: { idHash?: string; p
   });
 }
 
-/** Deletes personal links and resident sessions that ended more than a day ago. */
-export async function pruneResident(db: Db, now: Date): Promise<void> {
-  const before = new Date(now.getTime() - 24 * 3600e3);
-  await db.delete(residentLinks).where(sql`${residentLinks.expiresAt} < ${before}`);
-  await db.delete(residentSessions).where(sql`${residentSessions.expiresAt} < ${before}`);
+/**
+ * Part of the daily prune (retention.ts, in its transaction): personal links used or expired before
+ * `linksBefore`, and resident sessions once expired or revoked. Returns how many of each went.
+ */
+export async function pruneResident(tx: Tx, now: Date, linksBefore: Date): Promise<{ residentLinks: number; residentSessions: number }> {
+  const links = await tx
+    .delete(residentLinks)
+    .where(or(lt(residentLinks.expiresAt, linksBefore), and(isNotNull(residentLinks.usedAt), lt(residentLinks.usedAt, linksBefore))))
+    .returning({ k: residentLinks.tokenHash });
+  const sessions = await tx
+    .delete(residentSessions)
+    .where(or(lt(residentSessions.expiresAt, now), isNotNull(residentSessions.revokedAt)))
+    .returning({ k: residentSessions.idHash });
+  return { residentLinks: links.length, residentSessions: sessions.length };
 }

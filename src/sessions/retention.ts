@@ -3,7 +3,8 @@
  * - processed updates: 7 days after their replies were delivered (or, for replies answered at once,
  *   after they were processed); a platform re-delivers an update within a day, so the dedupe holds;
  * - sign-in links: a day after they were used or expired (the link's page says "used" meanwhile);
- * - sessions: once expired or revoked.
+ * - sessions: once expired or revoked;
+ * - residents' personal links (`/page`) and sessions (resident.ts) the same way.
  * One transaction, with one audit row saying how many of each went.
  */
 import { and, isNotNull, lt, or, sql } from 'drizzle-orm';
@@ -11,6 +12,7 @@ import { rowsOf, type Db } from '../db/client.js';
 import { auditLog, processedUpdates, webSessions, webSignInLinks } from '../db/schema.js';
 import { inTransaction } from '../kernel/unit-of-work.js';
 import type { Logger } from '../lib/logger.js';
+import { pruneResident } from './resident.js';
 
 export const RETENTION = {
   processedUpdatesMs: 7 * 24 * 3600e3,
@@ -21,6 +23,8 @@ export interface Pruned {
   processedUpdates: number;
   signInLinks: number;
   sessions: number;
+  residentLinks: number;
+  residentSessions: number;
 }
 
 export async function pruneAtRest(db: Db, now: Date, logger?: Logger): Promise<Pruned> {
@@ -41,8 +45,9 @@ export async function pruneAtRest(db: Db, now: Date, logger?: Logger): Promise<P
         .delete(webSessions)
         .where(or(lt(webSessions.expiresAt, now), isNotNull(webSessions.revokedAt)))
         .returning({ k: webSessions.idHash });
-      const pruned = { processedUpdates: Number(updates?.n ?? 0), signInLinks: links.length, sessions: sessions.length };
-      if (pruned.processedUpdates + pruned.signInLinks + pruned.sessions > 0) await tx.insert(auditLog).values({ action: 'retention.pruned', data: pruned, at: now });
+      const resident = await pruneResident(tx, now, linksBefore);
+      const pruned = { processedUpdates: Number(updates?.n ?? 0), signInLinks: links.length, sessions: sessions.length, ...resident };
+      if (Object.values(pruned).some((n) => n > 0)) await tx.insert(auditLog).values({ action: 'retention.pruned', data: pruned, at: now });
       return pruned;
     },
     logger,

@@ -1,7 +1,7 @@
 /**
  * The daily prune (jobs/retention.ts, src/sessions/retention.ts) under a test clock: processed updates
- * go 7 days after delivery, sign-in links a day after use or expiry, sessions once ended; what is still
- * needed stays; one audit row says how many went.
+ * go 7 days after delivery, sign-in links a day after use or expiry, sessions once ended — residents'
+ * personal links (/page) and sessions too; what is still needed stays; one audit row says how many went.
  */
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
@@ -34,7 +34,7 @@ describe('the daily prune', () => {
     await makeWorld(database, { clock });
     const db = database.db;
     const ago = (days: number) => new Date(clock.now().getTime() - days * DAY);
-    const [{ personId }] = await db.select({ personId: s.identities.personId }).from(s.identities).limit(1);
+    const [{ personId, identityId }] = await db.select({ personId: s.identities.personId, identityId: s.identities.id }).from(s.identities).limit(1);
 
     await db.insert(s.processedUpdates).values([
       { platform: 'telegram', updateKey: 'delivered-8d', replies: [], processedAt: ago(8), delivery: {}, deliveredAt: ago(8) },
@@ -52,6 +52,19 @@ describe('the daily prune', () => {
       { idHash: 'expired', personId, csrfToken: 'c1', createdAt: ago(8), expiresAt: ago(1) },
       { idHash: 'revoked', personId, csrfToken: 'c2', createdAt: ago(1), expiresAt: new Date(clock.now().getTime() + 6 * DAY), revokedAt: ago(0.5) },
       { idHash: 'live', personId, csrfToken: 'c3', createdAt: ago(1), expiresAt: new Date(clock.now().getTime() + 6 * DAY) },
+    ]);
+    // Residents' personal links and sessions (src/sessions/resident.ts) go by the same rules, in the same run.
+    await db.insert(s.residentLinks).values([
+      { tokenHash: 'r-expired-2d', identityId, createdAt: ago(3), expiresAt: ago(2) },
+      { tokenHash: 'r-used-2d', identityId, createdAt: ago(2.5), expiresAt: ago(1.5), usedAt: ago(2) },
+      { tokenHash: 'r-used-1h', identityId, createdAt: ago(0.05), expiresAt: new Date(clock.now().getTime() + DAY), usedAt: ago(0.04) },
+      { tokenHash: 'r-expired-1h', identityId, createdAt: ago(1.05), expiresAt: ago(0.04) },
+      { tokenHash: 'r-fresh', identityId, createdAt: clock.now(), expiresAt: new Date(clock.now().getTime() + DAY) },
+    ]);
+    await db.insert(s.residentSessions).values([
+      { idHash: 'r-expired', identityId, csrfToken: 'r1', via: 'link', createdAt: ago(31), expiresAt: ago(1) },
+      { idHash: 'r-revoked', identityId, csrfToken: 'r2', via: 'wechat', createdAt: ago(1), expiresAt: new Date(clock.now().getTime() + 29 * DAY), revokedAt: ago(0.5) },
+      { idHash: 'r-live', identityId, csrfToken: 'r3', via: 'link', createdAt: ago(1), expiresAt: new Date(clock.now().getTime() + 29 * DAY) },
     ]);
 
     const jobs = createTimerJobs(
@@ -72,7 +85,7 @@ describe('the daily prune', () => {
       });
       void jobs.worker.run();
       await jobs.queue.add('prune', {});
-      expect(await finished).toContain('pruned 2 updates, 2 links, 2 sessions');
+      expect(await finished).toContain('pruned 2 updates, 2 links, 2 sessions, 2 resident links, 2 resident sessions');
     } finally {
       await jobs.queue.obliterate({ force: true }).catch(() => {});
       await jobs.close();
@@ -82,7 +95,9 @@ describe('the daily prune', () => {
     expect(await keys(sql`select update_key as k from processed_updates`)).toEqual(['answered-at-once-1d', 'processed-9d-delivered-6d']);
     expect(await keys(sql`select token_hash as k from web_sign_in_links`)).toEqual(['fresh', 'used-1h']);
     expect(await keys(sql`select id_hash as k from web_sessions`)).toEqual(['live']);
+    expect(await keys(sql`select token_hash as k from resident_links`)).toEqual(['r-expired-1h', 'r-fresh', 'r-used-1h']);
+    expect(await keys(sql`select id_hash as k from resident_sessions`)).toEqual(['r-live']);
     const audit = (await db.execute(sql`select data from audit_log where action = 'retention.pruned'`)) as unknown as { data: unknown }[];
-    expect(audit.map((a) => a.data)).toEqual([{ processedUpdates: 2, signInLinks: 2, sessions: 2 }]);
+    expect(audit.map((a) => a.data)).toEqual([{ processedUpdates: 2, signInLinks: 2, sessions: 2, residentLinks: 2, residentSessions: 2 }]);
   });
 });
