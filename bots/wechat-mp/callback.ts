@@ -1,7 +1,8 @@
 /**
  * The callback at `<YISHI_WEB_URL>/wechat-mp` (a Hono app mounted on the web port): GET answers WeChat's
- * verification, POST takes a message in plaintext or safe mode. A bad signature is 403 and changes nothing;
- * a body over 64 KiB is 413. The answer is the passive XML reply (encrypted in safe mode) or `success`.
+ * verification, POST takes a message in plaintext or safe mode. A bad signature is 403 and changes nothing,
+ * and so is a POST whose signed timestamp is more than 5 minutes from now (a replayed request: WeChat's own
+ * retries come within about 15 s); a body over 64 KiB is 413. The answer is the passive XML reply (encrypted in safe mode) or `success`.
  */
 import { Hono } from 'hono';
 import type { Reply } from '../../src/kernel/types.js';
@@ -10,6 +11,8 @@ import { checkSignature, type WechatCrypto } from './crypto.js';
 import { buildXml, parseXml, type XmlFields } from './xml.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** How far a POST's signed timestamp may be from now, either way. */
+export const REPLAY_WINDOW_MS = 5 * 60_000;
 
 export interface CallbackEnv {
   token: string;
@@ -21,6 +24,14 @@ export interface CallbackEnv {
   render(reply: Reply): Promise<string[]>;
   /** Replies sent as customer-service messages after the passive one. */
   later(openid: string, replies: Reply[]): void;
+  /** The clock the replay window is measured on (milliseconds; default Date.now). */
+  nowMs?: () => number;
+}
+
+/** Whether a signed timestamp (seconds) is within the replay window of `nowMs`. */
+export function withinReplayWindow(timestamp: string | undefined, nowMs: number): boolean {
+  if (!timestamp || !/^\d{1,12}$/.test(timestamp)) return false;
+  return Math.abs(nowMs - Number(timestamp) * 1000) <= REPLAY_WINDOW_MS;
 }
 
 async function readLimited(req: Request, max: number): Promise<string | undefined> {
@@ -56,6 +67,10 @@ export function callbackApp(env: CallbackEnv): Hono {
     const q = c.req.query();
     if (!checkSignature(env.token, q)) {
       env.logger.warn('wechat-mp: a callback with a wrong signature was refused');
+      return c.text('forbidden', 403);
+    }
+    if (!withinReplayWindow(q.timestamp, (env.nowMs ?? Date.now)())) {
+      env.logger.warn('wechat-mp: a signed callback outside the replay window was refused', { timestamp: q.timestamp });
       return c.text('forbidden', 403);
     }
     const body = await readLimited(c.req.raw, MAX_BODY_BYTES);

@@ -193,12 +193,13 @@ export class FakeWechatMp {
    * Delivers `fields` to the callback as WeChat does: signed, encrypted when `safe`, each try given up
    * after `timeoutMs`, three tries in all (`targets` picks the URL of each try: a round-robin proxy).
    */
-  async deliver(targets: string | ((attempt: number) => string), fields: XmlFields, opts: { safe?: boolean; timeoutMs?: number; tries?: number; forge?: boolean } = {}): Promise<Delivery> {
+  async deliver(targets: string | ((attempt: number) => string), fields: XmlFields, opts: { safe?: boolean; timeoutMs?: number; tries?: number; forge?: boolean; timestamp?: number } = {}): Promise<Delivery> {
     const tries = opts.tries ?? 3;
     const target = typeof targets === 'string' ? () => targets : targets;
     const crypto = new WechatCrypto(MP_TOKEN, MP_AES_KEY, MP_APP_ID);
     for (let attempt = 1; attempt <= tries; attempt++) {
-      const timestamp = String(Math.floor(Date.now() / 1000));
+      // Signed with `timestamp` (seconds) when given: a request replayed later, or a clock far off.
+      const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
       const nonce = String(Math.floor(Math.random() * 1e9));
       const xml = buildXml(fields);
       const q = new URLSearchParams({ signature: sha1Sorted([opts.forge ? 'not-the-token' : MP_TOKEN, timestamp, nonce]), timestamp, nonce, openid: fields.FromUserName ?? '' });

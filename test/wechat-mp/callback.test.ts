@@ -1,10 +1,12 @@
-/** The callback as WeChat calls it: verification, plaintext and safe mode, forged signatures, bad input. */
+/** The callback as WeChat calls it: verification, plaintext and safe mode, forged signatures, replays, bad input. */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import * as s from '../../src/db/schema.js';
 import { addCommunity } from '../../src/org/communities.js';
 import { buildXml } from '../../bots/wechat-mp/xml.js';
 import { startMpWorld, type MpWorld } from './harness.js';
+import { MP_TOKEN } from '../support/fake-wechat-mp.js';
 
 let plain: MpWorld;
 let safe: MpWorld;
@@ -54,6 +56,33 @@ describe('the Official Account callback', () => {
     const q = new URLSearchParams({ signature: 'x', timestamp: '1', nonce: '2', encrypt_type: 'aes', msg_signature: 'y' });
     const res = await fetch(`${safe.instances[0]!.url}/wechat-mp?${q}`, { method: 'POST', body: buildXml({ Encrypt: 'AAAA' }) });
     expect(res.status).toBe(403);
+  });
+
+  it('refuses a signed POST whose timestamp is more than 5 minutes from now with 403, in either mode, and changes nothing', async () => {
+    const nowS = () => Math.floor(Date.now() / 1000);
+    for (const w of [plain, safe]) {
+      const mode = w === safe;
+      const before = await suggestionCount(w);
+      const updates = async () => (await w.database.db.select({ n: count() }).from(s.processedUpdates))[0]!.n;
+      const seen = await updates();
+      // One message (one MsgId), replayed six minutes late, and signed six minutes ahead: refused, nothing claimed.
+      const fields = w.fake.text('oResident0000000000000000001', '提议 重放的提议');
+      const late = await w.fake.deliver(w.target, fields, { safe: mode, timestamp: nowS() - 360, tries: 1 });
+      const ahead = await w.fake.deliver(w.target, fields, { safe: mode, timestamp: nowS() + 360, tries: 1 });
+      expect([late.status, ahead.status], mode ? 'safe' : 'plain').toEqual([403, 403]);
+      expect(late.body).toBe('forbidden');
+      expect(await suggestionCount(w)).toBe(before);
+      expect(await updates()).toBe(seen);
+      // A timestamp that is no number of seconds, correctly signed: refused too.
+      const signature = createHash('sha1').update([MP_TOKEN, 'soon', '1'].sort().join('')).digest('hex');
+      const q = new URLSearchParams({ signature, timestamp: 'soon', nonce: '1' });
+      expect((await fetch(`${w.instances[0]!.url}/wechat-mp?${q}`, { method: 'POST', body: buildXml(fields) })).status).toBe(403);
+      // Within the window (a retry seconds later, or a clock a few minutes off) the same message counts, once.
+      const inWindow = await w.fake.deliver(w.target, fields, { safe: mode, timestamp: nowS() - 240 });
+      expect(inWindow.status).toBe(200);
+      expect(inWindow.reply?.Content).toContain('#');
+      expect(await suggestionCount(w)).toBe(before + 1);
+    }
   });
 
   it('says what works to an image, refuses a message over the size WeChat allows, and changes nothing', async () => {
