@@ -2,8 +2,9 @@
  * What every response of the web port carries and what every request is held to, before any handler:
  * - security headers (hono/secure-headers): a Content Security Policy without inline script (the pages
  *   have none; their stylesheet is served, style.ts; only style attributes are inline), no framing, nosniff, a referrer policy that never
- *   sends a path to another origin (no referrer at all from the sign-in pages, whose URL is the secret),
- *   HSTS when the page's own URL is https; `Cache-Control: no-store` on everything but the stylesheet;
+ *   sends a path to another origin (no referrer at all from the sign-in pages and the residents' personal
+ *   links, /page, whose URL is the secret), HSTS when the page's own URL is https; `Cache-Control:
+ *   no-store` on everything but the two stylesheets (staff and resident pages);
  * - body limits (hono/body-limit), checked on Content-Length before a byte is read, and while reading a
  *   body without one: 413, nothing parsed, nothing changed.
  */
@@ -16,13 +17,17 @@ import { langOfReq } from './context.js';
 import { say } from './layout.js';
 import { QUEUES_PATH } from './queues.js';
 import { STYLESHEET_PATH } from './style.js';
+import { RESIDENT_STYLESHEET } from './resident/style.js';
 
 const KB = 1024;
 
-/** Request bodies by path: a sign-in is two tokens, a staff form a short text, a callback one XML message. */
+/** Request bodies by path: a sign-in (staff or personal link) is two tokens, a form a short text, a callback one XML message. */
 export const BODY_LIMITS = { signIn: 4 * KB, form: 16 * KB, queues: 64 * KB, wechatMp: 64 * KB } as const;
 
 const under = (path: string, prefix: string) => path === prefix || path.startsWith(prefix + '/');
+/** Pages whose URL is a one-time secret: a staff sign-in link, a resident's personal link. */
+const secretUrl = (path: string) => under(path, '/signin') || under(path, '/page');
+const cacheable = new Set([STYLESHEET_PATH, RESIDENT_STYLESHEET]);
 
 export function securityHeaders(opts: { https: boolean }): MiddlewareHandler {
   const common: SecureHeadersOptions = {
@@ -62,11 +67,11 @@ export function securityHeaders(opts: { https: boolean }): MiddlewareHandler {
   });
   return async (c, next) => {
     const path = c.req.path;
-    const headers = under(path, '/signin') ? signIn : under(path, QUEUES_PATH) ? board : page;
+    const headers = secretUrl(path) ? signIn : under(path, QUEUES_PATH) ? board : page;
     await headers(c, async () => {
       await next();
       // Behind a session every response is private; the sign-in pages carry the link in their URL.
-      if (path !== STYLESHEET_PATH) c.res.headers.set('Cache-Control', 'no-store');
+      if (!cacheable.has(path)) c.res.headers.set('Cache-Control', 'no-store');
     });
   };
 }
@@ -81,7 +86,7 @@ export function bodyLimits(): MiddlewareHandler {
   const wechatMp = limit(BODY_LIMITS.wechatMp);
   return (c, next) => {
     const path = c.req.path;
-    if (under(path, '/signin')) return signIn(c, next);
+    if (secretUrl(path)) return signIn(c, next);
     if (under(path, QUEUES_PATH)) return queues(c, next);
     if (under(path, '/wechat-mp')) return wechatMp(c, next);
     return form(c, next);

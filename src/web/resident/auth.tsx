@@ -12,7 +12,8 @@ import { t } from '../../i18n/index.js';
 import { claimOauthCode, openWechatSession, redeemResidentLink, residentLinkState, residentSessionOf, revokeResidentSessions, RESIDENT_SESSION_TTL_MS } from '../../sessions/resident.js';
 import { newSecret, sameToken } from '../../sessions/sessions.js';
 import { langOfReq } from '../context.js';
-import { clientOf, type AsResident, type ResidentWeb } from './context.js';
+import { type AsResident, type ResidentWeb } from './context.js';
+import { clientAddress } from '../client-address.js';
 import { RPage, rsay } from './layout.js';
 
 export const RESIDENT_COOKIE = 'yishi_resident';
@@ -49,7 +50,7 @@ export function residentAuthRoutes(rw: ResidentWeb): Hono {
   // WeChat sends the resident back here with `code` and the `state` we gave.
   app.get(OAUTH_PATH, async (c) => {
     const lang = langOfReq(c);
-    if (!rw.signIns.hit(clientOf(c), rw.now())) return rsay(c, 429, lang, 'r.limited');
+    if (!rw.signIns.hit(clientAddress(c, rw.trustProxy), rw.now())) return rsay(c, 429, lang, 'r.limited');
     if (!rw.oauth) return rsay(c, 404, lang, 'r.notFound');
     const state = c.req.query('state') ?? '';
     const code = c.req.query('code') ?? '';
@@ -67,7 +68,7 @@ export function residentAuthRoutes(rw: ResidentWeb): Hono {
       return rsay(c, 400, lang, 'r.oauth.failed');
     }
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(openid)) return rsay(c, 400, lang, 'r.oauth.failed');
-    const { sessionId } = await openWechatSession(rw.db, openid, rw.now(), clientOf(c));
+    const { sessionId } = await openWechatSession(rw.db, openid, rw.now(), clientAddress(c, rw.trustProxy));
     startSession(rw, c, sessionId);
     const to = Buffer.from(back, 'base64url').toString();
     return c.redirect(RETURN.test(to) ? to : '/v', 303);
@@ -76,7 +77,7 @@ export function residentAuthRoutes(rw: ResidentWeb): Hono {
   // The personal link only shows a button: link previews and scanners that fetch it do not use it up.
   app.get('/page/:token', async (c) => {
     const lang = langOfReq(c);
-    if (!rw.signIns.hit(clientOf(c), rw.now())) return rsay(c, 429, lang, 'r.limited');
+    if (!rw.signIns.hit(clientAddress(c, rw.trustProxy), rw.now())) return rsay(c, 429, lang, 'r.limited');
     const token = c.req.param('token');
     const state = token.length <= 100 ? await residentLinkState(rw.db, token, rw.now()) : 'unknown';
     if (state !== 'ok') return rsay(c, 410, lang, `r.signin.${state}`);
@@ -101,12 +102,12 @@ export function residentAuthRoutes(rw: ResidentWeb): Hono {
 
   app.post('/page', async (c) => {
     const lang = langOfReq(c);
-    if (!rw.signIns.hit(clientOf(c), rw.now())) return rsay(c, 429, lang, 'r.limited');
+    if (!rw.signIns.hit(clientAddress(c, rw.trustProxy), rw.now())) return rsay(c, 429, lang, 'r.limited');
     const form = await c.req.parseBody();
     const pre = getCookie(c, PRE_COOKIE);
     if (!pre || !sameToken(String(form._csrf ?? ''), pre)) return rsay(c, 403, lang, 'r.csrf');
     const token = String(form.token ?? '');
-    const r = token.length <= 100 ? await redeemResidentLink(rw.db, token, rw.now(), clientOf(c)) : ({ refused: 'unknown' } as const);
+    const r = token.length <= 100 ? await redeemResidentLink(rw.db, token, rw.now(), clientAddress(c, rw.trustProxy)) : ({ refused: 'unknown' } as const);
     if ('refused' in r) return rsay(c, 410, lang, `r.signin.${r.refused}`);
     deleteCookie(c, PRE_COOKIE, { path: '/page' });
     startSession(rw, c, r.sessionId);

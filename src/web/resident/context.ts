@@ -1,6 +1,4 @@
 /** What the resident pages share: the staff page's basics, the core (every action is a chat command), WeChat's web authorisation. */
-import type { Context } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Core } from '../../kernel/types.js';
 import type { ResidentSession } from '../../sessions/resident.js';
 import type { Web } from '../context.js';
@@ -37,10 +35,3 @@ export const newResidentWeb = (web: Web, extra: Pick<ResidentWeb, 'core' | 'oaut
 /** A resident page's variables: the session when there is one. */
 export type AsResident = { Variables: { resident: ResidentSession | undefined } };
 
-export function clientOf(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'local';
-  } catch {
-    return 'local';
-  }
-}

@@ -4,13 +4,13 @@ import { renderAttachment } from '../../reports/attachments.js';
 import { openFileLink } from '../../sessions/file-links.js';
 import { langOfReq } from '../context.js';
 import type { ResidentWeb } from './context.js';
-import { clientOf } from './context.js';
+import { clientAddress } from '../client-address.js';
 import { rsay } from './layout.js';
 
 export function fileRoutes(rw: ResidentWeb): Hono {
   return new Hono().get('/f/:kind/:id/:lang/:expires/:sig', async (c) => {
     const lang = langOfReq(c);
-    if (!rw.signIns.hit(`f:${clientOf(c)}`, rw.now())) return rsay(c, 429, lang, 'r.limited');
+    if (!rw.signIns.hit(`f:${clientAddress(c, rw.trustProxy)}`, rw.now())) return rsay(c, 429, lang, 'r.limited');
     const opened = await openFileLink(rw.db, c.req.param(), rw.now());
     if (opened === 'bad') return rsay(c, 404, lang, 'r.file.bad');
     if (opened === 'expired') return rsay(c, 410, lang, 'r.file.bad');

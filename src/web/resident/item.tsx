@@ -21,7 +21,7 @@ import type { AsResident, ResidentWeb } from './context.js';
 import { Flash, RPage, rsay } from './layout.js';
 import { newPageOf, raiseFromPage } from './pages.js';
 import { refusedPage } from './refusals.js';
-import { embeddedSvg } from './style.js';
+import { embeddedSvg } from '../style.js';
 
 /** An item's number in a path: 1 to 9 digits (longer is 404, never 500). */
 const NUMBER = /^[1-9][0-9]{0,8}$/;

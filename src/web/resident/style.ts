@@ -42,5 +42,3 @@ export function residentStyleRoutes(): Hono {
   return new Hono().get(RESIDENT_STYLESHEET, (c) => c.body(RESIDENT_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable' }));
 }
 
-/** A chart's SVG to embed: without its <style> elements (the page's policy blocks inline style elements). */
-export const embeddedSvg = (svg: string) => svg.replace(/<style[^>]*>[\s\S]*?<\/style>/g, '');

@@ -1,7 +1,8 @@
 /**
  * Finding 4: the raw sign-in token was stored at rest (processed_updates.replies kept the whole
  * /signin/<token> URL after delivery). Now the adapter gets the live link, and no table holds the token
- * or the session id: not the stored reply, not the links, not the sessions, not the audit log.
+ * or the session id: not the stored reply, not the links, not the sessions, not the audit log. The same
+ * for a resident's personal link (/page, 议事厅) and resident session (resident_links, resident_sessions).
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { redactLinks } from '../../../src/messaging/redact.js';
 import { makeWorld, say, uid } from '../../core/helpers.js';
 import { freshDatabase } from '../../support/services.js';
 import { Browser, webApp } from '../support.js';
+import { enter } from '../resident-support.js';
 
 let database: Database;
 beforeAll(async () => {
@@ -61,17 +63,46 @@ describe('secrets at rest', () => {
     expect(kept!.replies[0]!.text).toMatch(/\/signin\/…/);
   });
 
+  it('keeps the personal link token (/page) and the resident session id in no table, once delivered and used', async () => {
+    const w = await makeWorld(database);
+    const dm = { platformChatId: `p-${uid(w, 'ann')}`, kind: 'private' as const };
+    const out = await say(w, 'ann', '/page', { chat: dm, updateKey: 'page-1', delivery: { chat: { id: dm.platformChatId } } });
+    const link = /\/page\/([A-Za-z0-9_-]+)/.exec(out.replies[0]!.text);
+    expect(link, 'the adapter sends the live link').toBeTruthy();
+    const token = link![1]!;
+    await w.core.repliesDelivered('telegram', 'page-1');
+
+    const b = new Browser(webApp(w));
+    expect((await enter(b, token)).status).toBe(303);
+    const sessionId = b.cookies.get('yishi_resident')!;
+    expect(sessionId).toBeTruthy();
+
+    expect(await whereStored(token)).toEqual([]);
+    expect(await whereStored(sessionId)).toEqual([]);
+    // What is stored of them is their hashes, and the reply says where the link led.
+    const [kept] = (await database.db.execute(sql`select replies from processed_updates where update_key = 'page-1'`)) as unknown as { replies: { text: string }[] }[];
+    expect(kept!.replies[0]!.text).toMatch(/\/page\/…/);
+    const [counts] = (await database.db.execute(sql`select (select count(*)::int from resident_links) as links, (select count(*)::int from resident_sessions) as sessions`)) as unknown as { links: number; sessions: number }[];
+    expect(counts).toEqual({ links: 1, sessions: 1 });
+  });
+
   it('keeps no link token in the outbox once the message is sent', async () => {
     const token = 'T'.repeat(43);
-    await writeOutbox(database.db, [{ platform: 'telegram', platformChatId: 'p-1', dedupeKey: 'link-out-1', payload: { text: `登录：https://y.example/signin/${token}` } }]);
-    const [{ id }] = (await database.db.execute(sql`select id from outbound_messages where dedupe_key = 'link-out-1'`)) as unknown as { id: number }[];
-    await markOutboxSent(database.db, Number(id), 'm1');
+    const personal = 'P'.repeat(43);
+    await writeOutbox(database.db, [
+      { platform: 'telegram', platformChatId: 'p-1', dedupeKey: 'link-out-1', payload: { text: `登录：https://y.example/signin/${token}` } },
+      { platform: 'telegram', platformChatId: 'p-1', dedupeKey: 'link-out-2', payload: { text: `议事厅：https://y.example/page/${personal}` } },
+    ]);
+    const rows = (await database.db.execute(sql`select id from outbound_messages where dedupe_key in ('link-out-1', 'link-out-2')`)) as unknown as { id: number }[];
+    for (const { id } of rows) await markOutboxSent(database.db, Number(id), `m${id}`);
     expect(await whereStored(token)).toEqual([]);
+    expect(await whereStored(personal)).toEqual([]);
   });
 
   it('cuts any long token out of a link, whatever page it opens, and leaves other text alone', () => {
     const token = 'Q'.repeat(43);
     expect(redactLinks(`打开 https://y.example/signin/${token} 登录`)).toBe('打开 https://y.example/signin/… 登录');
+    expect(redactLinks(`议事厅：https://y.example/page/${token}（24 小时内有效）`)).toBe('议事厅：https://y.example/page/…（24 小时内有效）');
     expect(redactLinks(`https://y.example/v/in/${token}，请勿转发`)).toBe('https://y.example/v/in/…，请勿转发');
     expect(redactLinks(`https://y.example/v/xfl/3?k=${token}`)).toBe('https://y.example/v/xfl/3?k=…');
     expect(redactLinks('#3 https://y.example/v/xfl/3 同意 4')).toBe('#3 https://y.example/v/xfl/3 同意 4');

@@ -10,6 +10,8 @@ import { startWeb, type RunningWeb } from '../../../src/web/server.js';
 import { config, makeWorld, say } from '../../core/helpers.js';
 import { freshDatabase } from '../../support/services.js';
 import { auditActions, Browser, linkFor, webApp } from '../support.js';
+import { enter, formOf, personalLink } from '../resident-support.js';
+import { WebMounts } from '../../../src/lib/web-mounts.js';
 
 let database: Database;
 beforeAll(async () => {
@@ -82,5 +84,30 @@ describe('request bodies', () => {
     expect((await b.request('/signout', { form: { _csrf: csrf, pad: 'x'.repeat(40_000) } })).status).toBe(413);
     expect((await b.request(`/c/${w.slug}`)).status).toBe(200);
     expect(await auditActions(w)).toEqual(before);
+  });
+
+  it('limits the resident side: a personal link (/page) is held to the sign-in limit, its forms to 16 KB, the callback to 64 KB', async () => {
+    const w = await makeWorld(database);
+    await say(w, 'ann', '/suggest 东门路灯坏了');
+    let called = 0;
+    const mounts = new WebMounts();
+    mounts.mount('/wechat-mp', () => (called++, new Response('success')));
+    const app = webApp(w, { core: w.core, mounts });
+    const before = await auditActions(w);
+    // A personal link's button sends two tokens: 10 KB is no sign-in.
+    const token = await personalLink(w, 'ann');
+    const big = await new Browser(app).request('/page', { form: { token, pad: 'x'.repeat(10_000) } });
+    expect(big.status).toBe(413);
+    expect((await new Browser(app).request(`/page/${token}`)).status).toBe(200);
+    const b = new Browser(app);
+    expect((await enter(b, token)).status).toBe(303);
+    const fields = await formOf(b, `/v/${w.slug}/1`, `/v/${w.slug}/1/comment`);
+    const comment = await b.request(`/v/${w.slug}/1/comment`, { form: { ...fields, text: '很'.repeat(20_000) } });
+    expect(comment.status).toBe(413);
+    expect(await auditActions(w)).toEqual([...before, 'resident.link_sent', 'resident.signed_in']);
+    // The Official Account's callback: one XML message, at most 64 KB, refused before the adapter sees it.
+    expect((await app.request('/wechat-mp?signature=x', { method: 'POST', body: 'x'.repeat(70_000) })).status).toBe(413);
+    expect((await app.request('/wechat-mp?signature=x', { method: 'POST', body: 'x'.repeat(1_000) })).status).toBe(200);
+    expect(called).toBe(1);
   });
 });

@@ -1,16 +1,20 @@
 /**
  * Finding 5: no security headers on pages, exports, charts or the queue board. Now every kind of
  * response carries them: a CSP without inline script, no framing, nosniff, a referrer policy (none from
- * the sign-in pages), no-store, and HSTS when the page's own URL is https.
+ * the sign-in pages), no-store, and HSTS when the page's own URL is https. The resident pages, their
+ * personal links (no referrer, like a sign-in), signed file links and the Official Account's callback too.
  */
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/db/client.js';
 import { grantOperator } from '../../../src/sessions/operators.js';
 import { STYLESHEET_PATH } from '../../../src/web/style.js';
+import { RESIDENT_STYLESHEET } from '../../../src/web/resident/style.js';
+import { WebMounts } from '../../../src/lib/web-mounts.js';
 import { config, makeWorld, say, type World } from '../../core/helpers.js';
 import { freshDatabase, redisUrl, uniqueName } from '../../support/services.js';
 import { Browser, linkFor, webApp } from '../support.js';
+import { enter, personalLink } from '../resident-support.js';
 
 let database: Database;
 let queue: Queue;
@@ -103,6 +107,50 @@ describe('security headers', () => {
     expect(asset).toBeTruthy();
     expectHardened('queue board script', await b.request(`/admin/queues/${asset}`), { board: true });
     expectHardened('read-only refusal', await b.request(`/admin/queues/api/queues/${queue.name}/pause`, { method: 'PUT', headers: { origin: 'http://localhost' } }), { board: true });
+  });
+
+  it('are on the resident pages, their personal links (no referrer), signed file links and the /wechat-mp callback', async () => {
+    const w = await makeWorld(database);
+    await closedVote(w);
+    const mounts = new WebMounts();
+    mounts.mount('/wechat-mp', () => new Response('success', { headers: { 'content-type': 'text/plain' } }));
+    const app = webApp(w, { core: w.core, mounts });
+    const anon = new Browser(app);
+    const b = new Browser(app);
+    const token = await personalLink(w, 'ann');
+
+    expectHardened('personal link page', await anon.request(`/page/${token}`), { signIn: true });
+    expectHardened('unknown personal link', await anon.request('/page/nope'), { signIn: true });
+    expectHardened('personal link without form token', await anon.request('/page', { form: { token } }), { signIn: true });
+    expectHardened('personal link redirect', await enter(b, token), { signIn: true });
+    expect(b.cookies.get('yishi_resident')).toBeTruthy();
+    const style = await anon.request(RESIDENT_STYLESHEET);
+    expectHardened('resident stylesheet', style, { cached: true });
+    expect(style.headers.get('cache-control')).toContain('immutable');
+
+    const item = await b.request(`/v/${w.slug}/1`);
+    expect(item.status).toBe(200);
+    expectHardened('resident item', item);
+    const file = /href="(\/f\/chart\/[^"]+)"/.exec(await item.text())![1]!;
+    const pages: [string, string, number][] = [
+      ['resident home (to the only community)', '/v', 303],
+      ['resident community', `/v/${w.slug}`, 200],
+      ['resident raise', `/v/${w.slug}/new`, 200],
+      ['resident not found', `/v/${w.slug}/1234567890`, 404],
+      ['signed chart', file, 200],
+      ['tampered file link', file.replace('/chart/', '/notice/'), 404],
+      ['web authorisation without the Official Account', '/wechat-mp/oauth?code=c&state=s', 404],
+    ];
+    for (const [name, path, status] of pages) {
+      const res = await b.request(path);
+      expect([name, res.status]).toEqual([name, status]);
+      expectHardened(name, res);
+    }
+    expectHardened('resident action without form token', await b.request(`/v/${w.slug}/1/comment`, { form: { text: '好' } }));
+    expectHardened('resident sign-out', await b.request('/signout/resident', { form: {} }));
+    const callback = await anon.request('/wechat-mp?signature=x&timestamp=1&nonce=2', { method: 'POST', body: '<xml></xml>' });
+    expect(await callback.text()).toBe('success');
+    expectHardened('the Official Account callback', callback);
   });
 
   it('add HSTS when the page is served over https', async () => {

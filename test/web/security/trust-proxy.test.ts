@@ -42,6 +42,20 @@ describe('the client address and the sign-in limits', () => {
     expect((await app.request(`/signin/${token}`, from('198.51.100.8'))).status).toBe(200);
   });
 
+  it('keys the resident pages\' limits (personal links, 20 in 10 minutes) on the same client address', async () => {
+    const w = await makeWorld(database);
+    const behind = webApp(w, { config: { ...config, YISHI_TRUST_PROXY: 1 } });
+    for (let i = 0; i < 20; i++) expect((await behind.request('/page/nope', from('198.51.100.7'))).status).toBe(410);
+    expect((await behind.request('/page/nope', from('198.51.100.7'))).status).toBe(429);
+    expect((await behind.request('/page/nope', from('10.9.9.9, 198.51.100.7'))).status).toBe(429);
+    // Another resident behind the same proxy opens their link as usual.
+    expect((await behind.request('/page/nope', from('198.51.100.8'))).status).toBe(410);
+    // Without YISHI_TRUST_PROXY the header is ignored: every request counts against the socket.
+    const direct = webApp(w);
+    for (let i = 1; i <= 20; i++) expect((await direct.request('/page/nope', from(`203.0.113.${i}`))).status).toBe(410);
+    expect((await direct.request('/page/nope', from('203.0.113.99'))).status).toBe(429);
+  });
+
   it('reads YISHI_TRUST_PROXY as a small number, 0 by default', () => {
     expect(loadConfig({} as NodeJS.ProcessEnv).YISHI_TRUST_PROXY).toBe(0);
     expect(loadConfig({ YISHI_TRUST_PROXY: '2' } as NodeJS.ProcessEnv).YISHI_TRUST_PROXY).toBe(2);
