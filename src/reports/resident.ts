@@ -11,7 +11,8 @@ import { itemPolls, type Item } from './board.js';
 import type { PollStanding } from './results.js';
 
 /** Stages no longer open (the list leaves them out; the item page still shows them). */
-const FINISHED = ['withdrawn', 'evaluated', 'rejected'] as const;
+/** Not listed as open: done with, or merged into another item (issue 32), which is listed in its place. */
+const FINISHED = ['withdrawn', 'evaluated', 'rejected', 'merged'] as const;
 
 export async function communityBySlug(db: Db, slug: string): Promise<Community | undefined> {
   if (!/^[a-z0-9][a-z0-9_-]{0,62}$/i.test(slug)) return undefined;

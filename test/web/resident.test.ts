@@ -75,6 +75,18 @@ describe('resident sessions', () => {
     expect((await b.request('/v')).status).toBe(401);
   });
 
+  it('lists open items only: an item merged into another (/merge) is not listed, the one it went into is', async () => {
+    const w = await makeWorld(database);
+    await say(w, 'ann', '/suggest 东门路灯坏了，晚上很黑');
+    await say(w, 'bo', '/suggest 东门的路灯不亮了');
+    expect((await say(w, 'staff', '/merge 2 1')).errorCode).toBeUndefined();
+    const html = await (await new Browser(app(w)).request(`/v/${w.slug}`)).text();
+    expect(html).toContain(`/v/${w.slug}/1"`);
+    expect(html).not.toContain(`/v/${w.slug}/2"`);
+    // The merged item itself still opens, saying so.
+    expect(await (await new Browser(app(w)).request(`/v/${w.slug}/2`)).text()).toContain('已合并');
+  });
+
   it('without a session explains how to get one and shows no form', async () => {
     const w = await makeWorld(database);
     await voting(w);
