@@ -1,7 +1,7 @@
 /** Staff statistics: counts per stage, turnout of closed votes, satisfaction, quarters without a meeting. */
 import { and, count, eq, gte, inArray, lt } from 'drizzle-orm';
 import { meetings, polls, suggestions, STAGES } from '../db/schema.js';
-import { addQuarters, quarterEnd, quarterOf, quarterStart, quartersBetween } from '../domain/time.js';
+import { addQuarters, quarterEnd, quarterLabel, quarterOf, quarterStart, quartersBetween } from '../domain/time.js';
 import { requireStaff, type CommandResult, type Ctx } from '../kernel/context.js';
 import type { PollResult } from './close.js';
 import { percent, pooledCounts, satisfactionRate } from '../domain/outcome.js';
@@ -77,7 +77,7 @@ export async function stats(ctx: Ctx, args = ''): Promise<CommandResult> {
     ctx.t('stats.stages', { stages: stageText }),
     ctx.t('stats.turnout', { polls: st.closedVotes, turnout: percent(st.turnout) }),
     ctx.t('stats.satisfaction', { polls: st.ratingRounds, rate: percent(st.satisfaction) }),
-    ctx.t('stats.unmet', { count: st.unmetQuarters.length, list: st.unmetQuarters.length ? `（${st.unmetQuarters.slice(-8).join('、')}）` : '' }),
+    ctx.t('stats.unmet', { count: st.unmetQuarters.length, list: st.unmetQuarters.length ? `（${st.unmetQuarters.slice(-8).map((q) => quarterLabel(ctx.lang, q)).join('、')}）` : '' }),
     await whistleStatsLine(ctx, grid?.id),
   ];
   return { reply: { text: lines.join('\n') } };

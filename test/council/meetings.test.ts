@@ -5,7 +5,7 @@ import { freshDatabase } from '../support/services.js';
 import type { Database } from '../../src/db/client.js';
 import * as s from '../../src/db/schema.js';
 import type { CoreEvent } from '../../src/kernel/types.js';
-import { addQuarters, quarterOf, quarterStart } from '../../src/domain/time.js';
+import { addQuarters, quarterLabel, quarterOf, quarterStart } from '../../src/domain/time.js';
 import { config, makeWorld, replyText, say } from '../core/helpers.js';
 
 describe('meetings and statistics', () => {
@@ -52,7 +52,7 @@ describe('meetings and statistics', () => {
     await database.db.insert(s.meetings).values({ communityId: w.communityId, quarter: addQuarters(start, 1), startsAt: held, place: '活动室', status: 'held' });
     const out = replyText(await say(w, 'staff', '/stats'));
     expect(out).toContain('未召开协商议事会的季度：2');
-    expect(out).toContain(start);
-    expect(out).toContain(addQuarters(start, 2));
+    expect(out).toContain(quarterLabel('zh', start));
+    expect(out).toContain(quarterLabel('zh', addQuarters(start, 2)));
   });
 });
