@@ -3,7 +3,6 @@
  * "not slower than before". Runs `npm run bench -- <bench>` alternately in this tree and in another
  * checkout (e.g. a `git worktree` of the earlier commit), the order swapped every pair, and prints each
  * pair's figures, the pair-by-pair ratio (this / other), its median and how many pairs were higher.
- * Each tree's bench/results/latest.json is put back as it was.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,17 +21,14 @@ const pairs = Number(pairsArg ?? 6);
 const resultName = resultArg ?? (bench === 'storm' ? 'vote-storm' : bench);
 
 function runIn(tree: string): { value: number; baseline: number; correct: boolean } {
-  const file = path.join(tree, 'bench/results/latest.json');
-  const saved = fs.existsSync(file) ? fs.readFileSync(file) : undefined;
-  try {
-    execFileSync('npx', ['tsx', 'bench/run.ts', bench!], { cwd: tree, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DATABASE_URL: '', REDIS_URL: '' } });
-    const out = JSON.parse(fs.readFileSync(file, 'utf8')) as { results: BenchResult[] };
-    const r = out.results.find((x) => x.name === resultName);
-    if (!r) throw new Error(`no result "${resultName}" in ${file}`);
-    return { value: r.figure.value, baseline: r.baseline.value, correct: r.correct };
-  } finally {
-    if (saved) fs.writeFileSync(file, saved);
-  }
+  // A named run writes bench/results/partial.tmp, never the committed latest.json.
+  const file = path.join(tree, 'bench/results/partial.tmp');
+  fs.rmSync(file, { force: true });
+  execFileSync('npx', ['tsx', 'bench/run.ts', bench!], { cwd: tree, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DATABASE_URL: '', REDIS_URL: '' } });
+  const out = JSON.parse(fs.readFileSync(file, 'utf8')) as { results: BenchResult[] };
+  const r = out.results.find((x) => x.name === resultName);
+  if (!r) throw new Error(`no result "${resultName}" in ${file}`);
+  return { value: r.figure.value, baseline: r.baseline.value, correct: r.correct };
 }
 
 const ratios: number[] = [];

@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- name …]`: starts its own Postgres and redis-server (unless DATABASE_URL / REDIS_URL
  * are set), runs each benchmark with a baseline measured in the same run, prints figure, baseline and
- * ratio, and writes bench/results/latest.json. Names: storm, storm3 (the storm through three webhook instances), tally, outbound, cold.
+ * ratio, and writes bench/results/latest.json. Names: storm, storm3 (the storm through three webhook instances), tally, outbound, cold, similar.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +14,7 @@ import { benchVoteStorm } from './vote-storm.js';
 import { benchVoteStormInstances } from './vote-storm-instances.js';
 import { benchOutbound } from './outbound.js';
 import { benchColdStart } from './cold-start.js';
+import { benchSimilar } from './similar.js';
 
 const benches: Record<string, (s: Awaited<ReturnType<typeof startBenchServices>>, log: (l: string) => void) => Promise<BenchResult | BenchResult[]>> = {
   storm: benchVoteStorm,
@@ -21,6 +22,7 @@ const benches: Record<string, (s: Awaited<ReturnType<typeof startBenchServices>>
   tally: benchTally,
   outbound: benchOutbound,
   cold: benchColdStart,
+  similar: benchSimilar,
 };
 
 const log = (line: string) => process.stdout.write(line + '\n');

@@ -19,6 +19,8 @@ import type { PlannedQueueEnv } from './planned-queue.js';
 import { createTimerJobs } from './timers.js';
 import { createWhistleJobs } from './whistles.js';
 import { createNeedJobs } from './needs.js';
+import { createAnswerJobs } from './answers.js';
+import { planRetention } from './retention.js';
 
 export { nextQuarterlyRun } from './plan.js';
 
@@ -99,7 +101,8 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
   const timerJobs = createTimerJobs(plannedEnv, { core, sync: () => sync(), retry: { attempts: options.timerAttempts ?? 6, backoffMs: options.timerBackoffMs ?? 2000 } });
   const whistleJobs = createWhistleJobs(plannedEnv);
   const needJobs = createNeedJobs(plannedEnv);
-  const planned = [timerJobs, whistleJobs, needJobs];
+  const answerJobs = createAnswerJobs(plannedEnv);
+  const planned = [timerJobs, whistleJobs, needJobs, answerJobs];
   const timers = timerJobs.queue;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const limiter = new SendLimiter(limits);
@@ -142,6 +145,9 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
       const timed = await timerJobs.reconcile();
       await whistleJobs.reconcile();
       await needJobs.reconcile();
+      await answerJobs.reconcile();
+      // The daily prune of what is not kept (jobs/retention.ts): one scheduler, run by the timers.
+      await planRetention(timers, tz);
       const pendingSends = await enqueueAllPending(sendOpts);
       await timers.upsertJobScheduler(jobIds.syncScheduler, { every: options.syncEveryMs ?? 5 * 60e3 }, { name: 'sync', data: {} });
       const report = { schedulers: schedulers.length, schedulersRemoved, jobs: timed.planned, jobsAdded: timed.added, jobsRemoved: timed.removed, pendingSends };
@@ -163,6 +169,8 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
         const id = s.id ?? s.key;
         if (id.startsWith('chair-') && !wanted.has(id)) await timers.removeJobScheduler(id);
       }
+      // A changed answer time (`community set --answer-within`) moves the answer jobs.
+      await answerJobs.reconcile();
       const pending = await enqueueAllPending(sendOpts);
       return `synced ${communities.length} councils, ${pending} pending sends`;
     });
@@ -180,7 +188,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
         return;
     }
     // Each planned queue re-plans what the event changed (timers: polls, owners' votes, meetings, the
-    // 45th-day checks; whistles; needs).
+    // quarter's meeting checks; whistles; needs; answers: a raised suggestion's answer time).
     for (const q of planned) await q.onEvent(event);
   }
 
@@ -226,7 +234,7 @@ export async function startJobs(deps: AppDeps, options: JobsOptions = {}): Promi
     },
     timers,
     send,
-    queues: [timers, send, whistleJobs.queue, needJobs.queue],
+    queues: [timers, send, whistleJobs.queue, needJobs.queue, answerJobs.queue],
     prefix,
   };
 }

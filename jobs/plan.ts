@@ -1,6 +1,6 @@
 /**
  * What Redis should hold, computed from Postgres alone: the quarterly schedulers and every delayed job
- * (poll closes, non-voter nudges, meeting reminders, the 45th-day meeting check). Reconcile makes Redis
+ * (poll closes, non-voter nudges, meeting reminders, the quarter's two meeting checks). Reconcile makes Redis
  * match this; `yishi schedules` prints it.
  */
 import { getNextMillis } from 'bullmq';
@@ -18,7 +18,7 @@ import {
   type Meeting,
   type OpenPoll,
 } from '../src/council/schedule-plan.js';
-import { quarterOf, quarterStart, reminderBefore, zonedParts, zonedTimeToDate, type Quarter } from '../src/domain/time.js';
+import { quarterEnd, quarterOf, quarterStart, reminderBefore, zonedParts, zonedTimeToDate, type Quarter } from '../src/domain/time.js';
 import { CHAIR_PATTERN, jobIds, MEETING_OFFSETS, type MeetingOffset, type TimerData, type TimerName } from './queues.js';
 
 export interface PlannedJob<N extends TimerName = TimerName> {
@@ -55,6 +55,13 @@ export function meetingDueAt(quarter: Quarter, tz: string): Date {
   const first = zonedParts(quarterStart(quarter, tz), tz);
   const day45 = new Date(Date.UTC(first.year, first.month - 1, first.day + 44));
   return zonedTimeToDate({ year: day45.getUTCFullYear(), month: day45.getUTCMonth() + 1, day: day45.getUTCDate(), hour: 9, minute: 0 }, tz);
+}
+
+/** 09:00 two weeks before the quarter's end, in `tz`: the second check of a quarter without a held meeting. */
+export function meetingLateAt(quarter: Quarter, tz: string): Date {
+  const end = zonedParts(quarterEnd(quarter, tz), tz);
+  const day = new Date(Date.UTC(end.year, end.month - 1, end.day - 14));
+  return zonedTimeToDate({ year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate(), hour: 9, minute: 0 }, tz);
 }
 
 export async function planSchedulers(db: Db, tz: string): Promise<PlannedScheduler[]> {
@@ -104,14 +111,24 @@ async function meetingJobs(db: Db, m: Meeting, now: Date, opts: { catchUp: boole
   return out;
 }
 
-/** The 45th-day check of the quarter `now` is in, for one council community, unless already settled. */
+/**
+ * The checks of the quarter `now` is in, for one council community: at its midpoint (the 45th day) and
+ * two weeks before its end, each unless already settled (reminded, or a meeting held).
+ */
 export async function planMeetingDue(db: Db, community: Pick<CouncilCommunity, 'id' | 'slug' | 'firstUnitAt'>, now: Date, tz: string): Promise<PlannedJob[]> {
   const quarter = quarterOf(now, tz);
-  const at = meetingDueAt(quarter, tz);
-  // A council formed after the 45th day never had the chance to schedule: no reminder.
-  if (community.firstUnitAt.getTime() >= at.getTime()) return [];
-  if (await meetingDueSettled(db, community.id, quarter)) return [];
-  return [{ id: jobIds.meetingDue(community.id, quarter), name: 'meeting-due', data: { communityId: community.id, quarter }, at: at.getTime(), what: `meeting check ${quarter} (${community.slug})` }];
+  const mid = meetingDueAt(quarter, tz);
+  // A council formed after the midpoint never had the chance to schedule: no reminder this quarter.
+  if (community.firstUnitAt.getTime() >= mid.getTime()) return [];
+  const out: PlannedJob[] = [];
+  if (!(await meetingDueSettled(db, community.id, quarter, 'mid'))) {
+    out.push({ id: jobIds.meetingDue(community.id, quarter), name: 'meeting-due', data: { communityId: community.id, quarter }, at: mid.getTime(), what: `meeting check ${quarter} (${community.slug})` });
+  }
+  if (!(await meetingDueSettled(db, community.id, quarter, 'late'))) {
+    const at = meetingLateAt(quarter, tz).getTime();
+    out.push({ id: jobIds.meetingDueLate(community.id, quarter), name: 'meeting-due', data: { communityId: community.id, quarter, check: 'late' }, at, what: `meeting check two weeks before the end of ${quarter} (${community.slug})` });
+  }
+  return out;
 }
 
 /**
@@ -133,7 +150,7 @@ export function planOwnersVote(vote: { id: number; deadline: Date }): PlannedJob
 
 /**
  * A part of the timers' plan that changes together: a poll's close and nudge, an owners' vote's close,
- * a meeting's reminders, a council community's 45th-day check of the running quarter (with the
+ * a meeting's reminders, a council community's meeting checks of the running quarter (with the
  * community when the caller has it at hand).
  */
 export type TimerSubject =
@@ -167,8 +184,10 @@ export function timerJobIds(subject: TimerSubject, now: Date, tz: string): strin
       return [jobIds.ownersVoteClose(subject.id)];
     case 'meeting':
       return (Object.keys(MEETING_OFFSETS) as MeetingOffset[]).map((before) => jobIds.meeting(subject.id, before));
-    case 'meeting-due':
-      return [jobIds.meetingDue(subject.id, quarterOf(now, tz))];
+    case 'meeting-due': {
+      const quarter = quarterOf(now, tz);
+      return [jobIds.meetingDue(subject.id, quarter), jobIds.meetingDueLate(subject.id, quarter)];
+    }
   }
 }
 

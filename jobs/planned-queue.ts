@@ -1,7 +1,7 @@
 /**
  * A queue of delayed jobs planned from Postgres: the one implementation of "Redis holds what Postgres
  * plans" for every time-driven area (the timers: poll deadlines, nudges, meeting reminders, the quarter's
- * checks; whistles; needs). Deterministic job ids; the whole plan reconciled at start; one subject's part
+ * checks; whistles; needs; answers). Deterministic job ids; the whole plan reconciled at start; one subject's part
  * of it again when it changes; a worker that validates each payload, runs the job's use case and hands
  * what it queued to the send queue. Each area says only what is planned and what a job does (a spec).
  */

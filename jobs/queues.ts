@@ -23,6 +23,7 @@ export const jobIds = {
   chairScheduler: (communityId: number) => `chair-${communityId}`,
   chairCatchUp: (communityId: number, quarter: string) => `chair-catchup-${communityId}-${quarter}`,
   meetingDue: (communityId: number, quarter: string) => `meeting-due-${communityId}-${quarter}`,
+  meetingDueLate: (communityId: number, quarter: string) => `meeting-due-late-${communityId}-${quarter}`,
   send: (outboxId: number) => `out-${outboxId}`,
   syncScheduler: 'sync',
 };
@@ -36,8 +37,9 @@ export const timerSchemas = {
   'owners-vote-close': z.object({ voteId: id }),
   'meeting-reminder': z.object({ meetingId: id, before: z.enum(['24h', '1h']), startsAt: z.number().int() }),
   'chair-announce': z.object({ communityId: id }),
-  'meeting-due': z.object({ communityId: id, quarter }),
+  'meeting-due': z.object({ communityId: id, quarter, check: z.enum(['mid', 'late']).optional() }),
   sync: z.object({}),
+  prune: z.object({}),
 } as const;
 
 export type TimerName = keyof typeof timerSchemas;

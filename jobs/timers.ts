@@ -1,14 +1,16 @@
 /**
- * The timers' delayed jobs, on the timers queue (a planned queue, like the whistles' and the needs'):
- * poll deadlines, non-voter nudges, meeting reminders, the quarterly chair announcement, the 45th-day
- * meeting check, and the periodic sync. jobs/plan.ts says which jobs there should be; each job runs its
- * use case (src/consultation/nudge.ts, src/council/chair-announcement.ts, meeting-reminders.ts,
- * quarter-check.ts), which decides and writes what it sends to the outbox in one transaction; the queue
- * only enqueues what was queued. A job run twice sends nothing twice.
+ * The timers' delayed jobs, on the timers queue (a planned queue, like the whistles', the needs' and the
+ * answers'): poll deadlines, non-voter nudges, meeting reminders, the quarterly chair announcement, the
+ * quarter's meeting checks (its 45th day and two weeks before its end), the daily prune, and the periodic
+ * sync. jobs/plan.ts says which jobs there should be; each job runs its use case (src/consultation/nudge.ts,
+ * src/council/chair-announcement.ts, meeting-reminders.ts, quarter-check.ts), which decides and writes
+ * what it sends to the outbox in one transaction; the queue only enqueues what was queued. A job run
+ * twice sends nothing twice.
  */
 import type { Core } from '../src/kernel/types.js';
 import { nudgeNonVoters } from '../src/consultation/nudge.js';
 import { announceChair } from '../src/council/chair-announcement.js';
+import { pruneAtRest } from '../src/sessions/retention.js';
 import { remindMeeting } from '../src/council/meeting-reminders.js';
 import { remindMeetingDue } from '../src/council/quarter-check.js';
 import { meetingById, pollDeadline } from '../src/council/schedule-plan.js';
@@ -70,8 +72,10 @@ async function changedBy(env: PlannedQueueEnv, event: CoreEvent): Promise<TimerS
       return [{ kind: 'owners-vote', id: event.voteId }];
     case 'meeting.scheduled':
     case 'meeting.moved':
-    case 'meeting.cancelled': {
-      // A meeting settles the quarter's 45th-day check; a cancelled one may bring it back.
+    case 'meeting.cancelled':
+    case 'meeting.held': {
+      // A held meeting settles the quarter's checks (the 45th day's and the late one); a cancelled one
+      // may bring them back.
       const m = await meetingById(env.db, event.meetingId);
       return [{ kind: 'meeting', id: event.meetingId }, ...(m ? [{ kind: 'meeting-due' as const, id: m.communityId }] : [])];
     }
@@ -89,8 +93,12 @@ export function createTimerJobs(env: PlannedQueueEnv, opts: TimerOptions): Plann
     'poll-nudge': (d) => nudgeNonVoters(runOf(env), d.pollId),
     'meeting-reminder': (d) => remindMeeting(runOf(env), d),
     'chair-announce': (d) => announceChair(runOf(env), d.communityId),
-    'meeting-due': (d) => remindMeetingDue(runOf(env), d.communityId, d.quarter),
+    'meeting-due': (d) => remindMeetingDue(runOf(env), d.communityId, d.quarter, d.check ?? 'mid'),
     sync: async () => ({ note: await opts.sync(), queued: [] }),
+    prune: async () => {
+      const pruned = await pruneAtRest(env.db, env.now(), env.logger);
+      return { note: `pruned ${pruned.processedUpdates} updates, ${pruned.signInLinks} links, ${pruned.sessions} sessions`, queued: [] };
+    },
   };
   return createPlannedQueue<TimerData<TimerName>, TimerSubject>(env, {
     name: TIMERS_QUEUE,
@@ -101,7 +109,7 @@ export function createTimerJobs(env: PlannedQueueEnv, opts: TimerOptions): Plann
     run: (_env, name, data) => (handlers[name as TimerName] as (d: TimerData<TimerName>) => Promise<StepResult>)(data),
     changed: (event) => changedBy(env, event),
     idsOf: (subject, now) => timerJobIds(subject, now, env.tz),
-    // The quarter has begun: its 45th-day check is due next.
+    // The quarter has begun: its meeting checks are due next.
     after: (name, data) => (name === 'chair-announce' ? [{ kind: 'meeting-due', id: (data as TimerData<'chair-announce'>).communityId }] : []),
   });
 }

@@ -54,9 +54,12 @@ export function renderReply(reply: Reply, speaker?: string): string {
   const buttons = reply.buttons?.flat() ?? [];
   if (buttons.length) {
     lines.push('        ' + buttons.map((b, i) => `${i + 1}. ${b.label}`).join('  '));
-    const n = /#(\d+)/.exec(reply.text)?.[1] ?? '<n>';
-    const cmd = buttons[0].data.startsWith('r:') ? 'rate' : 'vote';
-    lines.push('        ' + say('console.choose', { cmd, n }));
+    // Only a ballot's choices are answered by number; other buttons' texts say their command.
+    if (/^[vr]:/.test(buttons[0]!.data)) {
+      const n = /#(\d+)/.exec(reply.text)?.[1] ?? '<n>';
+      const cmd = buttons[0]!.data.startsWith('r:') ? 'rate' : 'vote';
+      lines.push('        ' + say('console.choose', { cmd, n }));
+    }
   }
   return lines.join('\n');
 }

@@ -8,11 +8,12 @@ import type { BotCommandScope } from 'grammy/types';
 import type { Lang } from '../../src/i18n/index.js';
 import type { Logger } from '../../src/lib/logger.js';
 import type { CommandName } from '../../src/core/parse.js';
-import { commandsFor, menuDescription, type Role } from '../../src/core/help.js';
+import { commandsFor, menuDescription, ROLES, type Role } from '../../src/core/help.js';
 import { describe } from './errors.js';
 
-const EVERYONE = new Set<Role>(['resident']);
-const ANY_ROLE = new Set<Role>(['resident', 'asker', 'chair', 'contact', 'gridWorker', 'partyMember', 'owner', 'staff']);
+/** A resident's lines with those only some residents get (an author's withdraw, a follower's unfollow, an asker's rating). */
+const EVERYONE = new Set<Role>(['resident', 'author', 'follower', 'asker']);
+const ANY_ROLE = new Set<Role>(ROLES);
 
 /** Each scope's commands: a resident's in groups, every group command for the groups' administrators, the private ones in private chats. */
 export const MENU_SCOPES: { scope: BotCommandScope; commands: CommandName[] }[] = [

@@ -9,7 +9,7 @@ import type { Database } from '../db/client.js';
 import { openConfiguredDatabase } from '../services/database.js';
 import { addCouncilUnit, UnitExistsError } from '../council/units.js';
 import { readLiveRedisUrl, startRedisServer } from '../services/redis-server.js';
-import { addCommunity, requireCommunity } from '../org/communities.js';
+import { addCommunity, requireCommunity, setCommunity } from '../org/communities.js';
 import { chatsReport } from './chats.js';
 import { AdminError } from '../domain/admin-errors.js';
 import { exportSuggestions } from '../reports/export.js';
@@ -19,8 +19,9 @@ import { readImportFile } from './import.js';
 import { importData } from '../people/import.js';
 import { rotationReport } from './rotation.js';
 import { exportForPeople, revokeSessionsCommand, SESSIONS_USAGE } from './web-cli.js';
-import { exportTreeIfNode, ORG_OPTIONS, orgJob } from './org-cli.js';
+import { exportAreaIfNode, exportTreeIfNode, ORG_OPTIONS, orgJob } from './org-cli.js';
 import { POINTS_OPTIONS, pointsJob } from './points-cli.js';
+import { OPERATOR_OPTIONS, OPERATOR_USAGE, operatorJob } from './operator-cli.js';
 import { ownerJob } from './owner-cli.js';
 import { propertyJob } from './property.js';
 import { grantRole, revokeRole } from '../people/roles.js';
@@ -30,6 +31,7 @@ import {
   parseArg,
   roleSchema,
   satisfactionThresholdSchema,
+  answerWithinSchema,
   slugSchema,
   supportThresholdSchema,
   unitNameSchema,
@@ -37,15 +39,16 @@ import {
 } from '../domain/admin-args.js';
 
 const COMMANDS = {
-  community: 'community add <slug> <name> [--support-threshold N] [--satisfaction-threshold 0.6] [--lang zh|en]',
-  role: 'role grant|revoke <slug> <platform>:<userId> staff|resident',
+  community: 'community add <slug> <name> [--support-threshold N] [--satisfaction-threshold 0.6] [--lang zh|en] | community set <slug> [--support-threshold N] [--satisfaction-threshold 0.6] [--answer-within 7d]',
+  role: 'role grant|revoke <slug> <platform>:<userId> staff|resident|supervisor',
   council: 'council add <slug> <unit name> [--contact <platform>:<userId>]',
   rotation: 'rotation show <slug>',
   chats: 'chats <slug> (its chats: active, or inactive and why)',
   schedules: 'schedules',
   import: 'import <file.json>',
-  export: 'export [<slug>] [--format json|csv|xlsx] [--table items|owners|whistles|points|units (csv)] [--lang zh|en] [--out <file>] (a district or street, or none: the tree as an import file)',
+  export: 'export [<slug>] [--format json|csv|xlsx] [--table items|owners|whistles|points|units|quarters (csv)] [--lang zh|en] [--out <file>] (a district or street: as xlsx its communities side by side, as json the tree as an import file; none: the whole tree)',
   sessions: SESSIONS_USAGE,
+  operator: OPERATOR_USAGE,
   org: 'org add <level> <slug> <name> [--parent <slug>] | org move <slug> --parent <slug> | org show [<slug>] | org staff <slug> <platform>:<userId>',
   unit: 'unit add <slug> <name> --kind department|property|owners_committee|company|volunteer|other [--contact <platform>:<userId>]',
   grid: 'grid add <community> <slug> <name> [--worker <platform>:<userId>]',
@@ -147,8 +150,22 @@ function prepare(command: keyof typeof COMMANDS, args: string[]): Job {
   };
   switch (command) {
     case 'community': {
-      const { values, positionals } = parse(args, { 'support-threshold': { type: 'string' }, 'satisfaction-threshold': { type: 'string' }, lang: { type: 'string' } }, command);
+      const { values, positionals } = parse(args, { 'support-threshold': { type: 'string' }, 'satisfaction-threshold': { type: 'string' }, lang: { type: 'string' }, 'answer-within': { type: 'string' } }, command);
       const [sub, slug, ...nameParts] = positionals;
+      if (sub === 'set') {
+        if (!slug || nameParts.length || values.lang !== undefined) bad('expected: community set <slug> [--support-threshold N] [--satisfaction-threshold 0.6] [--answer-within 7d]');
+        const settings = {
+          supportThreshold: values['support-threshold'] === undefined ? undefined : arg(supportThresholdSchema, values['support-threshold']),
+          satisfactionThreshold: values['satisfaction-threshold'] === undefined ? undefined : arg(satisfactionThresholdSchema, values['satisfaction-threshold']),
+          answerWithinMinutes: values['answer-within'] === undefined ? undefined : arg(answerWithinSchema, String(values['answer-within'])),
+        };
+        const s = arg(slugSchema, slug);
+        return withDb(async (database, _config, ctx) => {
+          ctx.out(await setCommunity(database.db, s, settings));
+          return 0;
+        });
+      }
+      if (values['answer-within'] !== undefined) bad('--answer-within goes with community set');
       if (sub !== 'add' || !slug || !nameParts.length) bad('expected: community add <slug> <name>');
       const c = {
         slug: arg(slugSchema, slug),
@@ -170,7 +187,7 @@ function prepare(command: keyof typeof COMMANDS, args: string[]): Job {
       const { positionals } = parse(args, {}, command);
       const [sub, slug, who, role, ...extra] = positionals;
       if ((sub !== 'grant' && sub !== 'revoke') || !slug || !who || !role || extra.length)
-        bad('expected: role grant|revoke <slug> <platform>:<userId> staff|resident');
+        bad('expected: role grant|revoke <slug> <platform>:<userId> staff|resident|supervisor');
       const s = arg(slugSchema, slug);
       const user = arg(userRefSchema, who);
       const r = arg(roleSchema, role);
@@ -261,6 +278,10 @@ function prepare(command: keyof typeof COMMANDS, args: string[]): Job {
         return 0;
       });
     }
+    case 'operator': {
+      const { values, positionals } = parse(args, OPERATOR_OPTIONS, command);
+      return operatorJob(positionals, values, bad, withDb);
+    }
     case 'property':
       return propertyJob(parse(args, {}, command).positionals, bad, withDb);
     case 'owner':
@@ -290,6 +311,8 @@ function prepare(command: keyof typeof COMMANDS, args: string[]): Job {
       const s = positionals[0] === undefined ? undefined : arg(slugSchema, positionals[0]);
       return withDb(async (database, config, ctx) => {
         if (format !== 'xlsx' && (await exportTreeIfNode(database.db, s, format, ctx))) return 0;
+        // A street's or district's xlsx: its communities side by side and their quarters.
+        if (format === 'xlsx' && (await exportAreaIfNode(database.db, s, { lang, out: values.out === undefined ? undefined : String(values.out) }, config, ctx))) return 0;
         const community = await requireCommunity(database.db, s!);
         if (format !== 'json') {
           // For people: xlsx, or CSV with a BOM, headers in --lang and local times (YISHI_TZ).

@@ -19,6 +19,9 @@ import { figuresCsv } from '../reports/export.js';
 import { hours, pct, areaFigures } from '../whistle/figures.js';
 import type { Bad, CliCtx, Values, WithDb } from './cli-parts.js';
 import { showTree } from './org.js';
+import { areaOverview } from '../consultation/area-stats.js';
+import { areaWorkbook } from '../reports/practice-tables.js';
+import fs from 'node:fs';
 
 
 export const ORG_OPTIONS = {
@@ -118,6 +121,15 @@ export function orgJob<J>(command: keyof typeof ORG_OPTIONS, positionals: string
               `median to report ${hours(r.medianReportMs)}, to answer ${hours(r.medianAnswerMs)}, open ${r.open}, overdue ${r.overdue}`,
           );
         }
+        // The communities' own figures: stages, unanswered items, quarters without a held consultation meeting.
+        for (const r of await areaOverview(database.db, node, ctx.now(), config.YISHI_TZ)) {
+          const st = r.stats;
+          const unmet = st.quarters.filter((q) => !q.met).map((q) => (q.running ? `${q.quarter} (running, not yet met)` : q.quarter));
+          ctx.out(
+            `community ${r.community.slug}: ${Object.entries(st.stages).map(([k, v]) => `${k} ${v}`).join(', ') || 'no items'}; unanswered ${st.unanswered.length}; ` +
+              `quarters met ${st.quarters.length - unmet.length}/${st.quarters.length}; without a held meeting: ${unmet.join(', ') || 'none'}; satisfaction ${pct(st.satisfaction)}`,
+          );
+        }
         return 0;
       });
     }
@@ -137,5 +149,16 @@ export async function exportTreeIfNode(db: Db, slug: string | undefined, format:
   const tree = await exportTree(db, slug);
   ctx.stdout.write(JSON.stringify(tree, null, 2) + '\n');
   ctx.err(`exported ${tree.org.nodes.length} district(s) and street(s), ${tree.communities.length} communit(ies), ${tree.org.units.length} unit(s)`);
+  return true;
+}
+
+/** `export <street|district> --format xlsx`: its communities side by side (/o/<slug>'s figures) and their quarters. False for a community. */
+export async function exportAreaIfNode(db: Db, slug: string | undefined, opts: { lang: 'zh' | 'en'; out?: string }, config: { YISHI_TZ: string }, ctx: Pick<CliCtx, 'stdout' | 'err' | 'now'>): Promise<boolean> {
+  const node = slug === undefined ? undefined : await nodeBySlug(db, slug);
+  if (!node || node.level === 'community') return false;
+  const data = await areaWorkbook(db, node, opts.lang, config.YISHI_TZ, ctx.now());
+  if (opts.out) fs.writeFileSync(opts.out, data);
+  else await new Promise<void>((resolve, reject) => (ctx.stdout as NodeJS.WritableStream).write(data, (err?: Error | null) => (err ? reject(err) : resolve())));
+  ctx.err(`exported ${node.level} ${node.slug} as xlsx${opts.out ? ` to ${opts.out}` : ''}`);
   return true;
 }

@@ -7,6 +7,7 @@ import { t, type Lang } from '../i18n/index.js';
 import type { Community, Suggestion } from '../kernel/context.js';
 import { percent, ratingPasses, satisfactionRate, voteOutcome } from '../domain/outcome.js';
 import { choicesOf, formatCounts, type Poll } from './poll.js';
+import { tellFollowers } from './followers.js';
 
 export interface PollResult {
   labels: string[];
@@ -97,6 +98,8 @@ export async function closeLockedPoll(
   ]);
   s.stage = stage;
   opts.events.push({ type: 'poll.closed', pollId: poll.id });
+  // The result (a rating's, a reopening's) reaches the followers and the supervisors privately.
+  await tellFollowers(tx, { suggestion: s, what: `result-${poll.id}`, key: 'follow.result', params: { n: s.number, result: text }, supervisors: true, events: opts.events });
   // The result picture goes with the result message (adapters that can send pictures draw it).
   return { reply: { text, pollId: poll.id, attachment: { kind: 'poll-chart', pollId: poll.id } }, result };
 }

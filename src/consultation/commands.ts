@@ -14,6 +14,7 @@ import { comment, suggest, support, withdraw } from './raise.js';
 import { list, show, stageFromText } from './read.js';
 import type { PollKind } from './poll.js';
 import { gridFilter } from '../org/grids.js';
+import { merge } from './merge.js';
 
 type Handler = (ctx: Ctx, args: string) => Promise<CommandResult>;
 
@@ -40,6 +41,21 @@ export const listCommand: Handler = async (ctx, args) => {
   if (!stage) return refuse('BAD_CHOICE', { choices: 'example.stages' });
   return list(ctx, stage, grid?.id);
 };
+
+/** `/merge <n> <k>` (合并): staff merge the duplicate n into k. */
+export const mergeCommand: Handler = (ctx, args) => {
+  const [n = '', k = ''] = splitArgs(args, 2);
+  const number = suggestionNumber('/merge 5 3');
+  return merge(ctx, parseArg(number, n), parseArg(number, k));
+};
+
+/** The 附议 #k button under a reply naming similar items (`sp:<k>`): the same support as `/support k`. */
+export async function supportButtonPressed(ctx: Ctx, data: string): Promise<CommandResult> {
+  const m = /^sp:(\d{1,9})$/.exec(data);
+  if (!m) return refuse('BAD_BUTTON');
+  const result = await support(ctx, Number(m[1]));
+  return { ...result, toast: result.reply?.text };
+}
 
 export const pollCommand: Handler = (ctx, args) => {
   const a = pollArgs(args);

@@ -6,6 +6,7 @@ import { closeLockedPoll } from './close.js';
 import { DEFAULT_VOTE_CHOICES } from '../domain/outcome.js';
 import { openPoll, requireOpenPoll } from './poll.js';
 import { formatLocal } from '../domain/time.js';
+import { markAnswered } from '../kernel/answered.js';
 
 /** The chair or staff put a raised or supported suggestion on the consultation agenda. */
 export async function agenda(ctx: Ctx, n: number): Promise<CommandResult> {
@@ -23,6 +24,7 @@ export async function agenda(ctx: Ctx, n: number): Promise<CommandResult> {
     .values({ suggestionId: s.id, meetingId: meeting?.id ?? null, addedBy: ctx.personId, createdAt: ctx.now })
     .onConflictDoUpdate({ target: agendaItems.suggestionId, set: { meetingId: meeting?.id ?? null, addedBy: ctx.personId } });
   await setStage(ctx, s, 'on_agenda');
+  await markAnswered(ctx.tx, s.id, ctx.now);
   await ctx.audit('suggestion.on_agenda', { number: n, meetingId: meeting?.id ?? null }, s.id);
   const text = meeting
     ? ctx.t('agenda.meeting', { n, when: formatLocal(meeting.startsAt, ctx.tz), place: meeting.place })
@@ -38,6 +40,7 @@ export async function openVote(ctx: Ctx, n: number, durationMs: number, choices:
   const labels = choices ?? [...DEFAULT_VOTE_CHOICES];
   const { poll, reply } = await openPoll(ctx, s, 'vote', labels, durationMs);
   await setStage(ctx, s, 'voting');
+  await markAnswered(ctx.tx, s.id, ctx.now);
   await ctx.audit('poll.opened', { number: n, pollId: poll.id, kind: 'vote', choices: labels, deadline: poll.deadline.toISOString() }, s.id);
   return { reply };
 }

@@ -1,9 +1,9 @@
 /** Reading: the list and one suggestion's whole story (never who voted or rated what). */
-import { and, asc, count, desc, eq, ne } from 'drizzle-orm';
+import { and, asc, count, desc, eq, notInArray } from 'drizzle-orm';
 import { agendaItems, comments, meetings, persons, polls, progressUpdates, suggestions, STAGES, type Stage } from '../db/schema.js';
 import { clip, MAX_MESSAGE, oneLine } from '../domain/text.js';
 import { formatLocal } from '../domain/time.js';
-import { getSuggestion, type CommandResult, type Ctx } from '../kernel/context.js';
+import { getSuggestion, type CommandResult, type Ctx, type Suggestion } from '../kernel/context.js';
 import { percent, satisfactionRate } from '../domain/outcome.js';
 import { choicesOf, countsOf, formatCounts } from './poll.js';
 import type { PollResult } from './close.js';
@@ -16,10 +16,15 @@ export function stageFromText(ctx: Ctx, text: string): Stage | undefined {
   return STAGES.find((s) => ctx.t(`stage.${s}`).toLowerCase().replace(/\s+/g, '_') === v || ctx.t(`stage.${s}`) === text.trim());
 }
 
+/** A stage as residents read it; a merged item names the item it was merged into (已合并到 #k). */
+function stageName(ctx: Ctx, s: Pick<Suggestion, 'stage' | 'mergedInto'>): string {
+  return s.stage === 'merged' && s.mergedInto ? ctx.t('stage.mergedInto', { k: s.mergedInto }) : ctx.t(`stage.${s.stage}`);
+}
+
 const LIST_LIMIT = 40;
 
 export async function list(ctx: Ctx, stage: Stage | undefined, gridId?: number): Promise<CommandResult> {
-  const where = and(eq(suggestions.communityId, ctx.community.id), stage ? eq(suggestions.stage, stage) : ne(suggestions.stage, 'withdrawn'), gridId ? eq(suggestions.gridId, gridId) : undefined);
+  const where = and(eq(suggestions.communityId, ctx.community.id), stage ? eq(suggestions.stage, stage) : notInArray(suggestions.stage, ['withdrawn', 'merged']), gridId ? eq(suggestions.gridId, gridId) : undefined);
   const rows = await ctx.tx.select().from(suggestions).where(where).orderBy(desc(suggestions.number)).limit(LIST_LIMIT + 1);
   const [{ total }] = await ctx.tx.select({ total: count() }).from(suggestions).where(where);
   if (!rows.length) return { reply: { text: ctx.t('list.empty') } };
@@ -27,7 +32,7 @@ export async function list(ctx: Ctx, stage: Stage | undefined, gridId?: number):
   let shown = 0;
   let length = lines[0].length;
   for (const s of rows.slice(0, LIST_LIMIT)) {
-    const line = ctx.t('list.item', { n: s.number, stage: ctx.t(`stage.${s.stage}`), text: clip(oneLine(s.text), 40), supports: s.supportCount });
+    const line = ctx.t('list.item', { n: s.number, stage: stageName(ctx, s), text: clip(oneLine(s.text), 40), supports: s.supportCount });
     if (length + line.length + 60 > MAX_MESSAGE) break;
     lines.push(line);
     length += line.length + 1;
@@ -42,7 +47,7 @@ export async function show(ctx: Ctx, n: number): Promise<CommandResult> {
   const tz = ctx.tz;
   const [author] = await ctx.tx.select({ name: persons.displayName }).from(persons).where(eq(persons.id, s.authorId));
   const lines = [
-    ctx.t('show.head', { n, stage: ctx.t(`stage.${s.stage}`), text: clip(s.text, 600) }),
+    ctx.t('show.head', { n, stage: stageName(ctx, s), text: clip(s.text, 600) }),
     ctx.t('show.author', { name: author?.name ?? '?', when: formatLocal(s.createdAt, tz) }),
     ctx.t('show.supports', { count: s.supportCount, threshold: ctx.community.supportThreshold }),
   ];

@@ -1,12 +1,16 @@
-/** Staff statistics: counts per stage, turnout of closed votes, satisfaction, quarters without a meeting. */
-import { and, count, eq, gte, inArray, lt } from 'drizzle-orm';
-import { meetings, polls, suggestions, STAGES } from '../db/schema.js';
-import { addQuarters, quarterEnd, quarterLabel, quarterOf, quarterStart, quartersBetween } from '../domain/time.js';
-import { requireStaff, type CommandResult, type Ctx } from '../kernel/context.js';
+/** Staff statistics: counts per stage, turnout of closed votes, satisfaction, unanswered items, quarters without a held meeting. */
+import { and, asc, count, eq, inArray, isNull, lte } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import { polls, suggestions, STAGES } from '../db/schema.js';
+import { requireStaff, type CommandResult, type Community, type Ctx } from '../kernel/context.js';
 import type { PollResult } from './close.js';
 import { percent, pooledCounts, satisfactionRate } from '../domain/outcome.js';
 import { resolveGrid } from '../org/grids.js';
 import { whistleStatsLine } from '../whistle/figures.js';
+import { quartersMet, type QuarterMet } from '../council/quarters-met.js';
+import { quarterLabel } from '../domain/time.js';
+import { UNANSWERED_STAGES } from '../kernel/answered.js';
+import { t, type Lang, type MessageKey, type Params } from '../i18n/index.js';
 
 export interface Stats {
   stages: Record<string, number>;
@@ -14,15 +18,36 @@ export interface Stats {
   turnout: number | undefined;
   ratingRounds: number;
   satisfaction: number | undefined;
+  /** Every quarter run so far with whether a meeting was held in it (the running one last). */
+  quarters: QuarterMet[];
+  /** The quarters without a held meeting, the running one included until one is held. */
   unmetQuarters: string[];
+  /** Numbers of raised items past the community's answer time with no staff answer. */
+  unanswered: number[];
 }
 
-export async function computeStats(ctx: Ctx, gridId?: number): Promise<Stats> {
-  const c = ctx.community;
-  const rows = await ctx.tx.select({ stage: suggestions.stage, c: count() }).from(suggestions).where(and(eq(suggestions.communityId, c.id), gridId ? eq(suggestions.gridId, gridId) : undefined)).groupBy(suggestions.stage);
+/** The numbers of a community's items past its answer time with no answer (they count as unanswered until answered). */
+export async function unansweredItems(db: Db | Tx, community: Pick<Community, 'id' | 'answerWithinMinutes'>, now: Date, gridId?: number): Promise<number[]> {
+  const since = new Date(now.getTime() - community.answerWithinMinutes * 60e3);
+  const rows = await db
+    .select({ n: suggestions.number })
+    .from(suggestions)
+    .where(and(
+      eq(suggestions.communityId, community.id),
+      isNull(suggestions.answeredAt),
+      inArray(suggestions.stage, [...UNANSWERED_STAGES]),
+      lte(suggestions.createdAt, since),
+      gridId ? eq(suggestions.gridId, gridId) : undefined,
+    ))
+    .orderBy(asc(suggestions.number));
+  return rows.map((r) => r.n);
+}
+
+export async function statsOf(db: Db | Tx, c: Community, now: Date, tz: string, gridId?: number): Promise<Stats> {
+  const rows = await db.select({ stage: suggestions.stage, c: count() }).from(suggestions).where(and(eq(suggestions.communityId, c.id), gridId ? eq(suggestions.gridId, gridId) : undefined)).groupBy(suggestions.stage);
   const stages: Record<string, number> = {};
   for (const r of rows) stages[r.stage] = Number(r.c);
-  const closed = await ctx.tx
+  const closed = await db
     .select({ kind: polls.kind, result: polls.result })
     .from(polls)
     .innerJoin(suggestions, eq(polls.suggestionId, suggestions.id))
@@ -42,28 +67,30 @@ export async function computeStats(ctx: Ctx, gridId?: number): Promise<Stats> {
       rounds.push(r.counts);
     }
   }
-  // Quarters since rotation start that have ended without a meeting held or scheduled in them.
-  const unmetQuarters: string[] = [];
-  if (c.rotationStart) {
-    const current = quarterOf(ctx.now, ctx.tz);
-    const n = quartersBetween(c.rotationStart, current);
-    for (let k = 0; k < n; k++) {
-      const q = addQuarters(c.rotationStart, k);
-      const [{ m }] = await ctx.tx
-        .select({ m: count() })
-        .from(meetings)
-        .where(and(eq(meetings.communityId, c.id), inArray(meetings.status, ['scheduled', 'held']), gte(meetings.startsAt, quarterStart(q, ctx.tz)), lt(meetings.startsAt, quarterEnd(q, ctx.tz))));
-      if (Number(m) === 0) unmetQuarters.push(q);
-    }
-  }
+  const quarters = await quartersMet(db, c, now, tz);
   return {
     stages,
     closedVotes,
     turnout: eligible ? voters / eligible : undefined,
     ratingRounds: rounds.length,
     satisfaction: satisfactionRate(pooledCounts(rounds)),
-    unmetQuarters,
+    quarters,
+    unmetQuarters: quarters.filter((q) => !q.met).map((q) => q.quarter),
+    unanswered: await unansweredItems(db, c, now, gridId),
   };
+}
+
+export const computeStats = (ctx: Ctx, gridId?: number): Promise<Stats> => statsOf(ctx.tx, ctx.community, ctx.now, ctx.tz, gridId);
+
+/** The unmet quarters as people read them (quarterLabel), the running one marked as not yet held: the latest eight. */
+export function unmetText(lang: Lang, quarters: QuarterMet[]): string {
+  const unmet = quarters.filter((q) => !q.met).slice(-8);
+  return unmet.map((q) => (q.running ? t(lang, 'stats.running', { quarter: quarterLabel(lang, q.quarter) }) : quarterLabel(lang, q.quarter))).join('、');
+}
+
+/** The per-stage counts as one line: `已提出 2 · 已附议 1`. */
+export function stagesText(tr: (key: MessageKey, params?: Params) => string, stages: Record<string, number>): string {
+  return STAGES.filter((s) => stages[s]).map((s) => `${tr(`stage.${s}`)} ${stages[s]}`).join(' · ') || tr('stats.none');
 }
 
 /** `/stats [grid]`: the community's figures, or one grid's; whistle figures included. */
@@ -71,14 +98,16 @@ export async function stats(ctx: Ctx, args = ''): Promise<CommandResult> {
   await requireStaff(ctx);
   const grid = args.trim() ? await resolveGrid(ctx.tx, ctx.community.id, args) : undefined;
   const st = await computeStats(ctx, grid?.id);
-  const stageText = STAGES.filter((s) => st.stages[s]).map((s) => `${ctx.t(`stage.${s}`)} ${st.stages[s]}`).join(' · ') || ctx.t('stats.none');
+  const unmet = st.unmetQuarters.length;
   const lines = [
     ctx.t('stats.title', { name: ctx.community.name }) + (grid ? ctx.t('whistle.stats.grid', { grid: grid.name }) : ''),
-    ctx.t('stats.stages', { stages: stageText }),
+    ctx.t('stats.stages', { stages: stagesText(ctx.t, st.stages) }),
     ctx.t('stats.turnout', { polls: st.closedVotes, turnout: percent(st.turnout) }),
     ctx.t('stats.satisfaction', { polls: st.ratingRounds, rate: percent(st.satisfaction) }),
-    ctx.t('stats.unmet', { count: st.unmetQuarters.length, list: st.unmetQuarters.length ? `（${st.unmetQuarters.slice(-8).map((q) => quarterLabel(ctx.lang, q)).join('、')}）` : '' }),
+    ctx.t('stats.unanswered', { count: st.unanswered.length, list: st.unanswered.length ? `（${st.unanswered.slice(0, 10).map((n) => `#${n}`).join(' ')}）` : '' }),
+    ctx.t('stats.unmet', { count: unmet, list: unmet ? `（${unmetText(ctx.lang, st.quarters)}）` : '' }),
     await whistleStatsLine(ctx, grid?.id),
   ];
   return { reply: { text: lines.join('\n') } };
 }
+

@@ -40,6 +40,14 @@ export const COMMANDS = [
   'ranking',
   'web',
   'notice',
+  // the practice in depth (issue 28)
+  'minutes',
+  'checkin',
+  'follow',
+  'unfollow',
+  'objection',
+  'volunteer',
+  'merge',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -88,6 +96,14 @@ export const ALIASES: Record<string, CommandName> = {
   评价需求: 'needrate',
   积分: 'points',
   排名: 'ranking',
+  // the practice in depth (issue 28)
+  纪要: 'minutes',
+  签到: 'checkin',
+  关注: 'follow',
+  取消关注: 'unfollow',
+  异议: 'objection',
+  志愿者报到: 'volunteer',
+  合并: 'merge',
 };
 const aliasesByLength = Object.keys(ALIASES).sort((a, b) => b.length - a.length);
 

@@ -22,6 +22,8 @@ import * as points from '../points/commands.js';
 import * as web from '../sessions/commands.js';
 import type { CommandName } from './parse.js';
 import { helpInGroup, helpPrivately, helpUnbound } from './help.js';
+// the practice in depth (issue 28)
+import * as practice from '../consultation/practice-commands.js';
 
 export type GroupHandler = (ctx: Ctx, args: string) => Promise<CommandResult>;
 export type PersonHandler = (ctx: PersonCtx, args: string) => Promise<CommandResult>;
@@ -61,7 +63,7 @@ export const ROUTES: Record<CommandName, Route> = {
   link: { group: linkInGroup, private: link },
   chair: { group: chairInfo },
   meeting: { group: consultation.meetingCommand },
-  stats: { group: stats },
+  stats: { group: stats, private: practice.areaStatsPrivately },
   whistle: { group: whistle.whistleCommand },
   report: { group: whistle.reportCommand, private: whistle.reportPrivately },
   answer: { group: whistle.answerCommand, private: whistle.answerPrivately },
@@ -69,6 +71,7 @@ export const ROUTES: Record<CommandName, Route> = {
   ownervote: { group: owners.ownerVoteCommand },
   owner: { group: owners.ownerCommand, private: owners.ownerPrivateCommand },
   register: { group: members.registerInGroup, private: members.registerPrivately },
+  volunteer: { group: members.privateOnly('/volunteer'), private: members.registerVolunteerPrivately },
   confirm_member: { group: members.confirmMemberCommand },
   need: { group: members.needCommand },
   needs: { group: members.needsCommand },
@@ -81,6 +84,13 @@ export const ROUTES: Record<CommandName, Route> = {
   ranking: { group: points.rankingInGroup, private: points.rankingPrivately },
   web: { group: members.privateOnly('/web'), private: web.webCommand },
   notice: { group: members.privateOnly('/notice'), private: web.noticeCommand },
+  // the practice in depth (issue 28)
+  minutes: { group: practice.minutesCommand },
+  checkin: { group: practice.checkinCommand },
+  follow: { group: practice.followCommand },
+  unfollow: { group: practice.unfollowCommand },
+  objection: { group: practice.objectionCommand },
+  merge: { group: consultation.mergeCommand },
 };
 
 export type StatementButton = (groups: PressGroups, incoming: Incoming, data: string, now: Date, lang: Lang) => Promise<PressAnswer | undefined>;
@@ -99,4 +109,5 @@ export const BUTTONS: Record<string, (ctx: Ctx, data: string) => Promise<Command
   o: owners.ownerButton,
   c: members.claimButtonPressed,
   nr: members.rateButtonPressed,
+  sp: consultation.supportButtonPressed,
 };

@@ -1,9 +1,11 @@
 /**
- * The 45th-day check: a quarter needs at least one consultation meeting. When none is scheduled by the
- * 45th day, the chair unit's contact and the community's staff are reminded in private, once per quarter
- * (quarterly_chairs.meeting_reminder_at, claimed with the messages and the audit row).
+ * The quarter checks: a quarter needs at least one consultation meeting held (with minutes). At the
+ * quarter's midpoint (09:00 on its 45th day) and two weeks before its end, when no meeting of the quarter
+ * is held and none is still to come, the chair unit's contact and the community's staff are reminded in
+ * private, once per check (quarterly_chairs.meeting_reminder_at / meeting_late_reminder_at, claimed with
+ * the messages and the audit row). A meeting that started without minutes is named: record them.
  */
-import { and, eq, ne } from 'drizzle-orm';
+import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { auditLog, communities, meetings, quarterlyChairs, roles } from '../db/schema.js';
 import { t } from '../i18n/index.js';
@@ -14,23 +16,40 @@ import { quarterLabel, type Quarter } from '../domain/time.js';
 import { lockQuarterlyChair } from './chair-announcement.js';
 import { chairOfQuarter, unitsInOrder } from '../kernel/rotation.js';
 import { inTransaction } from '../kernel/unit-of-work.js';
+import { formatLocal } from '../domain/time.js';
+import { meetingHeldIn } from './quarters-met.js';
 
-/** Whether the community has a meeting (scheduled or held, not cancelled) in `quarter`. */
-export async function meetingScheduledIn(db: Db | Tx, communityId: number, quarter: Quarter): Promise<boolean> {
-  const [meeting] = await db
+export type QuarterCheck = 'mid' | 'late';
+
+/** Whether the quarter needs no reminder at `now`: a meeting of it was held, or one is still to come. */
+export async function quarterCheckSettled(db: Db | Tx, communityId: number, quarter: Quarter, now: Date): Promise<boolean> {
+  if (await meetingHeldIn(db, communityId, quarter)) return true;
+  const [ahead] = await db
     .select({ id: meetings.id })
     .from(meetings)
-    .where(and(eq(meetings.communityId, communityId), eq(meetings.quarter, quarter), ne(meetings.status, 'cancelled')))
+    .where(and(eq(meetings.communityId, communityId), eq(meetings.quarter, quarter), eq(meetings.status, 'scheduled'), gt(meetings.startsAt, now)))
     .limit(1);
-  return Boolean(meeting);
+  return Boolean(ahead);
 }
 
-export async function remindMeetingDue(run: ScheduledRun, communityId: number, quarter: Quarter): Promise<ScheduledResult> {
+/** A meeting of the quarter that started but has no minutes yet. */
+async function startedWithoutMinutes(db: Db | Tx, communityId: number, quarter: Quarter) {
+  const [m] = await db
+    .select()
+    .from(meetings)
+    .where(and(eq(meetings.communityId, communityId), eq(meetings.quarter, quarter), eq(meetings.status, 'scheduled')))
+    .orderBy(asc(meetings.startsAt))
+    .limit(1);
+  return m;
+}
+
+export async function remindMeetingDue(run: ScheduledRun, communityId: number, quarter: Quarter, check: QuarterCheck = 'mid'): Promise<ScheduledResult> {
   const { db, now } = run;
   return inTransaction(db, async (tx) => {
     const [community] = await tx.select().from(communities).where(eq(communities.id, communityId));
     if (!community) return { note: 'no community', queued: [] };
-    if (await meetingScheduledIn(tx, community.id, quarter)) return { note: 'meeting scheduled', queued: [] };
+    if (await quarterCheckSettled(tx, community.id, quarter, now)) return { note: 'meeting held or ahead', queued: [] };
+    const unheld = await startedWithoutMinutes(tx, community.id, quarter);
     const unit = chairOfQuarter(await unitsInOrder(tx, community.id), community.rotationStart, quarter);
     if (!unit) return { note: 'no council', queued: [] };
 
@@ -46,17 +65,21 @@ export async function remindMeetingDue(run: ScheduledRun, communityId: number, q
       messages.push({
         platform: r.platform,
         platformChatId: r.platformChatId,
-        dedupeKey: outboxKeys.meetingDue(community.id, quarter, r.personId),
-        payload: { text: t(r.lang, 'jobs.meetingDue', { community: community.name, quarter: quarterLabel(r.lang, quarter), unit: unit.name }) },
+        dedupeKey: check === 'mid' ? outboxKeys.meetingDue(community.id, quarter, r.personId) : outboxKeys.meetingDueLate(community.id, quarter, r.personId),
+        payload: {
+          text:
+            t(r.lang, check === 'mid' ? 'jobs.meetingDue' : 'jobs.meetingDueLate', { community: community.name, quarter: quarterLabel(r.lang, quarter), unit: unit.name }) +
+            (unheld ? '\n' + t(r.lang, 'jobs.meetingNoMinutes', { id: unheld.id, when: formatLocal(unheld.startsAt, run.tz) }) : ''),
+        },
       });
     }
     const queued = messages.map((m) => m.dedupeKey);
 
     const row = await lockQuarterlyChair(tx, community.id, quarter, unit.id);
-    if (!row || row.meetingReminderAt) return { note: 'already reminded', queued };
-    await tx.update(quarterlyChairs).set({ meetingReminderAt: now }).where(eq(quarterlyChairs.id, row.id));
+    if (!row || (check === 'mid' ? row.meetingReminderAt : row.meetingLateReminderAt)) return { note: 'already reminded', queued };
+    await tx.update(quarterlyChairs).set(check === 'mid' ? { meetingReminderAt: now } : { meetingLateReminderAt: now }).where(eq(quarterlyChairs.id, row.id));
     await writeOutbox(tx, messages);
-    await tx.insert(auditLog).values({ communityId: community.id, action: 'chair.meeting_reminded', data: { quarter, unitId: row.unitId, recipients: messages.length }, at: now });
+    await tx.insert(auditLog).values({ communityId: community.id, action: 'chair.meeting_reminded', data: { quarter, check, unitId: row.unitId, recipients: messages.length }, at: now });
     return { note: `reminded ${messages.length}`, queued };
   });
 }

@@ -8,7 +8,8 @@ import { communities, councilUnits, meetings, polls, quarterlyChairs, suggestion
 import { outboxKeys, type MeetingOffset } from '../messaging/outbox-keys.js';
 import { outboxHasKeyPrefix } from '../messaging/outbox.js';
 import type { Quarter } from '../domain/time.js';
-import { meetingScheduledIn } from './quarter-check.js';
+import type { QuarterCheck } from './quarter-check.js';
+import { meetingHeldIn } from './quarters-met.js';
 
 export interface CouncilCommunity {
   id: number;
@@ -80,14 +81,14 @@ export async function meetingReminderWritten(db: Db, m: Meeting, before: Meeting
   return outboxHasKeyPrefix(db, outboxKeys.meetingReminder(m.id, m.startsAt, before));
 }
 
-/** Whether the 45th-day check of `quarter` has nothing left to do: reminded already, or a meeting is scheduled. */
-export async function meetingDueSettled(db: Db, communityId: number, quarter: Quarter): Promise<boolean> {
+/** Whether a quarter check has nothing left to do: reminded already, or a meeting held (one still ahead is checked when it runs). */
+export async function meetingDueSettled(db: Db, communityId: number, quarter: Quarter, check: QuarterCheck = 'mid'): Promise<boolean> {
   const [chair] = await db
-    .select({ meetingReminderAt: quarterlyChairs.meetingReminderAt })
+    .select({ mid: quarterlyChairs.meetingReminderAt, late: quarterlyChairs.meetingLateReminderAt })
     .from(quarterlyChairs)
     .where(and(eq(quarterlyChairs.communityId, communityId), eq(quarterlyChairs.quarter, quarter)));
-  if (chair?.meetingReminderAt) return true;
-  return meetingScheduledIn(db, communityId, quarter);
+  if (chair?.[check]) return true;
+  return meetingHeldIn(db, communityId, quarter);
 }
 
 /** The quarters whose chair was announced in this community. */

@@ -12,6 +12,8 @@ const at = (name: string) => timestamp(name, { withTimezone: true });
 
 export const MEMBER_STATUSES = ['pending', 'confirmed'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+export const MEMBER_KINDS = ['party', 'volunteer'] as const;
+export type MemberKind = (typeof MEMBER_KINDS)[number];
 
 /** A party member's report to the community (and grid) where they live; counts once staff confirm it. */
 export const partyMembers = pgTable('party_members', {
@@ -24,6 +26,8 @@ export const partyMembers = pgTable('party_members', {
   unitId: integer('unit_id').references(() => memberUnits.id),
   /** The unit's name as chosen or typed (per-unit balances group typed names by this). */
   unitName: text('unit_name').notNull(),
+  /** party: 党员报到; volunteer: 志愿者报到 (may claim needs too; ranked apart). */
+  kind: text('kind', { enum: MEMBER_KINDS }).notNull().default('party'),
   status: text('status', { enum: MEMBER_STATUSES }).notNull().default('pending'),
   registeredAt: at('registered_at').notNull().defaultNow(),
   confirmedAt: at('confirmed_at'),

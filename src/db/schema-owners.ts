@@ -62,6 +62,8 @@ export const ownersVotes = pgTable('owners_votes', {
   communityId: integer('community_id').notNull().references(() => communities.id),
   suggestionId: integer('suggestion_id').notNull().references(() => suggestions.id),
   matter: smallint('matter').notNull(),
+  /** The buildings (楼栋) it is restricted to, or null for the whole community. */
+  buildings: jsonb('buildings').$type<string[]>(),
   status: text('status', { enum: ['open', 'closed'] }).notNull().default('open'),
   /** The chat the ballot was posted in; the result goes there. */
   chatId: integer('chat_id').references(() => chats.id),

@@ -2,7 +2,7 @@
  * The staff web page: one-time sign-in links the bot sends, and the sessions they open. Only hashes of
  * the secrets are stored, so a copy of the database signs nobody in.
  */
-import { index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { persons } from './schema.js';
 
 /** A link sent by `/web`: single use, valid 10 minutes. */
@@ -24,3 +24,13 @@ export const webSessions = pgTable('web_sessions', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
 }, (t) => [index('web_sessions_person').on(t.personId)]);
+
+/**
+ * Who may open the job queues at /admin/queues (`yishi operator grant|revoke`): read-only unless granted
+ * with --write. Staff of a community are not operators by being staff.
+ */
+export const webOperators = pgTable('web_operators', {
+  personId: integer('person_id').primaryKey().references(() => persons.id),
+  canWrite: boolean('can_write').notNull().default(false),
+  grantedAt: timestamp('granted_at', { withTimezone: true }).notNull(),
+});

@@ -7,6 +7,8 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -19,6 +21,9 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+
+/** Bytes (bytea): a Buffer from postgres-js, a Uint8Array from PGlite; both are Uint8Arrays. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -39,6 +44,8 @@ export const STAGES = [
   'evaluating',
   'evaluated',
   'withdrawn',
+  /** A duplicate merged into another item (`/merge <n> <k>`): shown as 已合并到 #k. */
+  'merged',
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -54,8 +61,11 @@ export const communities = pgTable('communities', {
   lang: text('lang', { enum: ['zh', 'en'] }).notNull().default('zh'),
   /** The quarter (e.g. 2026Q4) in which the first council unit was added: it chairs that quarter. */
   rotationStart: text('rotation_start'),
+  /** How long a raised suggestion may wait for a staff answer (reminder at half, escalation at the whole). */
+  answerWithinMinutes: integer('answer_within_minutes').notNull().default(7 * 24 * 60),
   createdAt: createdAt(),
 }, (t) => [
+  check('communities_answer_within', sql`${t.answerWithinMinutes} between 60 and 525600`),
   check('communities_support_threshold', sql`${t.supportThreshold} >= 1`),
   check('communities_satisfaction_threshold', sql`${t.satisfactionThreshold} >= 0 and ${t.satisfactionThreshold} <= 1`),
   check('communities_lang', sql`${t.lang} in ('zh', 'en')`),
@@ -115,7 +125,8 @@ export const identities = pgTable('identities', {
 export const roles = pgTable('roles', {
   communityId: integer('community_id').notNull().references(() => communities.id),
   personId: integer('person_id').notNull().references(() => persons.id),
-  role: text('role', { enum: ['resident', 'staff'] }).notNull(),
+  /** supervisor: the community's supervision committee (居务监督委员会), a resident who also reads everything. */
+  role: text('role', { enum: ['resident', 'staff', 'supervisor'] }).notNull(),
   createdAt: createdAt(),
 }, (t) => [primaryKey({ columns: [t.communityId, t.personId] })]);
 
@@ -152,6 +163,8 @@ export const quarterlyChairs = pgTable('quarterly_chairs', {
   unitId: integer('unit_id').notNull().references(() => councilUnits.id),
   announcedAt: timestamp('announced_at', { withTimezone: true }),
   meetingReminderAt: timestamp('meeting_reminder_at', { withTimezone: true }),
+  /** The second reminder, two weeks before the quarter's end, when no meeting was held yet. */
+  meetingLateReminderAt: timestamp('meeting_late_reminder_at', { withTimezone: true }),
   createdAt: createdAt(),
 }, (t) => [
   uniqueIndex('quarterly_chairs_quarter').on(t.communityId, t.quarter),
@@ -174,12 +187,23 @@ export const suggestions = pgTable('suggestions', {
    * command's Ctx.threadId).
    */
   threadId: text('thread_id'),
+  /** The first staff answer (comment, agenda, whistle, progress, vote) or the withdrawal: see src/kernel/answered.ts. */
+  answeredAt: timestamp('answered_at', { withTimezone: true }),
+  /** Unanswered for half the community's answer time: staff reminded; for the whole: escalated. */
+  answerRemindedAt: timestamp('answer_reminded_at', { withTimezone: true }),
+  answerEscalatedAt: timestamp('answer_escalated_at', { withTimezone: true }),
+  /** Its features for finding similar items (src/domain/similarity.ts encodeProfile), written when raised. */
+  similarity: bytea('similarity'),
+  /** The number of the item of the same community it was merged into (stage merged). */
+  mergedInto: integer('merged_into'),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
   uniqueIndex('suggestions_community_number').on(t.communityId, t.number),
+  foreignKey({ name: 'suggestions_merged_into_item', columns: [t.communityId, t.mergedInto], foreignColumns: [t.communityId, t.number] }),
   index('suggestions_community_stage').on(t.communityId, t.stage),
   check('suggestions_number_positive', sql`${t.number} >= 1`),
+  check('suggestions_merged_into', sql`(${t.stage} = 'merged') = (${t.mergedInto} is not null)`),
 ]);
 
 export const supports = pgTable('supports', {
@@ -205,6 +229,10 @@ export const meetings = pgTable('meetings', {
   status: text('status', { enum: ['scheduled', 'cancelled', 'held'] }).notNull().default('scheduled'),
   chatId: integer('chat_id').references(() => chats.id),
   createdBy: integer('created_by').references(() => persons.id),
+  /** The minutes (纪要): recorded by the chair or staff after the start, which makes the meeting held. */
+  minutes: text('minutes'),
+  heldAt: timestamp('held_at', { withTimezone: true }),
+  heldBy: integer('held_by').references(() => persons.id),
   createdAt: createdAt(),
 }, (t) => [index('meetings_community_starts').on(t.communityId, t.startsAt)]);
 
@@ -340,3 +368,4 @@ export * from './schema-members.js';
 export * from './schema-points.js';
 export * from './schema-owners.js';
 export * from './schema-web.js';
+export * from './schema-practice.js';

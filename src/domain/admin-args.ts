@@ -1,5 +1,6 @@
 /** zod schemas for what an administrator types (the CLI and the import file): slugs, names, thresholds, `<platform>:<userId>`. */
 import { z } from 'zod';
+import { parseDuration } from './time.js';
 import { AdminError } from './admin-errors.js';
 import { PLATFORMS, type Platform } from './platforms.js';
 import { SLUG_PATTERN, SLUG_RULE } from './slug.js';
@@ -15,6 +16,19 @@ export const supportThresholdSchema = z.coerce
   .min(1, 'the support threshold must be a whole number from 1 to 10000')
   .max(10000, 'the support threshold must be a whole number from 1 to 10000');
 
+/** `--answer-within 7d`: a duration through the one parser (48h, 7d, 7天, 48小时, 1周), from 1 hour to 1 year; in minutes. */
+export const ANSWER_WITHIN_MIN = 60;
+export const ANSWER_WITHIN_MAX = 365 * 24 * 60;
+export const answerWithinSchema = z.string().transform((v, ctx) => {
+  const ms = parseDuration(v);
+  const minutes = ms === undefined ? undefined : Math.round(ms / 60e3);
+  if (minutes === undefined || minutes < ANSWER_WITHIN_MIN || minutes > ANSWER_WITHIN_MAX) {
+    ctx.addIssue({ code: 'custom', message: 'the answer time is a duration such as 48h, 7d or 7天, from 1 hour (1h) to 1 year (365d)' });
+    return z.NEVER;
+  }
+  return minutes;
+});
+
 export const satisfactionThresholdSchema = z.coerce
   .number({ message: 'the satisfaction threshold must be a number from 0 to 1, such as 0.6' })
   .min(0, 'the satisfaction threshold must be a number from 0 to 1, such as 0.6')
@@ -22,7 +36,7 @@ export const satisfactionThresholdSchema = z.coerce
 
 export const langSchema = z.enum(['zh', 'en'], { message: 'the language is zh or en' });
 
-export const roleSchema = z.enum(['staff', 'resident'], { message: 'the role is staff or resident' });
+export const roleSchema = z.enum(['staff', 'resident', 'supervisor'], { message: 'the role is staff, resident or supervisor' });
 export type RoleName = z.infer<typeof roleSchema>;
 
 export interface UserRef {

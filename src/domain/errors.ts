@@ -58,6 +58,19 @@ export const ERROR_CODES = [
   'NEED_NOT_DONE',
   'RANKING_NOT_PUBLIC',
   'WRITE_AS_YOURSELF',
+  // the practice in depth (meetings held, followers, buildings, supervisors, street views)
+  'CHECKIN_CLOSED',
+  'ALREADY_CHECKED_IN',
+  'MEETING_HELD',
+  'MEETING_NOT_STARTED',
+  'ALREADY_FOLLOWING',
+  'NOT_FOLLOWING',
+  'UNKNOWN_BUILDING',
+  'NOT_SUPERVISOR',
+  'NOT_AREA_STAFF',
+  // similar suggestions and merging (src/consultation/merge.ts)
+  'MERGE_INTO_ITSELF',
+  'POLL_OPEN',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

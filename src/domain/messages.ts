@@ -63,7 +63,9 @@ export interface ChatAddress {
 export type CoreEvent =
   | { type: 'poll.opened'; pollId: number; kind: 'vote' | 'rating'; deadline: Date }
   | { type: 'poll.closed'; pollId: number }
-  | { type: 'meeting.scheduled' | 'meeting.moved' | 'meeting.cancelled'; meetingId: number }
+  | { type: 'meeting.scheduled' | 'meeting.moved' | 'meeting.cancelled' | 'meeting.held'; meetingId: number }
+  /** A suggestion was raised: the jobs plan its answer-time reminder and escalation (src/consultation/answer-time.ts). */
+  | { type: 'suggestion.raised'; suggestionId: number }
   | { type: 'chat.bound'; communityId: number; platform: Platform; platformChatId: string }
   | { type: 'council.changed'; communityId: number }
   /** Outbox rows a command wrote in its transaction (e.g. a grid worker told of a new item): the jobs enqueue them. */

@@ -6,6 +6,8 @@ import { ownersEn } from './owners.js';
 import { wecomEn } from './wecom.js';
 import { whistleEn } from './whistle.js';
 import { membersEn } from './members.js';
+import { practiceEn } from './practice.js';
+import { similarEn } from './similar.js';
 import { telegramEn } from './telegram.js';
 import { helpEn } from './help.js';
 
@@ -127,11 +129,11 @@ export const en: Record<MessageKey, string> = {
   'jobs.quarter': 'Q{q} {year}',
   'jobs.nudge.vote': 'Reminder: the vote on #{n} "{title}" closes at {deadline} and you have not voted yet. Please vote in your community group.',
   'jobs.nudge.rating': 'Reminder: the satisfaction rating of #{n} "{title}" closes at {deadline} and you have not rated yet. Please rate in your community group.',
-  'jobs.meeting.24h': 'Reminder: the community consultation meeting is at {time} at {place} (in about 24 hours).',
-  'jobs.meeting.1h': 'Reminder: the community consultation meeting is at {time} at {place} (in about 1 hour).',
+  'jobs.meeting.24h': 'Reminder: consultation meeting M{id} is at {time} at {place} (in about 24 hours). Check in there with /checkin M{id}.',
+  'jobs.meeting.1h': 'Reminder: consultation meeting M{id} is at {time} at {place} (in about 1 hour). Check in there with /checkin M{id}.',
   'jobs.chair.announce': '{community}: the chair unit for {quarter} is {unit}. At least one consultation meeting is held each quarter; the chair schedules it with /meeting <YYYY-MM-DD HH:mm> <place>.',
   'jobs.chair.private': 'Hello! {unit} chairs {community} for {quarter}. Please schedule at least one consultation meeting this quarter: send /meeting <YYYY-MM-DD HH:mm> <place> in the community group.',
-  'jobs.meetingDue': '{community}: 45 days of {quarter} have passed and no consultation meeting is scheduled (chair unit: {unit}). Send /meeting <YYYY-MM-DD HH:mm> <place> in the community group.',
+  'jobs.meetingDue': '{community}: 45 days of {quarter} have passed and no consultation meeting was held (chair unit: {unit}). Schedule one with /meeting <YYYY-MM-DD HH:mm> <place> and record /minutes M<n> <text> afterwards.',
   // --- wechat: numbered choices in WeChat, which has no buttons (owned by the WeChat helper) ---
   'wechat.howToVote': 'Reply "/vote {n} <number>" to vote, e.g. "/vote {n} 1"; you may change it, the latest counts.',
   'wechat.howToRate': 'Reply "/rate {n} <number>" to rate, e.g. "/rate {n} 1"; you may change it, the latest counts.',
@@ -142,6 +144,8 @@ export const en: Record<MessageKey, string> = {
   ...webEn,
   ...whistleEn,
   ...membersEn,
+  ...practiceEn,
+  ...similarEn,
   ...telegramEn,
   ...helpEn,
 };

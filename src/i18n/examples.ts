@@ -9,7 +9,7 @@ export const examplesZh = {
   'example.meeting': '会议 12月8日 19:30 社区活动室',
   'example.rateChoices': '1 满意、2 基本满意、3 不满意',
   'example.rankingChoices': '2026年第4季度、2026年、单位',
-  'example.stages': '征集附议、附议已满、已列入议程、表决中、已通过、未通过、实施中、评价中、已评价、已撤回',
+  'example.stages': '征集附议、附议已满、已列入议程、表决中、已通过、未通过、实施中、评价中、已评价、已撤回、已合并',
 } as const;
 
 export const examplesEn: Record<keyof typeof examplesZh, string> = {
@@ -19,5 +19,5 @@ export const examplesEn: Record<keyof typeof examplesZh, string> = {
   'example.meeting': '/meeting 2026-12-01 19:30 Community hall',
   'example.rateChoices': '1.满意 (satisfied) 2.基本满意 (fair) 3.不满意 (unsatisfied)',
   'example.rankingChoices': '2026Q4, 2026, units',
-  'example.stages': 'raised, supported, on agenda, voting, approved, rejected, in progress, evaluating, evaluated, withdrawn',
+  'example.stages': 'raised, supported, on agenda, voting, approved, rejected, in progress, evaluating, evaluated, withdrawn, merged',
 };

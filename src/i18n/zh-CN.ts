@@ -6,6 +6,8 @@ import { wecomZh } from './wecom.js';
 import { webZh } from './web.js';
 import { whistleZh } from './whistle.js';
 import { membersZh } from './members.js';
+import { practiceZh } from './practice.js';
+import { similarZh } from './similar.js';
 import { telegramZh } from './telegram.js';
 import { helpZh } from './help.js';
 
@@ -127,11 +129,11 @@ export const zhCN = {
   'jobs.quarter': '{year}年第{q}季度',
   'jobs.nudge.vote': '提醒：#{n}「{title}」的投票将于 {deadline} 截止，你还没有投票。请到社区群里投票。',
   'jobs.nudge.rating': '提醒：#{n}「{title}」的满意度评价将于 {deadline} 截止，你还没有评价。请到社区群里评价。',
-  'jobs.meeting.24h': '提醒：社区协商议事会将于 {time} 在「{place}」召开（还有约 24 小时）。',
-  'jobs.meeting.1h': '提醒：社区协商议事会将于 {time} 在「{place}」召开（还有约 1 小时）。',
+  'jobs.meeting.24h': '提醒：社区协商议事会 M{id} 将于 {time} 在「{place}」召开（还有约 24 小时）。到会后发送「签到 M{id}」签到。',
+  'jobs.meeting.1h': '提醒：社区协商议事会 M{id} 将于 {time} 在「{place}」召开（还有约 1 小时）。到会后发送「签到 M{id}」签到。',
   'jobs.chair.announce': '{community}：{quarter}的轮值主席单位是「{unit}」。本季度至少召开一次社区协商议事会，主席可发送「会议 <日期 时间> <地点>」安排，如「会议 12月8日 18:00 社区活动室」。',
   'jobs.chair.private': '你好！「{unit}」是{community}{quarter}的轮值主席单位。请在本季度内安排至少一次社区协商议事会：在社区群里发送「会议 <日期 时间> <地点>」，如「会议 12月8日 18:00 社区活动室」。',
-  'jobs.meetingDue': '{community}：{quarter}已过 45 天，还没有安排社区协商议事会（轮值主席单位：「{unit}」）。请在社区群里发送「会议 <日期 时间> <地点>」安排。',
+  'jobs.meetingDue': '{community}：{quarter}已过 45 天（过半），还没有召开社区协商议事会（轮值主席单位：「{unit}」）。请在社区群里发送「会议 <日期 时间> <地点>」安排，会后发送「纪要 M<编号> <内容>」。',
   // --- wechat: numbered choices in WeChat, which has no buttons (owned by the WeChat helper) ---
   'wechat.howToVote': '回复「投票 {n} 序号」投票，如「投票 {n} 1」；可改投，以最后一次为准。',
   'wechat.howToRate': '回复「评价 {n} 序号」评价，如「评价 {n} 1」；可更改，以最后一次为准。',
@@ -142,6 +144,8 @@ export const zhCN = {
   ...webZh,
   ...whistleZh,
   ...membersZh,
+  ...practiceZh,
+  ...similarZh,
   ...telegramZh,
   ...helpZh,
 } as const;

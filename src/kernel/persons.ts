@@ -7,7 +7,7 @@ import { LIMITS, clip, oneLine } from '../domain/text.js';
 import { currentChair } from './rotation.js';
 
 export type Identity = typeof identities.$inferSelect;
-export type Role = 'resident' | 'staff';
+export type Role = 'resident' | 'staff' | 'supervisor';
 
 /** A display name safe to store and echo: one line, no control or bidi characters, bounded. */
 export function safeName(name: string | undefined, fallback: string): string {

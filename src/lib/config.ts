@@ -70,6 +70,10 @@ export const envSchema = z.object({
   YISHI_WEB_URL: optionalUrl(['http:', 'https:'], 'HTTP(S)').transform((v) => v?.replace(/\/+$/, '')),
   /** /metrics on the web port answers only `Authorization: Bearer <token>`; unset: /metrics is off. */
   YISHI_METRICS_TOKEN: blankToUndefined.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
+  /** Reverse proxies in front of the web port: the client address comes from X-Forwarded-For through this many hops; 0: the socket's. */
+  YISHI_TRUST_PROXY: blankToUndefined
+    .refine((v) => v === undefined || /^\d{1,2}$/.test(v), { message: 'must be the number of reverse proxies in front of the web port, 0-99' })
+    .transform((v) => (v === undefined ? 0 : Number(v))),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -10,10 +10,11 @@ import type { CommandResult, Ctx } from '../kernel/context.js';
 import { actorOfGroup, auditIn } from './actor.js';
 import { loadNeed, placesTaken } from './needs.js';
 import { requireConfirmedMember } from './roster.js';
+import { volunteerByUnit } from './volunteers.js';
 
 export async function claimNeed(ctx: Ctx, needId: number): Promise<CommandResult> {
   const need = await loadNeed(ctx.tx, needId, ctx.community.id, true);
-  const member = await requireConfirmedMember(ctx.tx, ctx.personId, ctx.community.id);
+  const member = (await volunteerByUnit(ctx)) ?? (await requireConfirmedMember(ctx.tx, ctx.personId, ctx.community.id));
   if (need.dueAt && need.dueAt.getTime() <= ctx.now.getTime()) return refuse('NEED_PAST_DUE', { id: need.id, due: need.dueDate ?? '' });
   const [mine] = await ctx.tx.select({ id: needClaims.id }).from(needClaims).where(and(eq(needClaims.needId, need.id), eq(needClaims.memberId, member.id)));
   if (mine) return refuse('ALREADY_CLAIMED', { id: need.id });

@@ -32,7 +32,12 @@ const needId = (example: string, text: string) => parseArg(needNumber(example), 
 /** A command that only works in a private chat with the bot, written in a group. */
 export const privateOnly = (command: string): Handler => async () => refuse('PRIVATE_ONLY', { command });
 
-export const registerPrivately = (ctx: PersonCtx, args: string) => register(ctx, args);
+/** `/register volunteer …` (or `/register 志愿者 …`) is 志愿者报到. */
+export const registerPrivately = (ctx: PersonCtx, args: string) => {
+  const [first = '', rest = ''] = splitArgs(args, 2);
+  return /^(volunteer|志愿者)$/i.test(first) ? register(ctx, rest, 'volunteer') : register(ctx, args);
+};
+export const registerVolunteerPrivately = (ctx: PersonCtx, args: string) => register(ctx, args, 'volunteer');
 export const registerInGroup = privateOnly('/register');
 
 export const confirmMemberCommand: Handler = (ctx, args) => confirmMember(ctx, args);

@@ -5,7 +5,7 @@
  * (/confirm-member) before anything counts; until then a new /register corrects it.
  */
 import { asc, eq, inArray } from 'drizzle-orm';
-import { communities, memberUnits, partyMembers } from '../db/schema.js';
+import { communities, memberUnits, partyMembers, type MemberKind } from '../db/schema.js';
 import { freeText, parseArg, splitArgs } from '../domain/args.js';
 import { refuse } from '../domain/errors.js';
 import { oneLine } from '../domain/text.js';
@@ -25,7 +25,8 @@ import { memberOutboxKeys } from '../messaging/outbox-keys.js';
 export const REGISTER_EXAMPLE = '党员报到 交道口社区 第一网格 区住建局';
 const UNIT_MAX = 60;
 
-export async function register(ctx: PersonCtx, args: string): Promise<CommandResult> {
+/** `kind` volunteer: 志愿者报到 (`/register volunteer …`): volunteers claim needs too; their points are ranked apart. */
+export async function register(ctx: PersonCtx, args: string, kind: MemberKind = 'party'): Promise<CommandResult> {
   const [slugText, rest = ''] = splitArgs(args, 2);
   if (!slugText) return { reply: { text: ctx.t('members.register.usage', { example: REGISTER_EXAMPLE }) } };
   const community = await communityByName(ctx.tx, slugText);
@@ -61,7 +62,7 @@ export async function register(ctx: PersonCtx, args: string): Promise<CommandRes
     const [at] = await ctx.tx.select({ name: communities.name }).from(communities).where(eq(communities.id, existing.communityId));
     return refuse('ALREADY_MEMBER', { community: at?.name ?? '' });
   }
-  const values = { communityId: community.id, gridId: grid?.id ?? null, unitId: unit?.id ?? null, unitName, registeredAt: ctx.now };
+  const values = { communityId: community.id, gridId: grid?.id ?? null, unitId: unit?.id ?? null, unitName, kind, registeredAt: ctx.now };
   const [member] = existing
     ? await ctx.tx.update(partyMembers).set(values).where(eq(partyMembers.id, existing.id)).returning()
     : await ctx.tx.insert(partyMembers).values({ personId: ctx.personId, ...values }).returning();
@@ -72,6 +73,7 @@ export async function register(ctx: PersonCtx, args: string): Promise<CommandRes
     gridId: grid?.id ?? null,
     unitId: unit?.id ?? null,
     unit: unitName,
+    kind,
     typed: !unit,
     ...(existing && existing.communityId !== community.id ? { fromCommunityId: existing.communityId } : {}),
   });
@@ -91,7 +93,7 @@ export async function register(ctx: PersonCtx, args: string): Promise<CommandRes
   if (written.length) ctx.emit({ type: 'outbox.queued', dedupeKeys: written });
   return {
     reply: {
-      text: ctx.t(unit ? 'members.registered' : 'members.registered.typed', { community: community.name, grid: grid?.name ?? '—', unit: unitName, id: member!.id }),
+      text: ctx.t(kind === 'volunteer' ? 'members.registered.volunteer' : unit ? 'members.registered' : 'members.registered.typed', { community: community.name, grid: grid?.name ?? '—', unit: unitName, id: member!.id }),
     },
   };
 }

@@ -24,6 +24,19 @@ export const outboxKeys = {
   chairToContact: (communityId: number, quarter: Quarter) => `chair-${communityId}-${quarter}-contact`,
   /** The 45th-day "no meeting scheduled" reminder to one person. */
   meetingDue: (communityId: number, quarter: Quarter, personId: number) => `meeting-due-${communityId}-${quarter}-person-${personId}`,
+  /** The check two weeks before the quarter's end, to one person. */
+  meetingDueLate: (communityId: number, quarter: Quarter, personId: number) => `meeting-due-late-${communityId}-${quarter}-person-${personId}`,
+  /** A raised suggestion unanswered for half its answer time (to a staff member), or for the whole (escalated). */
+  answerReminder: (suggestionId: number, personId: number) => `answer-remind-${suggestionId}-person-${personId}`,
+  answerEscalated: (suggestionId: number) => `answer-escalated-${suggestionId}`,
+  answerEscalatedToChat: (suggestionId: number, chatId: number) => `answer-escalated-${suggestionId}-chat-${chatId}`,
+  answerEscalatedTo: (suggestionId: number, personId: number) => `answer-escalated-${suggestionId}-person-${personId}`,
+  /** What a follower (or a supervisor) of an item is told privately: `what` names the cause (progress-<id>, result-<pollId>, rating-<pollId>). */
+  followerNotice: (suggestionId: number, what: string, personId: number) => `follow-${suggestionId}-${what}-person-${personId}`,
+  /** A supervisor's objection, told to one staff member. */
+  objectionTo: (objectionId: number, personId: number) => `objection-${objectionId}-person-${personId}`,
+  /** The author of an item merged into another (`/merge`), told privately. */
+  mergedToAuthor: (suggestionId: number) => `merged-${suggestionId}-author`,
   /** A new item raised in a grid, told to one grid worker. */
   gridItem: (suggestionId: number, personId: number) => `grid-item-${suggestionId}-person-${personId}`,
   /** The whistle handed to one of the unit's contacts. */

@@ -9,6 +9,7 @@ import type { Db, Tx } from '../db/client.js';
 import { outboundMessages, PLATFORMS, type Platform } from '../db/schema.js';
 import type { ChatAddress, Reply } from '../domain/messages.js';
 import { fitText, MAX_MESSAGE } from '../domain/text.js';
+import { redactLinks } from './redact.js';
 
 const buttonSchema = z.object({ label: z.string().min(1), data: z.string().min(1).max(64) });
 export const payloadSchema = z.object({
@@ -149,10 +150,15 @@ export async function countOutboxAttempt(db: Db, id: number): Promise<void> {
 
 /** Marks a pending row sent, with the platform's message id. */
 export async function markOutboxSent(db: Db, id: number, platformMessageId: string | undefined, at = new Date()): Promise<void> {
-  await db
+  const [sent] = await db
     .update(outboundMessages)
     .set({ status: 'sent', platformMessageId: platformMessageId ?? null, sentAt: at, lastError: null })
-    .where(and(eq(outboundMessages.id, id), eq(outboundMessages.status, 'pending')));
+    .where(and(eq(outboundMessages.id, id), eq(outboundMessages.status, 'pending')))
+    .returning({ payload: outboundMessages.payload });
+  // Sent: a sign-in or personal link in it is kept no longer (redact.ts); most messages have none.
+  const payload = sent?.payload as OutboundPayload | undefined;
+  const text = payload && redactLinks(payload.text);
+  if (payload && text !== payload.text) await db.update(outboundMessages).set({ payload: { ...payload, text } }).where(eq(outboundMessages.id, id));
 }
 
 /** Marks a row as never to be sent. */

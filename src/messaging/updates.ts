@@ -7,6 +7,7 @@ import { and, eq, gte, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { processedUpdates, type Platform } from '../db/schema.js';
 import type { Reply } from '../domain/messages.js';
+import { storedReply } from './redact.js';
 
 export async function alreadyProcessed(tx: Db | Tx, platform: Platform, updateKey: string): Promise<boolean> {
   const [row] = await tx.select({ k: processedUpdates.updateKey }).from(processedUpdates).where(and(eq(processedUpdates.platform, platform), eq(processedUpdates.updateKey, updateKey)));
@@ -15,11 +16,13 @@ export async function alreadyProcessed(tx: Db | Tx, platform: Platform, updateKe
 
 /**
  * Records the update as handled; false when another delivery recorded it first. `delivery` (the
- * adapter's address for the replies) is kept only when there are replies to send.
+ * adapter's address for the replies) is kept only when there are replies to send. The replies are
+ * stored without their sign-in and personal links (redact.ts): the adapter sends the live ones; a copy
+ * re-sent after a crash leads to the page that says how to ask for a new link.
  */
 export async function markProcessed(tx: Db | Tx, platform: Platform, updateKey: string, replies: Reply[], at: Date, delivery?: Record<string, unknown>): Promise<boolean> {
   const kept = delivery && replies.length ? { delivery } : {};
-  const rows = await tx.insert(processedUpdates).values({ platform, updateKey, replies, processedAt: at, ...kept }).onConflictDoNothing().returning({ k: processedUpdates.updateKey });
+  const rows = await tx.insert(processedUpdates).values({ platform, updateKey, replies: replies.map(storedReply), processedAt: at, ...kept }).onConflictDoNothing().returning({ k: processedUpdates.updateKey });
   return rows.length > 0;
 }
 

@@ -102,3 +102,26 @@ export async function upsertCommunityTx(tx: Tx, c: NewCommunity, via: string): P
   await tx.insert(auditLog).values({ communityId: updated.id, action: 'community.updated', data: { via, ...changes } });
   return { community: updated, line: `updated community ${c.slug}: ${Object.keys(changes).join(', ')}` };
 }
+
+export interface CommunitySettings {
+  supportThreshold?: number;
+  satisfactionThreshold?: number;
+  /** How long a raised suggestion may wait for a staff answer, in minutes. */
+  answerWithinMinutes?: number;
+}
+
+/** `community set <slug> …`: changes the settings given, with one audit row; the line that says what changed. */
+export async function setCommunity(db: Db, slug: string, settings: CommunitySettings, via = 'cli'): Promise<string> {
+  return inTransaction(db, async (tx) => {
+    const [community] = await tx.select().from(communities).where(eq(communities.slug, slug)).for('update');
+    if (!community) throw new AdminError('UNKNOWN_COMMUNITY', `unknown community "${slug}" (create it with: npx yishi community add ${slug} <name>)`);
+    const changes: Partial<typeof communities.$inferInsert> = {};
+    for (const k of ['supportThreshold', 'satisfactionThreshold', 'answerWithinMinutes'] as const) {
+      if (settings[k] !== undefined && settings[k] !== community[k]) changes[k] = settings[k];
+    }
+    if (!Object.keys(changes).length) return `community ${slug}: nothing changed`;
+    await tx.update(communities).set(changes).where(eq(communities.id, community.id));
+    await tx.insert(auditLog).values({ communityId: community.id, action: 'community.updated', data: { via, ...changes } });
+    return `updated community ${slug}: ${Object.entries(changes).map(([k, v]) => `${k} ${v}`).join(', ')}`;
+  });
+}

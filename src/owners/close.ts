@@ -14,11 +14,12 @@ import { getSuggestion, requireStaff, type CommandResult, type Community, type C
 import { unitsOf } from './register.js';
 import { ownersResultText } from './render.js';
 import { requireOpenOwnersVote, type OwnersVote } from './vote.js';
+import { tellFollowers } from '../consultation/followers.js';
 
 /** The count of a vote as the register and its ballots stand now. */
-export async function countVote(tx: Db | Tx, vote: Pick<OwnersVote, 'id' | 'communityId' | 'matter'>): Promise<OwnersCount> {
+export async function countVote(tx: Db | Tx, vote: Pick<OwnersVote, 'id' | 'communityId' | 'matter' | 'buildings'>): Promise<OwnersCount> {
   const [units, ballots] = await Promise.all([
-    unitsOf(tx, vote.communityId),
+    unitsOf(tx, vote.communityId, vote.buildings),
     tx.select({ ownerId: ownerBallots.ownerId, choice: ownerBallots.choice }).from(ownerBallots).where(eq(ownerBallots.voteId, vote.id)),
   ]);
   return countOwnersVote(
@@ -39,7 +40,7 @@ export async function closeLockedOwnersVote(
   const { vote, suggestion: s, now, lang } = opts;
   const count = await countVote(tx, vote);
   const outcome = count.passed ? 'passed' : 'failed';
-  let text = ownersResultText(lang, s.number, count);
+  let text = ownersResultText(lang, s.number, count, vote.buildings);
   if (opts.byDeadline) text += '\n' + t(lang, 'result.byDeadline');
   await tx.update(ownersVotes).set({ status: 'closed', closedAt: now, closedBy: opts.actorId, result: count, outcome }).where(eq(ownersVotes.id, vote.id));
   await tx.update(suggestions).set({ stage: count.passed ? 'approved' : 'rejected', updatedAt: now }).where(eq(suggestions.id, s.id));
@@ -53,6 +54,7 @@ export async function closeLockedOwnersVote(
     at: now,
   });
   opts.events.push({ type: 'owners_vote.closed', voteId: vote.id });
+  await tellFollowers(tx, { suggestion: s, what: `owners-result-${vote.id}`, key: 'follow.result', params: { n: s.number, result: text }, supervisors: true, events: opts.events });
   return { reply: { text, standalone: true }, count };
 }
 

@@ -94,17 +94,18 @@ export interface RegisterUnit {
 }
 
 /** The community's units with their owners' keys, in building and unit order. */
-export async function unitsOf(db: Db | Tx, communityId: number): Promise<RegisterUnit[]> {
+/** The register's units, or only those of `buildings` (a building-scoped vote). */
+export async function unitsOf(db: Db | Tx, communityId: number, buildings?: readonly string[] | null): Promise<RegisterUnit[]> {
   return db
     .select({ building: propertyUnits.building, unit: propertyUnits.unit, area: propertyUnits.areaHundredths, ownerId: propertyUnits.ownerId, ownerKey: propertyOwners.key })
     .from(propertyUnits)
     .innerJoin(propertyOwners, eq(propertyUnits.ownerId, propertyOwners.id))
-    .where(eq(propertyUnits.communityId, communityId))
+    .where(and(eq(propertyUnits.communityId, communityId), buildings?.length ? inArray(propertyUnits.building, [...buildings]) : undefined))
     .orderBy(asc(propertyUnits.building), asc(propertyUnits.unit));
 }
 
 /** Units, owners by head (owners holding at least one unit) and total area in hundredths. */
-export async function registerTotals(db: Db | Tx, communityId: number): Promise<{ units: number; owners: number; area: number }> {
+export async function registerTotals(db: Db | Tx, communityId: number, buildings?: readonly string[] | null): Promise<{ units: number; owners: number; area: number }> {
   const [row] = await db
     .select({
       units: count(),
@@ -112,7 +113,7 @@ export async function registerTotals(db: Db | Tx, communityId: number): Promise<
       area: sql<string>`coalesce(sum(${propertyUnits.areaHundredths}), 0)::bigint`,
     })
     .from(propertyUnits)
-    .where(eq(propertyUnits.communityId, communityId));
+    .where(and(eq(propertyUnits.communityId, communityId), buildings?.length ? inArray(propertyUnits.building, [...buildings]) : undefined));
   return { units: Number(row.units), owners: Number(row.owners), area: Number(row.area) };
 }
 
@@ -159,4 +160,10 @@ export async function mergeOwnerLinks(tx: Tx, keep: number, gone: number): Promi
   await tx.execute(sql`update owner_codes set used_by = ${keep} where used_by = ${gone}`);
   await tx.execute(sql`update owners_votes set opened_by = ${keep} where opened_by = ${gone}`);
   await tx.execute(sql`update owners_votes set closed_by = ${keep} where closed_by = ${gone}`);
+}
+
+/** The buildings (楼栋) of a community's register, in order. */
+export async function buildingsOf(db: Db | Tx, communityId: number): Promise<string[]> {
+  const rows = await db.selectDistinct({ b: propertyUnits.building }).from(propertyUnits).where(eq(propertyUnits.communityId, communityId)).orderBy(asc(propertyUnits.building));
+  return rows.map((r) => r.b);
 }

@@ -68,7 +68,7 @@ export function ownersFigureLines(lang: Lang, c: OwnersCount, mark: (failed: boo
 export const ownersHeadCounts = (lang: Lang, c: OwnersCount) => [1, 2, 3].map((k, i) => ({ label: choiceName(lang, k), count: [c.heads.agree, c.heads.against, c.heads.abstain][i]! }));
 
 /** The result: 通过 / 未通过, each of the four figures as numerator/denominator, which thresholds failed. */
-export function ownersResultText(lang: Lang, n: number, c: OwnersCount): string {
+export function ownersResultText(lang: Lang, n: number, c: OwnersCount, buildings?: readonly string[] | null): string {
   const lines = ownersFigureLines(lang, c);
   const counts = ownersHeadCounts(lang, c).map((h) => `${h.label} ${h.count}`).join(' · ');
   return t(lang, 'owners.result', {
@@ -78,5 +78,8 @@ export function ownersResultText(lang: Lang, n: number, c: OwnersCount): string 
     matterName: matterName(lang, c.matter),
     lines: lines.join('\n'),
     counts,
-  });
+  }) + buildingsNote(lang, buildings);
 }
+
+/** `（表决范围：1栋、2栋）` for a building-scoped vote, nothing for the whole community. */
+export const buildingsNote = (lang: Lang, buildings?: readonly string[] | null) => (buildings?.length ? t(lang, 'owners.buildings', { buildings: buildings.join('、') }) : '');

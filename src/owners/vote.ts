@@ -9,29 +9,37 @@ import { communities, ownerBallots, ownerPersons, ownersVotes, propertyUnits, su
 import { refuse } from '../domain/errors.js';
 import type { Matter, OwnerChoice } from '../domain/owners.js';
 import { getSuggestion, requireStaff, requireStage, setStage, type CommandResult, type Ctx, type Suggestion } from '../kernel/context.js';
-import { registerTotals } from './register.js';
-import { choiceName, ownersBallot } from './render.js';
+import { buildingsOf, registerTotals } from './register.js';
+import { buildingsNote, choiceName, ownersBallot } from './render.js';
+import { markAnswered } from '../kernel/answered.js';
 
 export type OwnersVote = typeof ownersVotes.$inferSelect;
 
 /** Staff open an owners' vote on suggestion `n` about art. 278 item `matter`; the reply is the ballot. */
-export async function openOwnersVote(ctx: Ctx, n: number, matter: Matter, durationMs: number): Promise<CommandResult> {
+export async function openOwnersVote(ctx: Ctx, n: number, matter: Matter, durationMs: number, buildings?: string[]): Promise<CommandResult> {
   await requireStaff(ctx);
   const s = await getSuggestion(ctx, n, true);
   requireStage(ctx, s, ['raised', 'supported', 'on_agenda']);
   // FOR SHARE on the community: an import (FOR UPDATE) cannot change the register while a vote opens.
   await ctx.tx.select({ id: communities.id }).from(communities).where(eq(communities.id, ctx.community.id)).for('share');
-  const totals = await registerTotals(ctx.tx, ctx.community.id);
+  if (buildings?.length) {
+    const known = await buildingsOf(ctx.tx, ctx.community.id);
+    const unknown = buildings.filter((b) => !known.includes(b));
+    if (unknown.length) return refuse('UNKNOWN_BUILDING', { buildings: unknown.join('、'), known: known.join('、') || '—' });
+  }
+  const totals = await registerTotals(ctx.tx, ctx.community.id, buildings);
   if (!totals.units) return refuse('NO_PROPERTY');
   const deadline = new Date(ctx.now.getTime() + durationMs);
   const [vote] = await ctx.tx
     .insert(ownersVotes)
-    .values({ communityId: ctx.community.id, suggestionId: s.id, matter, chatId: ctx.chat?.id ?? s.chatId, deadline, openedBy: ctx.personId, openedAt: ctx.now })
+    .values({ communityId: ctx.community.id, suggestionId: s.id, matter, buildings: buildings?.length ? buildings : null, chatId: ctx.chat?.id ?? s.chatId, deadline, openedBy: ctx.personId, openedAt: ctx.now })
     .returning();
   await setStage(ctx, s, 'voting');
-  await ctx.audit('owners_vote.opened', { number: n, voteId: vote.id, matter, deadline: deadline.toISOString(), ...totals }, s.id);
+  await markAnswered(ctx.tx, s.id, ctx.now);
+  await ctx.audit('owners_vote.opened', { number: n, voteId: vote.id, matter, buildings: buildings ?? null, deadline: deadline.toISOString(), ...totals }, s.id);
   ctx.emit({ type: 'owners_vote.opened', voteId: vote.id, deadline });
-  return { reply: ownersBallot(ctx.lang, ctx.tz, { id: vote.id, matter, deadline }, s, totals) };
+  const ballot = ownersBallot(ctx.lang, ctx.tz, { id: vote.id, matter, deadline }, s, totals);
+  return { reply: { ...ballot, text: ballot.text + buildingsNote(ctx.lang, buildings) } };
 }
 
 /** The open owners' vote on `s`, locked as asked; POLL_CLOSED when the last one closed, NO_OPEN_POLL when none was opened. */
@@ -59,7 +67,7 @@ async function record(ctx: Ctx, vote: OwnersVote, n: number, choice: OwnerChoice
     .select({ ownerId: ownerPersons.ownerId, units: sql<number>`count(*)::int` })
     .from(ownerPersons)
     .innerJoin(propertyUnits, eq(propertyUnits.ownerId, ownerPersons.ownerId))
-    .where(and(eq(ownerPersons.personId, ctx.personId), eq(propertyUnits.communityId, ctx.community.id)))
+    .where(and(eq(ownerPersons.personId, ctx.personId), eq(propertyUnits.communityId, ctx.community.id), vote.buildings?.length ? inArray(propertyUnits.building, vote.buildings) : undefined))
     .groupBy(ownerPersons.ownerId);
   if (!owners.length) refuse('NOT_OWNER');
   const ids = owners.map((o) => o.ownerId);

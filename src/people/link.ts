@@ -45,7 +45,7 @@ export async function mergePersons(tx: Tx, keep: number, gone: number): Promise<
   await x(sql`insert into roles (community_id, person_id, role, created_at)
     select community_id, ${keep}, role, created_at from roles where person_id = ${gone}
     on conflict (community_id, person_id) do update
-      set role = case when roles.role = 'staff' or excluded.role = 'staff' then 'staff' else 'resident' end`);
+      set role = case when roles.role = 'staff' or excluded.role = 'staff' then 'staff' when roles.role = 'supervisor' or excluded.role = 'supervisor' then 'supervisor' else 'resident' end`);
   await x(sql`delete from roles where person_id = ${gone}`);
   // Ballots and ratings: on a poll where both voted, the later one wins.
   await x(sql`delete from ballots g using ballots k where g.person_id = ${gone} and k.person_id = ${keep} and k.poll_id = g.poll_id

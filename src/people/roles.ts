@@ -52,7 +52,7 @@ export async function grantRole(db: Db, community: Community, user: UserRef, rol
 }
 
 /**
- * Takes `role` away. Revoking staff leaves a resident (anyone who writes in a bound chat is one anyway);
+ * Takes `role` away. Revoking staff (or supervisor) leaves a resident (anyone who writes in a bound chat is one anyway);
  * revoking resident removes the membership. NO_SUCH_ROLE when the user does not hold that role.
  */
 export async function revokeRole(db: Db, community: Community, user: UserRef, role: RoleName): Promise<RoleChange> {
@@ -72,7 +72,7 @@ export async function revokeRole(db: Db, community: Community, user: UserRef, ro
       );
     }
     const personId = identity.personId;
-    const after: RoleName | null = role === 'staff' ? 'resident' : null;
+    const after: RoleName | null = role === 'staff' || role === 'supervisor' ? 'resident' : null;
     const where = and(eq(roles.communityId, community.id), eq(roles.personId, personId));
     if (after) await tx.update(roles).set({ role: after }).where(where);
     else await tx.delete(roles).where(where);

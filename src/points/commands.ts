@@ -27,9 +27,10 @@ export async function pointsPrivately(ctx: PersonCtx): Promise<CommandResult> {
   const quarter = quarterOf(ctx.now, ctx.tz);
   const year = zonedParts(ctx.now, ctx.tz).year;
   const communityId = member.m.communityId;
-  const inQuarter = await personStandings(ctx.tx, communityId, periodRange({ kind: 'quarter', quarter }, ctx.tz));
-  const inYear = await personStandings(ctx.tx, communityId, periodRange({ kind: 'year', year }, ctx.tz));
-  const allTime = await personStandings(ctx.tx, communityId);
+  const kind = member.m.kind;
+  const inQuarter = await personStandings(ctx.tx, communityId, periodRange({ kind: 'quarter', quarter }, ctx.tz), kind);
+  const inYear = await personStandings(ctx.tx, communityId, periodRange({ kind: 'year', year }, ctx.tz), kind);
+  const allTime = await personStandings(ctx.tx, communityId, undefined, kind);
   const mine = (rows: typeof allTime) => rows.find((r) => r.personId === ctx.personId);
   const q = mine(inQuarter);
   const lines = [
@@ -82,7 +83,12 @@ async function ranking(tx: Ctx['tx'], tr: Tr, lang: string, tz: string, now: Dat
   const period = a.period ?? { kind: 'quarter', quarter: quarterOf(now, tz) };
   const range = periodRange(period, tz);
   const rows = a.units ? await unitStandings(tx, community.id, range) : await personStandings(tx, community.id, range);
-  return renderRanking(tr, lang, community.name, a, period, rows, top);
+  const text = renderRanking(tr, lang, community.name, a, period, rows, top);
+  if (a.units) return text;
+  // Volunteers are ranked apart from party members.
+  const volunteers = await personStandings(tx, community.id, range, 'volunteer');
+  if (!volunteers.length) return text;
+  return [text, tr('points.ranking.volunteers'), ...volunteers.slice(0, top).map((r) => tr('points.ranking.person', { rank: r.rank, name: clip(oneLine(r.name), 20), unit: clip(r.unit, 20), points: r.points }))].join('\n');
 }
 
 /** In the group: staff only, and only where the community's rules let the ranking be shown there. */

@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, gte, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { communities, grids, partyMembers, persons, pointsEntries } from '../db/schema.js';
+import { communities, grids, partyMembers, persons, pointsEntries, type MemberKind } from '../db/schema.js';
 import { ranked, type Period } from '../domain/points.js';
 import { quarterEnd, quarterStart, zonedTimeToDate } from '../domain/time.js';
 
@@ -39,14 +39,14 @@ export interface PersonStanding {
 
 const inRange = (r?: Range) => (r ? [gte(pointsEntries.at, r.start), lt(pointsEntries.at, r.end)] : []);
 
-/** Every confirmed member of the community with their points in the range (zero when none), ranked. */
-export async function personStandings(db: Db | Tx, communityId: number, range?: Range): Promise<PersonStanding[]> {
+/** Every confirmed member of the community with their points in the range (zero when none), ranked; party members and volunteers apart. */
+export async function personStandings(db: Db | Tx, communityId: number, range?: Range, kind: MemberKind = 'party'): Promise<PersonStanding[]> {
   const members = await db
     .select({ memberId: partyMembers.id, personId: partyMembers.personId, name: persons.displayName, unit: partyMembers.unitName, grid: grids.name })
     .from(partyMembers)
     .innerJoin(persons, eq(persons.id, partyMembers.personId))
     .leftJoin(grids, eq(grids.id, partyMembers.gridId))
-    .where(and(eq(partyMembers.communityId, communityId), eq(partyMembers.status, 'confirmed')))
+    .where(and(eq(partyMembers.communityId, communityId), eq(partyMembers.status, 'confirmed'), eq(partyMembers.kind, kind)))
     .orderBy(asc(partyMembers.id));
   const sums = await db
     .select({

@@ -6,6 +6,13 @@ import { t } from '../i18n/index.js';
 import { latestClosedOwnersVote, ownersVoteStanding } from '../owners/standing.js';
 import { ownersNoticePdf } from './owners-notice.js';
 import { latestClosedPoll, pollChartPng, pollNoticePdf, pollStanding } from './results.js';
+import { objectionsOn } from '../consultation/objection.js';
+import { formatLocal } from '../domain/time.js';
+
+/** The supervision committee's objections on an item, one notice line each. */
+async function objectionLines(db: Db, suggestionId: number, opts: { lang: Lang; tz: string }): Promise<string[]> {
+  return (await objectionsOn(db, suggestionId)).map((o) => t(opts.lang, 'objection.line', { when: formatLocal(o.at, opts.tz), who: o.who, text: o.text }));
+}
 
 /** The file of `a`, or undefined when its poll is gone (or, for a notice, not closed yet). */
 export async function renderAttachment(db: Db, a: Attachment, opts: { lang: Lang; tz: string; now: Date }): Promise<RenderedFile | undefined> {
@@ -13,7 +20,7 @@ export async function renderAttachment(db: Db, a: Attachment, opts: { lang: Lang
     const s = await ownersVoteStanding(db, a.voteId);
     if (!s || s.vote.status !== 'closed') return undefined;
     const n = s.suggestion.number;
-    const pdf = await ownersNoticePdf(s, opts.lang, opts.tz, opts.now);
+    const pdf = await ownersNoticePdf(s, opts.lang, opts.tz, opts.now, await objectionLines(db, s.suggestion.id, opts));
     return { bytes: pdf, filename: `${s.community.slug}-${n}-notice.pdf`, mime: 'application/pdf', caption: t(opts.lang, 'web.notice.reply', { n }) };
   }
   const s = await pollStanding(db, a.pollId);
@@ -24,7 +31,7 @@ export async function renderAttachment(db: Db, a: Attachment, opts: { lang: Lang
     return { bytes: png, filename: `${s.community.slug}-${n}-${s.poll.kind}-${s.poll.id}.png`, mime: 'image/png', caption: alt };
   }
   if (s.poll.status !== 'closed') return undefined;
-  const pdf = await pollNoticePdf(s, opts.lang, opts.tz, opts.now);
+  const pdf = await pollNoticePdf(s, opts.lang, opts.tz, opts.now, await objectionLines(db, s.suggestion.id, opts));
   return { bytes: pdf, filename: `${s.community.slug}-${n}-notice.pdf`, mime: 'application/pdf', caption: t(opts.lang, 'web.notice.reply', { n }) };
 }
 

@@ -1,5 +1,5 @@
 /** The community board of the staff page: where every item stands, open polls, waiting items, satisfaction. */
-import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { auditLog, persons, polls, progressUpdates, suggestions, STAGES, type Stage } from '../db/schema.js';
 import type { Community } from '../kernel/context.js';
@@ -7,6 +7,8 @@ import type { PollResult } from '../consultation/close.js';
 import { pooledCounts, satisfactionRate } from '../domain/outcome.js';
 import { quarterOf } from '../domain/time.js';
 import { pollStanding, type PollStanding } from './results.js';
+import { quartersMet, type QuarterMet } from '../council/quarters-met.js';
+import { unansweredItems } from '../consultation/stats.js';
 
 export type Item = typeof suggestions.$inferSelect;
 
@@ -15,14 +17,18 @@ export interface Board {
   openPolls: PollStanding[];
   waiting: { item: Item; last?: { percent: number; at: Date } }[];
   satisfaction: { quarter: string; rate: number | null; rounds: number }[];
+  /** Quarters run and whether a consultation meeting was held in each (the running one last). */
+  quarters: QuarterMet[];
+  /** Numbers of items past the answer time without an answer. */
+  unanswered: number[];
 }
 
 export const DAY_MS = 24 * 3600e3;
 export const ageDays = (from: Date, now: Date) => Math.max(0, Math.floor((now.getTime() - from.getTime()) / DAY_MS));
 
 export async function communityBoard(db: Db, community: Community, now: Date, tz: string): Promise<Board> {
-  const items = await db.select().from(suggestions).where(and(eq(suggestions.communityId, community.id), ne(suggestions.stage, 'withdrawn'))).orderBy(asc(suggestions.number));
-  const byStage = STAGES.filter((s) => s !== 'withdrawn').map((stage) => ({ stage, items: items.filter((i) => i.stage === stage) }));
+  const items = await db.select().from(suggestions).where(and(eq(suggestions.communityId, community.id), notInArray(suggestions.stage, ['withdrawn', 'merged']))).orderBy(asc(suggestions.number));
+  const byStage = STAGES.filter((s) => s !== 'withdrawn' && s !== 'merged').map((stage) => ({ stage, items: items.filter((i) => i.stage === stage) }));
   const ids = items.map((i) => i.id);
   const open = ids.length ? await db.select({ id: polls.id }).from(polls).where(and(inArray(polls.suggestionId, ids), eq(polls.status, 'open'))).orderBy(asc(polls.deadline)) : [];
   const openPolls = (await Promise.all(open.map((p) => pollStanding(db, p.id)))).filter((p): p is PollStanding => !!p);
@@ -58,7 +64,7 @@ export async function communityBoard(db: Db, community: Community, now: Date, tz
     .sort(([a], [b]) => a.localeCompare(b))
     .slice(-8)
     .map(([quarter, rounds]) => ({ quarter, rate: satisfactionRate(pooledCounts(rounds)) ?? null, rounds: rounds.length }));
-  return { byStage, openPolls, waiting, satisfaction };
+  return { byStage, openPolls, waiting, satisfaction, quarters: await quartersMet(db, community, now, tz), unanswered: await unansweredItems(db, community, now) };
 }
 
 export interface HistoryRow {

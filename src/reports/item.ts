@@ -9,6 +9,7 @@ import { suggestionOwnersVotes, type OwnersVoteStanding } from '../owners/standi
 import { latestNotice, renderAttachment } from './attachments.js';
 import { itemHistory, itemPolls, type HistoryRow, type Item } from './board.js';
 import type { PollStanding } from './results.js';
+import { objectionsOn, type ObjectionRow } from '../consultation/objection.js';
 
 export interface ItemView {
   item: Item;
@@ -19,6 +20,8 @@ export interface ItemView {
   polls: PollStanding[];
   owners: OwnersVoteStanding[];
   notice: Extract<Attachment, { kind: 'notice' | 'owners-notice' }> | undefined;
+  /** The supervision committee's objections, oldest first. */
+  objections: ObjectionRow[];
 }
 
 /** Item `n` of the community, or undefined when it has none of that number. */
@@ -35,7 +38,7 @@ export async function itemView(db: Db, community: Community, n: number): Promise
   const polls = await itemPolls(db, item.id);
   const owners = await suggestionOwnersVotes(db, item.id);
   const notice = await latestNotice(db, item.id);
-  return { item, author: author?.name, history, polls, owners, notice };
+  return { item, author: author?.name, history, polls, owners, notice, objections: await objectionsOn(db, item.id) };
 }
 
 /** The 公示 PDF of item `n`'s latest decision (a closed poll, or an owners' vote with its art. 278 figures). */

@@ -75,7 +75,8 @@ function outcomeText(s: PollStanding, lang: Lang): string {
 }
 
 /** The 公示 notice of a closed poll as a one-page PDF. */
-export function pollNoticePdf(s: PollStanding, lang: Lang, tz: string, issuedAt: Date): Promise<Buffer> {
+/** `extra`: lines printed after the figures (the supervision committee's objections). */
+export function pollNoticePdf(s: PollStanding, lang: Lang, tz: string, issuedAt: Date, extra: string[] = []): Promise<Buffer> {
   const n = s.suggestion.number;
   const text = clip(oneLine(s.suggestion.text), 60);
   const day = zonedParts(issuedAt, tz);
@@ -88,7 +89,7 @@ export function pollNoticePdf(s: PollStanding, lang: Lang, tz: string, issuedAt:
   return noticePdf({
     heading: t(lang, 'web.notice.heading'),
     title: t(lang, s.poll.kind === 'vote' ? 'web.notice.titleVote' : 'web.notice.titleRating', { n, text }),
-    lines,
+    lines: [...lines, ...extra],
     counts: s.labels.map((label, i) => ({ label, count: s.counts[i] ?? 0 })),
     outcome: t(lang, 'web.notice.outcome', { outcome: outcomeText(s, lang) }),
     signature: [s.community.name, t(lang, 'web.notice.date', { y: day.year, m: day.month, d: day.day })],

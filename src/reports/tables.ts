@@ -12,6 +12,7 @@ import { matterName, ownersFigure, ownersHeadCounts } from '../owners/render.js'
 import { communityOwnersVotes } from '../owners/standing.js';
 import { communityWhistles } from '../whistle/list.js';
 import { periodRange, personStandings, unitStandings } from '../points/standings.js';
+import { quartersTable } from './practice-tables.js';
 
 export type Cell = string | number | null;
 
@@ -22,7 +23,7 @@ export interface Table {
 }
 
 /** The tables a person can ask for as CSV (`items` is the suggestions export of src/reports/export.ts). */
-export const PEOPLE_TABLES = ['items', 'owners', 'whistles', 'points', 'units'] as const;
+export const PEOPLE_TABLES = ['items', 'owners', 'whistles', 'points', 'units', 'quarters'] as const;
 export type PeopleTable = (typeof PEOPLE_TABLES)[number];
 
 const cols = (lang: Lang, keys: string[]) => keys.map((k) => t(lang, `web.col.${k}` as MessageKey));
@@ -112,6 +113,7 @@ export async function tableCsv(db: Db, community: Community, table: PeopleTable,
   let x: Table;
   if (table === 'owners') x = await ownersTable(db, community, lang, tz);
   else if (table === 'whistles') x = await whistlesTable(db, community, lang, tz, now);
+  else if (table === 'quarters') x = await quartersTable(db, community, lang, tz, now);
   else {
     const p = await pointsTables(db, community, lang, tz, quarterOf(now, tz));
     x = table === 'points' ? p.persons : p.units;

@@ -13,6 +13,7 @@ import { t, type Lang } from '../i18n/index.js';
 import { formatLocal, quarterOf } from '../domain/time.js';
 import { pollStanding, type PollStanding } from './results.js';
 import { ownersTable, pointsTables, whistlesTable } from './tables.js';
+import { quartersTable } from './practice-tables.js';
 
 /** Every poll of the community with its counts (frozen when closed), oldest first. */
 export async function communityPolls(db: Db, communityId: number): Promise<PollStanding[]> {
@@ -30,7 +31,7 @@ export async function communityPolls(db: Db, communityId: number): Promise<PollS
   return out;
 }
 
-function sheet(wb: ExcelJS.Workbook, name: string, headers: string[], rows: (string | number | null)[][]) {
+export function sheet(wb: ExcelJS.Workbook, name: string, headers: string[], rows: (string | number | null)[][]) {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.addRow(headers).font = { bold: true };
   for (const r of rows) ws.addRow(r);
@@ -85,5 +86,8 @@ export async function communityWorkbook(db: Db, community: Community, lang: Lang
   );
   const points = await pointsTables(db, community, lang, tz, quarterOf(now, tz));
   for (const x of [await ownersTable(db, community, lang, tz), await whistlesTable(db, community, lang, tz, now), points.persons, points.units]) sheet(wb, x.title, x.headers, x.rows);
+  // Which quarters had a consultation meeting held (the running one shown as not yet met).
+  const quarters = await quartersTable(db, community, lang, tz, now);
+  sheet(wb, quarters.title, quarters.headers, quarters.rows);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -1,4 +1,5 @@
 /** The staff page's chat commands: `/web` (网页) and `/notice <n>` (公示), privately. */
+import { readableCommunities } from './readable.js';
 import { and, eq } from 'drizzle-orm';
 import { suggestions } from '../db/schema.js';
 import { parseArg, suggestionNumber } from '../domain/args.js';
@@ -13,7 +14,8 @@ import { publicWebUrl, signInUrl } from './url.js';
 /** `/web`: a one-time sign-in link for staff of at least one community. */
 export async function webCommand(ctx: PersonCtx, _args: string): Promise<CommandResult> {
   const mine = await staffCommunities(ctx.tx, ctx.personId);
-  if (!mine.length) return refuse('NOT_STAFF');
+  // Supervisors and street/district staff read too (src/sessions/readable.ts).
+  if (!mine.length && !(await readableCommunities(ctx.tx, ctx.personId)).length) return refuse('NOT_STAFF');
   const token = await createSignInLink(ctx.tx, ctx.personId, ctx.now);
   await ctx.audit('web.link_sent', { platform: ctx.platform });
   return { reply: { text: ctx.t('web.link', { url: signInUrl(publicWebUrl(), token) }), to: 'private' } };

@@ -5,7 +5,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { auditLog, communities, persons, roles, webSessions, webSignInLinks } from '../db/schema.js';
+import { auditLog, communities, persons, roles, webOperators, webSessions, webSignInLinks } from '../db/schema.js';
 import { inTransaction } from '../kernel/unit-of-work.js';
 
 export const LINK_TTL_MS = 10 * 60e3;
@@ -75,17 +75,22 @@ export interface Session {
   lang: 'zh' | 'en';
   csrfToken: string;
   idHash: string;
+  /** May open the job queues (`yishi operator grant`): read-only or with write access; null: may not. */
+  operator: 'read' | 'write' | null;
 }
 
 /** The live session of a cookie value, or undefined (unknown, expired or revoked). */
 export async function sessionOf(db: Db, sessionId: string | undefined, now: Date): Promise<Session | undefined> {
   if (!sessionId || sessionId.length > 100) return undefined;
   const [row] = await db
-    .select({ personId: webSessions.personId, csrfToken: webSessions.csrfToken, idHash: webSessions.idHash, displayName: persons.displayName, lang: persons.lang })
+    .select({ personId: webSessions.personId, csrfToken: webSessions.csrfToken, idHash: webSessions.idHash, displayName: persons.displayName, lang: persons.lang, canWrite: webOperators.canWrite })
     .from(webSessions)
     .innerJoin(persons, eq(persons.id, webSessions.personId))
+    .leftJoin(webOperators, eq(webOperators.personId, webSessions.personId))
     .where(and(eq(webSessions.idHash, hashSecret(sessionId)), isNull(webSessions.revokedAt), gt(webSessions.expiresAt, now)));
-  return row && { ...row, lang: row.lang === 'en' ? 'en' : 'zh' };
+  if (!row) return undefined;
+  const { canWrite, ...rest } = row;
+  return { ...rest, lang: row.lang === 'en' ? 'en' : 'zh', operator: canWrite === null ? null : canWrite ? 'write' : 'read' };
 }
 
 /** Ends sessions: one (sign out), a person's, or all of them (`yishi sessions revoke`). Returns how many. */
@@ -111,11 +116,4 @@ export async function staffCommunities(db: Db | Tx, personId: number): Promise<S
     .where(and(eq(roles.personId, personId), eq(roles.role, 'staff')))
     .orderBy(asc(communities.slug))
     .then((rows) => rows.map((r) => r.c));
-}
-
-/** Deletes links and sessions that ended more than a day ago (kept a little for the clear "used" page). */
-export async function pruneWeb(db: Db, now: Date): Promise<void> {
-  const before = new Date(now.getTime() - 24 * 3600e3);
-  await db.delete(webSignInLinks).where(sql`${webSignInLinks.expiresAt} < ${before}`);
-  await db.delete(webSessions).where(sql`${webSessions.expiresAt} < ${before}`);
 }

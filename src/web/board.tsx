@@ -7,7 +7,9 @@ import { t } from '../i18n/index.js';
 import { ageDays, communityBoard } from '../reports/board.js';
 import { quarterChartSvg } from '../reports/charts.js';
 import type { InCommunity, Web } from './context.js';
+import { embeddedSvg } from './style.js';
 import { frame } from './layout.js';
+import { unmetText } from '../consultation/stats.js';
 
 export function boardRoutes(web: Web): Hono<InCommunity> {
   return new Hono<InCommunity>().get('/', async (c) => {
@@ -82,9 +84,14 @@ export function boardRoutes(web: Web): Hono<InCommunity> {
             <p class="muted">{t(L, 'web.board.empty')}</p>
           )}
         </section>
+        <section id="quarters">
+          <h2>{t(L, 'web.board.quarters')}</h2>
+          <p>{b.quarters.some((q) => !q.met) ? t(L, 'web.board.unmet', { list: unmetText(L, b.quarters) }) : t(L, 'web.board.allMet')}</p>
+          {b.unanswered.length > 0 && <p>{t(L, 'web.board.unanswered', { list: b.unanswered.map((n) => `#${n}`).join(' ') })}</p>}
+        </section>
         <section id="satisfaction">
           <h2>{t(L, 'web.board.satisfaction')}</h2>
-          <div class="chart">{raw(quarterChartSvg(t(L, 'web.board.satisfaction'), b.satisfaction, cm.satisfactionThreshold))}</div>
+          <div class="chart">{raw(embeddedSvg(quarterChartSvg(t(L, 'web.board.satisfaction'), b.satisfaction, cm.satisfactionThreshold)))}</div>
         </section>
         <section>
           <h2>{t(L, 'web.board.exports')}</h2>

@@ -16,15 +16,17 @@ export interface Web {
   secure: boolean;
   /** Told a staff action's events after its commit. */
   notify?: (events: CoreEvent[]) => void;
-  /** The queue view is mounted, so its link shows to staff. */
+  /** The queue view is mounted, so its link shows to operators. */
   queues: boolean;
+  /** Reverse proxies in front of the web port (YISHI_TRUST_PROXY): how far X-Forwarded-For is believed. */
+  trustProxy: number;
 }
 
 /** Past the session check: who is signed in, and the communities where they are staff. */
 export type SignedIn = { Variables: { session: Session; communities: Community[] } };
 
 /** Below /c/:slug: one of those communities. */
-export type InCommunity = { Variables: SignedIn['Variables'] & { community: Community } };
+export type InCommunity = { Variables: SignedIn['Variables'] & { community: Community; /** A supervisor's or street/district staff's view: GET only, no forms. */ readOnly?: boolean } };
 
 /** The language of a request without a session (its Accept-Language). */
 export const langOfReq = (c: Context): Lang => langOf(c.req.header('accept-language'));

@@ -12,7 +12,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 export function exportRoutes(web: Web): Hono<InCommunity> {
   const app = new Hono<InCommunity>();
 
-  app.get('/polls/:id{[0-9]+}/chart.:ext{png|svg}', async (c) => {
+  app.get('/polls/:id{[0-9]{1,9}}/chart.:ext{png|svg}', async (c) => {
     const s = c.get('session');
     const p = await pollStanding(web.db, Number(c.req.param('id')));
     if (!p || p.community.id !== c.get('community').id) return say(c, 404, s.lang, 'web.title', 'web.notFound');
@@ -20,7 +20,7 @@ export function exportRoutes(web: Web): Hono<InCommunity> {
     return c.body(new Uint8Array(pollChartPng(p, s.lang).png), 200, { 'content-type': 'image/png' });
   });
 
-  app.get('/items/:n{[0-9]+}/notice.pdf', async (c) => {
+  app.get('/items/:n{[0-9]{1,9}}/notice.pdf', async (c) => {
     const s = c.get('session');
     const file = await itemNoticeFile(web.db, c.get('community'), Number(c.req.param('n')), { lang: s.lang, tz: web.tz, now: web.now() });
     if (!file) return say(c, 404, s.lang, 'web.title', 'web.notFound');

@@ -1,14 +1,18 @@
-/** The start page: straight to the board of one's only community, else the list of them. */
+/** The start page: straight to the board of one's only community, else the list of them, the streets and districts one sees side by side, and what one may read. */
 import { Hono } from 'hono';
 import { t } from '../i18n/index.js';
+import { areasOf } from '../consultation/area-stats.js';
+import { readableCommunities } from '../sessions/readable.js';
 import type { SignedIn, Web } from './context.js';
 import { frame } from './layout.js';
 
 export function homeRoutes(web: Web): Hono<SignedIn> {
-  return new Hono<SignedIn>().get('/', (c) => {
+  return new Hono<SignedIn>().get('/', async (c) => {
     const s = c.get('session');
     const mine = c.get('communities');
-    if (mine.length === 1) return c.redirect(`/c/${mine[0]!.slug}`, 303);
+    const areas = await areasOf(web.db, s.personId);
+    const readable = (await readableCommunities(web.db, s.personId)).filter((r) => !mine.some((m) => m.id === r.id));
+    if (mine.length === 1 && !areas.length && !readable.length) return c.redirect(`/c/${mine[0]!.slug}`, 303);
     return frame(
       web,
       c,
@@ -25,6 +29,20 @@ export function homeRoutes(web: Web): Hono<SignedIn> {
           </ul>
         ) : (
           <p>{t(s.lang, 'web.home.none')}</p>
+        )}
+        {(areas.length > 0 || readable.length > 0) && (
+          <ul id="readable">
+            {areas.map((a) => (
+              <li>
+                <a href={`/o/${a.slug}`}>{t(s.lang, 'web.area.title', { name: a.name })}</a>
+              </li>
+            ))}
+            {readable.map((m) => (
+              <li>
+                <a href={`/c/${m.slug}`}>{m.name}</a> <span class="muted">{t(s.lang, 'web.readOnly')}</span>
+              </li>
+            ))}
+          </ul>
         )}
       </section>,
     );

@@ -17,22 +17,28 @@ import { itemView } from '../reports/item.js';
 import { pollChartSvg } from '../reports/results.js';
 import { runStaffAction } from './actions.js';
 import type { InCommunity, Web } from './context.js';
+import { embeddedSvg } from './style.js';
 import { frame, Notice, say } from './layout.js';
+
+/** The actions whose success the item page may say (`?ok=progress`). */
+const OK_KEYS = ['progress', 'close', 'done'] as const;
 
 export function itemRoutes(web: Web): Hono<InCommunity> {
   const app = new Hono<InCommunity>();
   const tz = web.tz;
 
-  app.get('/items/:n{[0-9]+}', async (c) => {
+  app.get('/items/:n{[0-9]{1,9}}', async (c) => {
     const s = c.get('session');
     const cm = c.get('community');
     const L = s.lang;
     const n = Number(c.req.param('n'));
     const view = await itemView(web.db, cm, n);
     if (!view) return say(c, 404, L, 'web.title', 'web.notFound');
-    const { item, author, history, polls: all, owners, notice } = view;
+    const { item, author, history, polls: all, owners, notice, objections } = view;
+    const readOnly = c.get('readOnly') === true;
     const open = all.find((p) => p.poll.status === 'open');
-    const flash = c.req.query('ok');
+    // What an action says after its redirect comes from a fixed key, never from the query string.
+    const flash = OK_KEYS.find((k) => k === c.req.query('ok'));
     const csrf = <input type="hidden" name="_csrf" value={s.csrfToken} />;
     const carried = item.stage === 'approved' || item.stage === 'in_progress';
     return frame(
@@ -40,7 +46,7 @@ export function itemRoutes(web: Web): Hono<InCommunity> {
       c,
       `#${n}`,
       <>
-        {flash && <p class="ok">{t(L, 'web.action.ok', { text: flash })}</p>}
+        {flash && <p class="ok">{t(L, `web.ok.${flash}`)}</p>}
         <section>
           <h1>
             #{n} {item.text}
@@ -51,7 +57,7 @@ export function itemRoutes(web: Web): Hono<InCommunity> {
           </p>
           {all.map((p) => (
             <div class="chart">
-              {raw(pollChartSvg(p, L, { width: 560, height: 300 }))}
+              {raw(embeddedSvg(pollChartSvg(p, L, { width: 560, height: 300 })))}
               <a href={`/c/${cm.slug}/polls/${p.poll.id}/chart.png`}>{t(L, 'web.item.chart')} (PNG)</a>
             </div>
           ))}
@@ -77,7 +83,20 @@ export function itemRoutes(web: Web): Hono<InCommunity> {
             </p>
           )}
         </section>
-        {(carried || open) && (
+        {objections.length > 0 && (
+          <section id="objections">
+            <h2>{t(L, 'web.item.objections')}</h2>
+            <ul>
+              {objections.map((o) => (
+                <li>
+                  <span class="muted">{formatLocal(o.at, tz)} {o.who}</span> {o.text}
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+        {readOnly && <p class="muted">{t(L, 'web.readOnly')}</p>}
+        {!readOnly && (carried || open) && (
           <section id="actions">
             {carried && (
               <form method="post" action={`/c/${cm.slug}/items/${n}/progress`}>
@@ -129,8 +148,8 @@ export function itemRoutes(web: Web): Hono<InCommunity> {
   });
 
   // Staff actions: the chat's use cases, one transaction each with its audit row.
-  for (const name of ['progress', 'close', 'done'] as const)
-    app.post(`/items/:n{[0-9]+}/${name}`, async (c) => {
+  for (const name of OK_KEYS)
+    app.post(`/items/:n{[0-9]{1,9}}/${name}`, async (c) => {
       const s = c.get('session');
       const cm = c.get('community');
       const n = Number(c.req.param('n'));
@@ -144,7 +163,7 @@ export function itemRoutes(web: Web): Hono<InCommunity> {
           return progress(ctx, n, parseArg(percentArg, String(form.percent ?? '')), parseArg(freeText(LIMITS.progress, example), String(form.text ?? '')));
         });
         web.notify?.(r.events);
-        return c.redirect(`/c/${cm.slug}/items/${n}?ok=${encodeURIComponent(r.text.split('\n')[0]!.slice(0, 120))}`, 303);
+        return c.redirect(`/c/${cm.slug}/items/${n}?ok=${name}`, 303);
       } catch (err) {
         if (err instanceof DomainError) return c.html(<Notice lang={s.lang} title={`#${n}`} text={errorText(err, s.lang)} />, 400);
         throw err;

@@ -1,8 +1,8 @@
 /**
  * Health and metrics on the web port, for load balancers and Prometheus:
  * - GET /healthz: the process is alive (no dependency asked).
- * - GET /readyz: 200 when the database and Redis answer and the adapters have started, else 503;
- *   the body says which check failed.
+ * - GET /readyz: 200 when the database and Redis answer and the adapters have started, else 503; the
+ *   body says only `{"ready":…}`, and which check failed only with the metrics token (below).
  * - GET /metrics: the Prometheus text format (src/metrics.ts), only with `Authorization: Bearer
  *   <YISHI_METRICS_TOKEN>`; without that variable set it is not served at all.
  */
@@ -36,19 +36,19 @@ function sameSecret(given: string, expected: string): boolean {
 
 export function opsRoutes(probe: OpsProbe): Hono {
   const app = new Hono();
+  const authorized = (auth = '') => !!probe.metricsToken && auth.startsWith('Bearer ') && sameSecret(auth.slice(7), probe.metricsToken);
   app.get('/healthz', (c) => c.text('ok'));
   app.get('/readyz', async (c) => {
     const names = Object.keys(probe.checks);
     const results = await Promise.all(names.map((n) => answered(probe.checks[n]!)));
-    const checks = Object.fromEntries(names.map((n, i) => [n, results[i] ? 'ok' : 'failing']));
     const ready = results.every(Boolean);
+    if (!authorized(c.req.header('authorization'))) return c.json({ ready }, ready ? 200 : 503);
+    const checks = Object.fromEntries(names.map((n, i) => [n, results[i] ? 'ok' : 'failing']));
     return c.json({ ready, checks }, ready ? 200 : 503);
   });
   app.get('/metrics', async (c) => {
     if (!probe.metricsToken) return c.text('metrics are off: set YISHI_METRICS_TOKEN', 404);
-    const auth = c.req.header('authorization') ?? '';
-    const given = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-    if (!sameSecret(given, probe.metricsToken)) return c.text('unauthorized', 401);
+    if (!authorized(c.req.header('authorization'))) return c.text('unauthorized', 401);
     return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType });
   });
   return app;

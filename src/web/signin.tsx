@@ -5,34 +5,35 @@
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { t } from '../i18n/index.js';
-import { linkState, newSecret, redeemSignInLink, revokeSessions, sameToken, SESSION_TTL_MS, sessionOf, staffCommunities } from '../sessions/sessions.js';
+import { hashSecret, linkState, newSecret, redeemSignInLink, revokeSessions, sameToken, SESSION_TTL_MS, sessionOf, staffCommunities } from '../sessions/sessions.js';
 import { langOfReq, type SignedIn, type Web } from './context.js';
 import { Notice, say } from './layout.js';
+import { clientAddress } from './client-address.js';
 import { AttemptLimiter } from './limiter.js';
 import { QUEUES_PATH } from './queues.js';
 
 const SESSION_COOKIE = 'yishi_session';
 const PRE_COOKIE = 'yishi_pre';
 
-function clientOf(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'local';
-  } catch {
-    return 'local';
-  }
-}
+/** Uses of one link (open and press, a retry or two) in 10 minutes, from whatever addresses. */
+const PER_LINK = 6;
 
-/** The only pages without a session; `attempts` per client address in 10 minutes. */
+/**
+ * The only pages without a session; `attempts` per client address in 10 minutes (the address through
+ * YISHI_TRUST_PROXY's proxies), and a few per link. A token longer than any we issue is not looked up.
+ */
 export function signInRoutes(web: Web, attempts: number): Hono {
-  const limiter = new AttemptLimiter(attempts, 10 * 60e3);
+  const perAddress = new AttemptLimiter(attempts, 10 * 60e3);
+  const perLink = new AttemptLimiter(PER_LINK, 10 * 60e3);
+  const clientOf = (c: Context) => clientAddress(c, web.trustProxy);
+  const limited = (c: Context, token: string) => !perAddress.hit(clientOf(c), web.now()) || (token !== '' && !perLink.hit(hashSecret(token.slice(0, 100)), web.now()));
   const app = new Hono();
 
   app.get('/signin/:token', async (c) => {
     const lang = langOfReq(c);
-    if (!limiter.hit(clientOf(c), web.now())) return say(c, 429, lang, 'web.signin.title', 'web.signin.limited');
     const token = c.req.param('token');
+    if (limited(c, token)) return say(c, 429, lang, 'web.signin.title', 'web.signin.limited');
     const state = token.length <= 100 ? await linkState(web.db, token, web.now()) : 'unknown';
     if (state !== 'ok') return say(c, 410, lang, 'web.signin.title', `web.signin.${state}`);
     // The link only shows a button: link previews and scanners that fetch it do not use it up.
@@ -51,11 +52,12 @@ export function signInRoutes(web: Web, attempts: number): Hono {
 
   app.post('/signin', async (c) => {
     const lang = langOfReq(c);
-    if (!limiter.hit(clientOf(c), web.now())) return say(c, 429, lang, 'web.signin.title', 'web.signin.limited');
+    if (limited(c, '')) return say(c, 429, lang, 'web.signin.title', 'web.signin.limited');
     const form = await c.req.parseBody();
     const pre = getCookie(c, PRE_COOKIE);
     if (!pre || !sameToken(String(form._csrf ?? ''), pre)) return say(c, 403, lang, 'web.signin.title', 'web.csrf');
     const token = String(form.token ?? '');
+    if (token && !perLink.hit(hashSecret(token.slice(0, 100)), web.now())) return say(c, 429, lang, 'web.signin.title', 'web.signin.limited');
     const r = token.length <= 100 ? await redeemSignInLink(web.db, token, web.now(), clientOf(c)) : ({ refused: 'unknown' } as const);
     if ('refused' in r) return say(c, 410, lang, 'web.signin.title', `web.signin.${r.refused}`);
     deleteCookie(c, PRE_COOKIE, { path: '/signin' });

@@ -1,4 +1,5 @@
 /** 吹哨: community or street staff hand an item to a member unit at their level or above. */
+import { markAnswered } from '../kernel/answered.js';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { memberUnits, orgNodes, whistles } from '../db/schema.js';
 import { refuse } from '../domain/errors.js';
@@ -36,6 +37,7 @@ export async function blowWhistle(ctx: Ctx, n: number, unitName: string, reportM
 
   const reportDeadline = new Date(ctx.now.getTime() + reportMs);
   const answerDeadline = new Date(ctx.now.getTime() + Math.max(answerMs, reportMs));
+  await markAnswered(ctx.tx, s.id, ctx.now);
   const [w] = await ctx.tx
     .insert(whistles)
     .values({

@@ -148,7 +148,7 @@ describe('yishi CLI against a real Postgres', () => {
     [['community', 'add', 'x1', '名字', '--colour', 'red'], 'Unknown option'],
     [['role', 'grant', 'demo', 'bogus:1', 'staff'], '<platform>:<userId>'],
     [['role', 'promote', 'demo', 'telegram:1', 'staff'], 'expected: role grant|revoke'],
-    [['role', 'grant', 'demo', 'telegram:1', 'mayor'], 'staff or resident'],
+    [['role', 'grant', 'demo', 'telegram:1', 'mayor'], 'staff, resident or supervisor'],
     [['council', 'add', 'demo'], 'expected: council add'],
     [['rotation', 'show'], 'expected: rotation show'],
     [['export', 'demo', '--format', 'xml'], 'json, csv or xlsx'],

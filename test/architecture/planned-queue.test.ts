@@ -1,9 +1,9 @@
 /**
  * One implementation of delayed jobs planned from Postgres: jobs/planned-queue.ts. The timers (poll
- * deadlines, nudges, meeting reminders, the quarter's checks), the whistles and the needs are each a spec
- * of it; the send queue (jobs/send-queue.ts) carries outbox rows, not planned jobs. No other file puts,
- * moves or removes delayed jobs or runs a worker of its own, so no second copy with other semantics can
- * come back.
+ * deadlines, nudges, meeting reminders, the quarter's checks), the whistles, the needs and the answers are
+ * each a spec of it; the send queue (jobs/send-queue.ts) carries outbox rows, not planned jobs. No other
+ * file puts, moves or removes delayed jobs or runs a worker of its own, so no second copy with other
+ * semantics can come back.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,11 +28,11 @@ describe('the planned queue', () => {
     expect(found).toEqual([]);
   });
 
-  it('carries every area\'s delayed jobs: the timers, the whistles and the needs are each a spec of it', () => {
-    for (const f of ['jobs/timers.ts', 'jobs/whistles.ts', 'jobs/needs.ts']) expect(read(f), f).toMatch(/createPlannedQueue[<(]/);
+  it('carries every area\'s delayed jobs: the timers, the whistles, the needs and the answers are each a spec of it', () => {
+    for (const f of ['jobs/timers.ts', 'jobs/whistles.ts', 'jobs/needs.ts', 'jobs/answers.ts']) expect(read(f), f).toMatch(/createPlannedQueue[<(]/);
     // The jobs' start builds the queues from the specs, and keeps no delayed-job machinery of its own.
     const index = read('jobs/index.ts');
-    for (const make of ['createTimerJobs(', 'createWhistleJobs(', 'createNeedJobs(']) expect(index).toContain(make);
+    for (const make of ['createTimerJobs(', 'createWhistleJobs(', 'createNeedJobs(', 'createAnswerJobs(']) expect(index).toContain(make);
     expect(index).not.toMatch(/TIMERS_QUEUE|createTimersWorker|getJobs\(/);
   });
 });

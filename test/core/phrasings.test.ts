@@ -160,6 +160,24 @@ const ROWS: Row[] = [
   { who: '赵六', text: '撤回 ４', refused: 'WRONG_STAGE', says: ['查看 4'] },
   { who: '李四', text: '撤回 3', refused: 'WRONG_STAGE' },
   { who: 'staff', text: '/ownersvote 2 5 3天半', refused: 'BAD_DURATION' },
+  // Meetings held: the number as typed (M1 or 1), named 会议 M<n> in every answer.
+  { who: '王五', text: '签到 M1', refused: 'CHECKIN_CLOSED', says: ['会议 M1'] },
+  { who: '王五', text: '签到 １', refused: 'CHECKIN_CLOSED', says: ['会议 M1'] },
+  { who: '王五', text: '签到 M99', refused: 'UNKNOWN_MEETING', says: ['M99'] },
+  { who: 'staff', text: '纪要 M1 到会 15 人', refused: 'MEETING_NOT_STARTED', says: ['会议 M1'] },
+  // Following an item.
+  { who: '赵六', text: '关注 ３', says: ['#3'] },
+  { who: '赵六', text: '关注 3', refused: 'ALREADY_FOLLOWING', says: ['#3'] },
+  { who: '赵六', text: '取消关注 3', says: ['#3'] },
+  // Volunteers report in privately; objections are the supervision committee's.
+  { who: '赵六', text: '志愿者报到 交道口社区 一网格 物业公司', refused: 'PRIVATE_ONLY' },
+  { who: '赵六', where: 'private', text: '志愿者报到 交道口社区 一网格 物业公司', says: [/报到 R\d+/] },
+  { who: '王五', text: '异议 3 表决前未公示方案', refused: 'NOT_SUPERVISOR' },
+  // Merging a duplicate.
+  { who: '孙七', text: '提议 东门口路灯不亮', says: ['#5'] },
+  { who: '周八', text: '提议 东门口路灯不亮了', says: ['#6'] },
+  { who: 'staff', text: '合并 6 6', refused: 'MERGE_INTO_ITSELF' },
+  { who: 'staff', text: '合并 ６ 5', says: ['#6', '#5'] },
 ];
 
 describe('phrasings as residents type them', () => {

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDateTime, parseDay, parseDuration, readDateTime, readQuarter, readYear } from '../../src/domain/time.js';
 import { parsePeriod } from '../../src/domain/points.js';
+import { answerWithinSchema } from '../../src/domain/admin-args.js';
 
 const TZ = 'Asia/Shanghai';
 /** 2026-11-10 10:00 in Shanghai. */
@@ -128,3 +129,24 @@ describe('quarters and years as typed', () => {
 });
 
 it('the corpus has at least 60 parser phrasings', () => expect(durations.length + dates.length + quarters.length).toBeGreaterThanOrEqual(60));
+
+describe("the CLI's --answer-within through the same parser (1 hour to 1 year, in minutes)", () => {
+  const typed: [string, number | undefined][] = [
+    ['7d', 7 * 24 * 60],
+    ['7天', 7 * 24 * 60],
+    ['７天', 7 * 24 * 60],
+    ['48小时', 48 * 60],
+    ['1周', 7 * 24 * 60],
+    ['1小时', 60],
+    ['365天', 365 * 24 * 60],
+    ['30分钟', undefined],
+    ['3天半', undefined],
+    ['0天', undefined],
+  ];
+  for (const [text, minutes] of typed) {
+    it(`${text} → ${minutes ?? 'refused'}`, () => {
+      const r = answerWithinSchema.safeParse(text);
+      expect(r.success ? r.data : undefined).toBe(minutes);
+    });
+  }
+});

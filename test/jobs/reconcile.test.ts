@@ -56,7 +56,11 @@ describe('reconcile from Postgres', () => {
     const sender = new RecordingSender('telegram');
     let jobs = await startJobs(deps(database, eventCore(), redis.url, [sender]), { prefix });
     const before = await snapshot(jobs);
-    expect(before.schedulers).toEqual([expect.stringMatching(new RegExp(`^chair-${community.id} 0 9 1 1,4,7,10 \\* Asia/Shanghai \\d+$`))]);
+    // The quarter's chair announcement and the daily prune of what is not kept (jobs/retention.ts).
+    expect(before.schedulers).toEqual([
+      expect.stringMatching(new RegExp(`^chair-${community.id} 0 9 1 1,4,7,10 \\* Asia/Shanghai \\d+$`)),
+      expect.stringMatching(/^retention-daily 20 4 \* \* \* Asia\/Shanghai \d+$/),
+    ]);
     expect(before.delayed.map((d) => d.split(' ')[0])).toEqual(expect.arrayContaining(expected));
     // A stale job (its poll is long gone) and a stale scheduler (a community without a council).
     await jobs.timers.add('poll-close', { pollId: 999999 }, { jobId: 'poll-close-999999', delay: 3600e3 });

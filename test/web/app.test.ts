@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
+import { grantOperator } from '../../src/sessions/operators.js';
 import { revokeSessions } from '../../src/sessions/sessions.js';
 import { freshDatabase, tempDir } from '../support/services.js';
 import { makeWorld, say, grantStaff, type World } from '../core/helpers.js';
@@ -181,7 +182,7 @@ describe('the staff web page', () => {
     expect(x.headers.get('content-type')).toContain('spreadsheetml');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await x.arrayBuffer()) as any);
-    expect(wb.worksheets.map((s) => s.name)).toEqual(['事项', '表决', '满意度评价', '业主表决', '吹哨', '积分（个人）', '积分（单位）']);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(['事项', '表决', '满意度评价', '业主表决', '吹哨', '积分（个人）', '积分（单位）', '协商议事会（季度）']);
     expect(wb.getWorksheet('事项')!.getRow(1).getCell(1).value).toBe('编号');
     expect(String(wb.getWorksheet('表决')!.getRow(2).values)).toContain('同意 3');
 
@@ -217,8 +218,10 @@ describe('the staff web page', () => {
     expect((await c.request(`/c/${w.slug}`)).status).toBe(401);
   });
 
-  it('lets staff see the queue view and refuses its API from another origin', async () => {
+  it('lets an operator see the queue view and refuses its API from another origin', async () => {
     const w = await makeWorld(database);
+    // The board is for operators only (test/web/security/queue-board.test.ts); staff are not enough.
+    await grantOperator(database.db, { platform: 'telegram', platformUserId: `staff-${w.slug}` }, 'write', w.clock.now());
     const { Queue } = await import('bullmq');
     const { redisUrl, uniqueName } = await import('../support/services.js');
     const u = new URL(redisUrl());
