@@ -7,7 +7,7 @@
 import type { Database, Db, Tx } from '../db/client.js';
 import { communityNameSchema, slugSchema, unitNameSchema, userRefSchema } from '../domain/admin-args.js';
 import { AdminError } from '../domain/admin-errors.js';
-import { isQuarter, quarterOf } from '../domain/time.js';
+import { QUARTER_FORMS, quarterOf, readQuarter } from '../domain/time.js';
 import { inTransaction } from '../kernel/unit-of-work.js';
 import { addNodeTx, levelSchema, moveNodeTx } from '../org/add-node.js';
 import { exportTree } from '../org/export.js';
@@ -102,8 +102,8 @@ export function orgJob<J>(command: keyof typeof ORG_OPTIONS, positionals: string
     case 'stats': {
       if (!sub || rest.length) bad('expected: stats <slug> [--quarter 2026Q4] [--format csv]');
       const s = check(slugSchema, sub, bad);
-      const quarter = str(values.quarter);
-      if (quarter !== undefined && !isQuarter(quarter)) bad('--quarter is like 2026Q4');
+      const typed = str(values.quarter);
+      const quarter = typed === undefined ? undefined : (readQuarter(typed) ?? bad(`--quarter is like ${QUARTER_FORMS}`));
       const format = str(values.format) ?? 'text';
       if (format !== 'text' && format !== 'csv') bad('--format is text or csv');
       return withDb(async (database, config, ctx) => {

@@ -6,8 +6,8 @@
  *                       [--ranking-in-group yes|no] [--ranking-top N]   show, or add a rules row from now on
  *   points correct <slug> <member number> --points=<±N> <reason>   a correcting entry (the ledger is never edited)
  */
-import { parsePeriod, periodLabel, type Period } from '../domain/points.js';
-import { formatLocal, quarterOf } from '../domain/time.js';
+import { parsePeriod, periodKey, periodLabel, type Period } from '../domain/points.js';
+import { formatLocal, QUARTER_FORMS, quarterOf } from '../domain/time.js';
 import { inTransaction } from '../kernel/unit-of-work.js';
 import { roster } from '../members/roster.js';
 import { requireCommunity } from '../org/communities.js';
@@ -78,7 +78,7 @@ export function pointsJob<J>(command: keyof typeof POINTS_OPTIONS, positionals: 
     const y = str(values.year);
     if (q !== undefined && y !== undefined) bad('give --quarter or --year, not both');
     let period: Period | undefined;
-    if (q !== undefined) period = parsePeriod(q)?.kind === 'quarter' ? parsePeriod(q) : bad('--quarter is like 2026Q4');
+    if (q !== undefined) period = parsePeriod(q)?.kind === 'quarter' ? parsePeriod(q) : bad(`--quarter is like ${QUARTER_FORMS}`);
     if (y !== undefined) period = parsePeriod(y)?.kind === 'year' ? parsePeriod(y) : bad('--year is like 2026');
     return withDb(async (database, config, ctx) => {
       const community = await requireCommunity(database.db, slug);
@@ -86,18 +86,18 @@ export function pointsJob<J>(command: keyof typeof POINTS_OPTIONS, positionals: 
       const range = periodRange(p, config.YISHI_TZ);
       if (values.units) {
         const rows = await unitStandings(database.db, community.id, range);
-        ctx.stdout.write(csv(['排名', '单位', '合计积分', '其中党员积分', '党员人数', '期间'], rows.map((r) => [r.rank, r.name, r.points, r.byMembers, r.members, periodLabel(p)])));
-        ctx.err(`exported ${rows.length} unit(s) of ${slug} for ${periodLabel(p)}`);
+        ctx.stdout.write(csv(['排名', '单位', '合计积分', '其中党员积分', '党员人数', '期间'], rows.map((r) => [r.rank, r.name, r.points, r.byMembers, r.members, periodKey(p)])));
+        ctx.err(`exported ${rows.length} unit(s) of ${slug} for ${periodLabel(p, 'en')}`);
         return 0;
       }
       const rows = await personStandings(database.db, community.id, range);
       ctx.stdout.write(
         csv(
           ['排名', '姓名', '报到编号', '网格', '工作单位/党组织', '报到积分', '服务积分', '吹哨积分', '扣分', '更正', '合计积分', '服务次数', '服务时长（小时）', '期间'],
-          rows.map((r) => [r.rank, r.name, r.memberId, r.grid, r.unit, r.register, r.service, r.whistle, r.deducted, r.corrections, r.points, r.services, r.hours, periodLabel(p)]),
+          rows.map((r) => [r.rank, r.name, r.memberId, r.grid, r.unit, r.register, r.service, r.whistle, r.deducted, r.corrections, r.points, r.services, r.hours, periodKey(p)]),
         ),
       );
-      ctx.err(`exported ${rows.length} member(s) of ${slug} for ${periodLabel(p)}`);
+      ctx.err(`exported ${rows.length} member(s) of ${slug} for ${periodLabel(p, 'en')}`);
       return 0;
     });
   }

@@ -14,7 +14,6 @@ import { comment, suggest, support, withdraw } from './raise.js';
 import { list, show, stageFromText } from './read.js';
 import type { PollKind } from './poll.js';
 import { gridFilter } from '../org/grids.js';
-import { roleOf } from '../kernel/persons.js';
 import { merge } from './merge.js';
 
 type Handler = (ctx: Ctx, args: string) => Promise<CommandResult>;
@@ -39,7 +38,7 @@ export const listCommand: Handler = async (ctx, args) => {
   const { rest, grid } = await gridFilter(ctx, args);
   if (!rest.trim()) return list(ctx, undefined, grid?.id);
   const stage = stageFromText(ctx, rest);
-  if (!stage) return refuse('BAD_CHOICE', { choices: 'raised supported on_agenda voting approved rejected in_progress evaluating evaluated withdrawn merged' });
+  if (!stage) return refuse('BAD_CHOICE', { choices: 'example.stages' });
   return list(ctx, stage, grid?.id);
 };
 
@@ -86,20 +85,8 @@ export const doneCommand: Handler = (ctx, args) => {
 };
 
 export const meetingCommand: Handler = (ctx, args) => {
-  const a = meetingArgs(args, ctx.tz);
+  const a = meetingArgs(args, ctx.tz, ctx.now);
   if (a.op === 'move') return moveMeeting(ctx, a.id, a.when);
   if (a.op === 'cancel') return cancelMeeting(ctx, a.id);
   return scheduleMeeting(ctx, a.when, a.place);
-};
-
-/** `/help` in a bound group: the commands this person may use here. */
-export const helpCommand: Handler = async (ctx) => {
-  const parts = [ctx.t('help.member') + '\n' + ctx.t('practice.help.member')];
-  const staff = await ctx.isStaff();
-  if (staff || (await ctx.isChair())) parts.push(ctx.t('help.chair') + '\n' + ctx.t('practice.help.chair'));
-  if (!staff && (await roleOf(ctx.tx, ctx.community.id, ctx.personId)) === 'supervisor') parts.push(ctx.t('practice.help.supervisor'));
-  if (staff) parts.push(ctx.t('help.staff'));
-  parts.push(ctx.t('members.help.group'), ctx.t('owners.help.member'));
-  if (staff) parts.push(ctx.t('members.help.staff'), ctx.t('whistle.help'), ctx.t('owners.help.staff'), ctx.t('similar.help.staff'));
-  return { reply: { text: parts.join('\n\n') } };
 };

@@ -1,9 +1,9 @@
 /**
  * The commands of the practice in depth (issue 28), parsed here and handed to their use cases:
- *   /checkin <meeting id> (签到)   /minutes <meeting id> <text> (纪要)   /follow <n> (关注)   /unfollow <n> (取消关注)
+ *   /checkin M<n> (签到)   /minutes M<n> <text> (纪要)   /follow <n> (关注)   /unfollow <n> (取消关注)
  *   /objection <n> <text> (异议)   /stats [slug] privately (street and district staff)
  */
-import { freeText, parseArg, splitArgs, suggestionNumber } from '../domain/args.js';
+import { freeText, meetingNumber, parseArg, splitArgs, suggestionNumber } from '../domain/args.js';
 import { LIMITS } from '../domain/text.js';
 import { checkIn, recordMinutes } from '../council/meeting-held.js';
 import type { CommandResult, Ctx } from '../kernel/context.js';
@@ -15,13 +15,14 @@ export { areaStatsPrivately } from './area-stats.js';
 type Handler = (ctx: Ctx, args: string) => Promise<CommandResult>;
 
 const MINUTES_MAX = 2000;
-const meetingId = (example: string, text: string) => parseArg(suggestionNumber(example), text);
+/** A meeting's number as typed: `M2` or `2`. */
+const meetingId = (example: string, text: string) => parseArg(meetingNumber(example), text);
 
-export const checkinCommand: Handler = (ctx, args) => checkIn(ctx, meetingId('签到 2', args));
+export const checkinCommand: Handler = (ctx, args) => checkIn(ctx, meetingId('签到 M2', args));
 
 export const minutesCommand: Handler = (ctx, args) => {
   const [id = '', text = ''] = splitArgs(args, 2);
-  const example = '纪要 2 到会 15 人，议定 #3 由物业月底前修复路灯';
+  const example = '纪要 M2 到会 15 人，议定 #3 由物业月底前修复路灯';
   return recordMinutes(ctx, meetingId(example, id), parseArg(freeText(MINUTES_MAX, example), text));
 };
 

@@ -21,6 +21,7 @@ import * as members from '../members/commands.js';
 import * as points from '../points/commands.js';
 import * as web from '../sessions/commands.js';
 import type { CommandName } from './parse.js';
+import { helpInGroup, helpPrivately, helpUnbound } from './help.js';
 // the practice in depth (issue 28)
 import * as practice from '../consultation/practice-commands.js';
 
@@ -38,13 +39,12 @@ export interface Route {
   anyGroup?: PersonHandler;
 }
 
-const say = (key: 'help.private' | 'help.unbound'): PersonHandler => async (ctx) => ({ reply: { text: ctx.t(key) } });
 const linkInGroup: GroupHandler = (ctx, args) =>
   link({ tx: ctx.tx, now: ctx.now, t: ctx.t, platform: ctx.chat!.platform, personId: ctx.personId, identityId: ctx.identityId!, where: { kind: 'group' } }, args);
 
 export const ROUTES: Record<CommandName, Route> = {
-  start: { group: consultation.helpCommand, private: start, unbound: say('help.unbound') },
-  help: { group: consultation.helpCommand, private: say('help.private'), unbound: say('help.unbound') },
+  start: { group: helpInGroup, private: start, unbound: helpUnbound },
+  help: { group: helpInGroup, private: helpPrivately, unbound: helpUnbound },
   bind: { anyGroup: bind, private: bind },
   suggest: { group: consultation.suggestCommand },
   support: { group: consultation.supportCommand },
@@ -71,7 +71,7 @@ export const ROUTES: Record<CommandName, Route> = {
   ownervote: { group: owners.ownerVoteCommand },
   owner: { group: owners.ownerCommand, private: owners.ownerPrivateCommand },
   register: { group: members.registerInGroup, private: members.registerPrivately },
-  volunteer: { group: members.privateOnly('/register volunteer'), private: members.registerVolunteerPrivately },
+  volunteer: { group: members.privateOnly('/volunteer'), private: members.registerVolunteerPrivately },
   confirm_member: { group: members.confirmMemberCommand },
   need: { group: members.needCommand },
   needs: { group: members.needsCommand },

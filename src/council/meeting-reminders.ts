@@ -42,7 +42,7 @@ export async function remindMeeting(run: ScheduledRun, r: MeetingReminder): Prom
       ? await tx.select({ id: chats.id, platform: chats.platform, platformChatId: chats.platformChatId }).from(chats).where(eq(chats.id, m.chatId))
       : await groupChatsOf(tx, m.communityId);
     const lang = community?.lang ?? 'zh';
-    const text = t(lang, r.before === '24h' ? 'jobs.meeting.24h' : 'jobs.meeting.1h', { time: formatLocal(m.startsAt, run.tz), place: m.place });
+    const text = t(lang, r.before === '24h' ? 'jobs.meeting.24h' : 'jobs.meeting.1h', { id: m.id, time: formatLocal(m.startsAt, run.tz), place: m.place });
     const messages: OutboxMessage[] = targets.map((c) => ({
       platform: c.platform,
       platformChatId: c.platformChatId,

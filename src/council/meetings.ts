@@ -4,7 +4,7 @@ import type { Db, Tx } from '../db/client.js';
 import { agendaItems, meetings, suggestions } from '../db/schema.js';
 import { MEETING_EXAMPLE } from '../domain/args.js';
 import { refuse } from '../domain/errors.js';
-import { formatLocal, quarterOf } from '../domain/time.js';
+import { formatLocal, quarterLabel, quarterOf } from '../domain/time.js';
 import { requireChairOrStaff, type CommandResult, type Ctx } from '../kernel/context.js';
 import { rotation } from '../kernel/rotation.js';
 
@@ -76,8 +76,8 @@ export async function chairInfo(ctx: Ctx): Promise<CommandResult> {
   const lines: string[] = [];
   if (!chairs.length) lines.push(ctx.t('chair.none'));
   else {
-    lines.push(ctx.t('chair.current', { quarter: chairs[0].quarter, unit: chairs[0].unit.name }));
-    if (chairs[1]) lines.push(ctx.t('chair.next', { quarter: chairs[1].quarter, unit: chairs[1].unit.name }));
+    lines.push(ctx.t('chair.current', { quarter: quarterLabel(ctx.lang, chairs[0].quarter), unit: chairs[0].unit.name }));
+    if (chairs[1]) lines.push(ctx.t('chair.next', { quarter: quarterLabel(ctx.lang, chairs[1].quarter), unit: chairs[1].unit.name }));
   }
   const m = await nextMeeting(ctx.tx, ctx.community.id, ctx.now);
   lines.push(m ? ctx.t('chair.meeting', { when: formatLocal(m.startsAt, ctx.tz), place: m.place, id: m.id }) : ctx.t('chair.noMeeting'));

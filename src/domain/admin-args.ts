@@ -16,14 +16,14 @@ export const supportThresholdSchema = z.coerce
   .min(1, 'the support threshold must be a whole number from 1 to 10000')
   .max(10000, 'the support threshold must be a whole number from 1 to 10000');
 
-/** `--answer-within 7d`: a duration as elsewhere (30m, 48h, 7d), from 1 hour to 1 year; in minutes. */
+/** `--answer-within 7d`: a duration through the one parser (48h, 7d, 7天, 48小时, 1周), from 1 hour to 1 year; in minutes. */
 export const ANSWER_WITHIN_MIN = 60;
 export const ANSWER_WITHIN_MAX = 365 * 24 * 60;
 export const answerWithinSchema = z.string().transform((v, ctx) => {
   const ms = parseDuration(v);
   const minutes = ms === undefined ? undefined : Math.round(ms / 60e3);
   if (minutes === undefined || minutes < ANSWER_WITHIN_MIN || minutes > ANSWER_WITHIN_MAX) {
-    ctx.addIssue({ code: 'custom', message: 'the answer time is a duration such as 48h or 7d, from 1 hour (1h) to 1 year (365d)' });
+    ctx.addIssue({ code: 'custom', message: 'the answer time is a duration such as 48h, 7d or 7天, from 1 hour (1h) to 1 year (365d)' });
     return z.NEVER;
   }
   return minutes;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DomainError, type ErrorCode } from './errors.js';
 import { isSlug } from './slug.js';
 import { charLength, cleanText, LIMITS, oneLine } from './text.js';
-import { parseDuration, parseLocalDateTime } from './time.js';
+import { foldWidth, looksLikeDuration, parseDuration, readDateTime } from './time.js';
 
 type Issue = { addIssue(issue: { code: 'custom'; message: string; params?: Record<string, unknown>; input?: unknown }): void };
 
@@ -21,12 +21,25 @@ export function parseArg<T>(schema: z.ZodType<T>, input: unknown): T {
   throw new DomainError(code ?? 'BAD_NUMBER', params);
 }
 
-export const suggestionNumber = (example: string) =>
+/**
+ * A number as typed, with or without the mark that names what it counts (提议 `#3`, 需求 `N3`,
+ * 会议 `M2`, 报到 `R7`; any case, full-width too). Each kind accepts only its own mark.
+ */
+const markedNumber = (mark: RegExp) => (example: string) =>
   z.string().transform((v, ctx) => {
-    const m = /^#?(\d{1,9})$/.exec(v.trim());
+    const m = new RegExp(`^(?:${mark.source})?\\s*(\\d{1,9})$`, 'i').exec(foldWidth(v).trim());
     if (!m || Number(m[1]) < 1) return fail(ctx, 'BAD_NUMBER', { example });
     return Number(m[1]);
   });
+
+/** A suggestion's number: `3` or `#3` (提议 #3). */
+export const suggestionNumber = markedNumber(/#/);
+/** A need's number: `3` or `N3` (需求 N3). */
+export const needNumber = markedNumber(/N/);
+/** A meeting's number: `2` or `M2` (会议 M2). */
+export const meetingNumber = markedNumber(/M/);
+/** A party member's report number: `7` or `R7` (报到 R7). */
+export const reportNumber = markedNumber(/R/);
 
 export const freeText = (max: number, example: string) =>
   z.string().transform((v, ctx) => {
@@ -39,6 +52,7 @@ export const freeText = (max: number, example: string) =>
 const MIN_POLL_MS = 60e3;
 const MAX_POLL_MS = 30 * 86400e3;
 
+/** A duration as typed (time.ts parseDuration: `30m`, `2小时`, `3天`, `1周`), between 1 minute and 30 days. */
 export const duration = z.string().transform((v, ctx) => {
   const ms = parseDuration(v);
   if (ms === undefined || ms < MIN_POLL_MS || ms > MAX_POLL_MS) return fail(ctx, 'BAD_DURATION');
@@ -46,9 +60,6 @@ export const duration = z.string().transform((v, ctx) => {
 });
 
 export const DEFAULT_POLL_MS = 48 * 3600e3;
-
-/** Looks like a duration (so a malformed one is BAD_DURATION, not a choice). */
-const durationLike = (s: string) => /^\d+\s*[A-Za-z]+$/.test(s);
 
 export const choiceList = z.string().transform((v, ctx) => {
   const parts = v.split('|').map((p) => oneLine(p));
@@ -60,14 +71,14 @@ export const choiceList = z.string().transform((v, ctx) => {
   return parts;
 });
 
-/** `/poll <n> [30m|48h|7d] [A|B|…]` */
+/** `/poll <n> [时长] [A|B|…]`: a word that looks like a duration is one (a malformed one is refused, never a choice). */
 export function pollArgs(args: string): { n: number; durationMs: number; choices?: string[] } {
   const [nText = '', rest = ''] = splitArgs(args, 2);
   const n = parseArg(suggestionNumber('/poll 3 48h'), nText);
   let tail = rest.trim();
   let durationMs = DEFAULT_POLL_MS;
   const [first = '', after = ''] = splitArgs(tail, 2);
-  if (first && durationLike(first)) {
+  if (first && looksLikeDuration(first)) {
     durationMs = parseArg(duration, first);
     tail = after.trim();
   }
@@ -103,11 +114,11 @@ export const slugArg = z.string().transform((v, ctx) => {
 
 export const MEETING_EXAMPLE = 'example.meeting';
 
-/** `YYYY-MM-DD HH:mm` in `tz` (undefined when malformed; the caller refuses). */
-export function meetingTime(date: string, time: string, tz: string): Date {
-  const when = parseLocalDateTime(`${date} ${time}`, tz);
-  if (!when) throw new DomainError('BAD_DATE', { example: MEETING_EXAMPLE });
-  return when;
+/** A date and time typed at the start of `text` (time.ts readDateTime), and what follows; refused BAD_DATE otherwise. */
+export function dateTimeArg(text: string, tz: string, now: Date): { when: Date; rest: string } {
+  const r = readDateTime(text, tz, now);
+  if (!r) throw new DomainError('BAD_DATE', { example: MEETING_EXAMPLE });
+  return r;
 }
 
 export type MeetingArgs =
@@ -115,18 +126,18 @@ export type MeetingArgs =
   | { op: 'move'; id: number; when: Date }
   | { op: 'cancel'; id: number };
 
-export function meetingArgs(args: string, tz: string): MeetingArgs {
-  const parts = splitArgs(args, 4);
-  const op = parts[0]?.toLowerCase();
-  const idOf = (v = '') => parseArg(suggestionNumber('/meeting cancel 2'), v);
+/** `/meeting <日期 时间> <地点>`, `/meeting 改期 <会议编号> <日期 时间>`, `/meeting 取消 <会议编号>` (move, cancel too). */
+export function meetingArgs(args: string, tz: string, now: Date): MeetingArgs {
+  const [first = '', rest = ''] = splitArgs(args, 2);
+  const op = first.toLowerCase();
   if (op === 'move' || op === '改期') {
-    const [, id, date = '', time = ''] = splitArgs(args, 4);
-    return { op: 'move', id: idOf(id), when: meetingTime(date, time.trim(), tz) };
+    const [id = '', date = ''] = splitArgs(rest, 2);
+    const when = dateTimeArg(date, tz, now);
+    if (when.rest) throw new DomainError('BAD_DATE', { example: MEETING_EXAMPLE });
+    return { op: 'move', id: parseArg(meetingNumber('/meeting 改期 M2 12月9日 19:00'), id), when: when.when };
   }
-  if (op === 'cancel' || op === '取消') return { op: 'cancel', id: idOf(parts[1]?.trim()) };
-  const [date = '', time = '', place = ''] = splitArgs(args, 3);
-  if (!date || !time) throw new DomainError('BAD_DATE', { example: MEETING_EXAMPLE });
-  const when = meetingTime(date, time, tz);
+  if (op === 'cancel' || op === '取消') return { op: 'cancel', id: parseArg(meetingNumber('/meeting 取消 M2'), rest.trim()) };
+  const { when, rest: place } = dateTimeArg(args, tz, now);
   return { op: 'schedule', when, place: parseArg(freeText(LIMITS.place, MEETING_EXAMPLE), oneLine(place)) };
 }
 

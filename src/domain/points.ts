@@ -1,19 +1,22 @@
 /** Pure rules of the points: what a period is, and how standings are ranked. */
-import { readQuarter } from './time.js';
+import { quarterLabel, readQuarter, readYear } from './time.js';
 
 /** A quarter (`2026Q4`) or a calendar year (`2026`). */
 export type Period = { kind: 'quarter'; quarter: string } | { kind: 'year'; year: number };
 
-/** `2026Q4`, `2026q4` or `2026`; undefined for anything else. */
+/** A quarter as time.ts reads it (readQuarter) or a year (`2026`, `2026年`); undefined for anything else. */
 export function parsePeriod(text: string): Period | undefined {
   const quarter = readQuarter(text);
   if (quarter) return { kind: 'quarter', quarter };
-  const s = text.trim();
-  if (/^\d{4}$/.test(s)) return { kind: 'year', year: Number(s) };
-  return undefined;
+  const year = readYear(text);
+  return year === undefined ? undefined : { kind: 'year', year };
 }
 
-export const periodLabel = (p: Period) => (p.kind === 'quarter' ? p.quarter : String(p.year));
+/** A period as stored and exported: `2026Q4`, `2026`. */
+export const periodKey = (p: Period) => (p.kind === 'quarter' ? p.quarter : String(p.year));
+
+/** A period as people read it (a quarter by quarterLabel); a year `2026年` / `2026`. */
+export const periodLabel = (p: Period, lang = 'zh') => (p.kind === 'quarter' ? quarterLabel(lang, p.quarter) : lang === 'en' ? String(p.year) : `${p.year}年`);
 
 export interface Standing {
   points: number;

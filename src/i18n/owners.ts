@@ -1,7 +1,7 @@
 /** Owners' joint decisions (业主共同决定): property register, owners' votes counted by area and by head. */
 export const ownersZh = {
-  'err.NOT_OWNER': '你还没有登记为本小区业主：请向社区工作人员索取业主码，然后发送 /owner <业主码>。',
-  'err.BAD_MATTER': '表决事项请写 1-9（民法典第二百七十八条第一款各项），例如：/ownersvote 3 5 14\n{matters}',
+  'err.NOT_OWNER': '你还没有登记为本小区业主：请向社区工作人员索取业主码，然后私聊我发送「业主认证 <业主码>」。',
+  'err.BAD_MATTER': '表决事项请写 1-9（民法典第二百七十八条第一款各项），例如：业主表决 3 5 14天\n{matters}',
   'err.BAD_OWNER_CODE': '业主码无效、已用过或已过期，请向社区工作人员重新索取。',
   'err.NO_PROPERTY': '本社区还没有导入业主名册（房屋和专有部分面积），不能发起业主表决。',
 
@@ -22,7 +22,7 @@ export const ownersZh = {
   'owners.choice.3': '弃权',
 
   'owners.ballot':
-    '#{n} 业主共同决定：{text}\n事项：第{matter}项 {matterName}\n{rule}\n登记业主 {owners} 人，专有部分总面积 {area} ㎡\n截止：{when}\n业主请点按钮表决，或发送 /ownervote {n} <1 同意|2 反对|3 弃权>。一位业主一票（含名下全部房屋），截止前可以改；群里只公布票数。',
+    '#{n} 业主共同决定：{text}\n事项：第{matter}项 {matterName}\n{rule}\n登记业主 {owners} 人，专有部分总面积 {area} ㎡\n截止：{when}\n业主请点按钮表决，或发送「业主投票 {n} 1」（1 同意、2 反对、3 弃权）。一位业主一票（含名下全部房屋），截止前可以改；群里只公布票数。',
   'owners.rule.simple': '规则：专有部分面积和人数均占三分之二以上的业主参与表决，且经参与表决面积过半数、人数过半数的业主同意，为通过；弃权计入参与表决。',
   'owners.rule.qualified': '规则：专有部分面积和人数均占三分之二以上的业主参与表决，且经参与表决面积四分之三以上、人数四分之三以上的业主同意，为通过；弃权计入参与表决。',
   'owners.toast': '已表决：{choice}（代表 {units} 套房屋）',
@@ -47,8 +47,6 @@ export const ownersZh = {
 
   'owners.linked': '已确认你的业主身份（{units} 套房屋）。本小区发起业主表决时，你可以代表名下房屋表决。',
   'owners.alreadyLinked': '你已经登记为这位业主了（{units} 套房屋）。',
-  'owners.help.member': '业主：\n/owner <业主码>（业主）登记业主身份\n/ownervote <编号> <1 同意|2 反对|3 弃权>（业主投票）',
-  'owners.help.staff': '业主共同决定：\n/ownersvote <编号> <事项1-9> [天数]（业主表决）按民法典第278条发起，默认 7 天\n/close <编号> 结束业主表决并公布结果',
 } as const;
 
 export const ownersEn: Record<keyof typeof ownersZh, string> = {
@@ -98,6 +96,4 @@ export const ownersEn: Record<keyof typeof ownersZh, string> = {
 
   'owners.linked': 'You are confirmed as an owner ({units} unit(s)). In owners\' votes here you vote for your units.',
   'owners.alreadyLinked': 'You are already registered as this owner ({units} unit(s)).',
-  'owners.help.member': 'Owners:\n/owner <code> register as an owner\n/ownervote <n> <1 agree|2 against|3 abstain>',
-  'owners.help.staff': 'Owners\' joint decisions:\n/ownersvote <n> <matter 1-9> [days] opens an owners\' vote (Civil Code art. 278), 7 days by default\n/close <n> closes it and posts the result',
 };

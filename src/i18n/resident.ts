@@ -53,7 +53,7 @@ export const residentZh = {
   'r.item.counts': '当前：{counts}（共 {total} 票）',
   'r.item.result': '结果',
   'r.item.closedAt': '{when} 结束',
-  'r.item.chart': '结果图（PNG）',
+  'r.item.chart': '结果图片',
   'r.item.notice': '公示（PDF）',
   'r.item.back': '返回列表',
   'r.ok.suggest': '建议已提交。',

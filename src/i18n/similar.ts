@@ -8,14 +8,13 @@ export const similarZh = {
 
   'similar.head': '类似的提议已有：',
   'similar.item': '#{k} {text}（{stage}，附议 {count}/{threshold}）',
-  'similar.hint': '如果是同一件事，请改为附议原来那条：发送 /support {k}（附议 {k}）；本条 #{n} 可由你发送 /withdraw {n} 撤回。',
-  'similar.hintShow': '如果是同一件事，它已经在办理中：发送 /show {k}（查看 {k}）了解进展；本条 #{n} 可由你发送 /withdraw {n} 撤回。',
+  'similar.hint': '如果是同一件事，请改为附议原来那条：发送「附议 {k}」；本条 #{n} 你可以发送「撤回 {n}」撤回。',
+  'similar.hintShow': '如果是同一件事，它已经在办理中：发送「查看 {k}」了解进展；本条 #{n} 你可以发送「撤回 {n}」撤回。',
   'similar.button': '附议 #{k}',
 
   'merge.ok': '已将 #{n} 合并到 #{k}：转入附议 {moved} 人、意见 {comments} 条。#{k} 附议 {count}/{threshold}',
   'merge.reached': '已将 #{n} 合并到 #{k}：转入附议 {moved} 人、意见 {comments} 条。#{k} 附议 {count}/{threshold}，附议人数已满，等待轮值主席列入议程。',
-  'merge.toAuthor': '你的提议 #{n}「{text}」和 #{k}「{target}」说的是同一件事，社区工作人员已把它合并到 #{k}：你和附议过 #{n} 的邻居现在都是 #{k} 的附议人，意见也一并转过去了。发送 /show {k}（查看 {k}）了解进展。',
-  'similar.help.staff': '/merge <编号> <目标编号>（合并）把重复的提议合并到另一条',
+  'merge.toAuthor': '你的提议 #{n}「{text}」和 #{k}「{target}」说的是同一件事，社区工作人员已把它合并到 #{k}：你和附议过 #{n} 的邻居现在都是 #{k} 的附议人，意见也一并转过去了。发送「查看 {k}」了解进展。',
 } as const;
 
 export const similarEn: Record<keyof typeof similarZh, string> = {
@@ -34,5 +33,4 @@ export const similarEn: Record<keyof typeof similarZh, string> = {
   'merge.ok': 'Merged #{n} into #{k}: {moved} supporters and {comments} comments moved. #{k} supports {count}/{threshold}',
   'merge.reached': "Merged #{n} into #{k}: {moved} supporters and {comments} comments moved. #{k} supports {count}/{threshold}, threshold reached; it now waits for the chair's agenda.",
   'merge.toAuthor': 'Your suggestion #{n} "{text}" is about the same matter as #{k} "{target}": staff merged it into #{k}. You and the neighbours who supported #{n} now support #{k}, and the comments moved with it. Send /show {k} to follow it.',
-  'similar.help.staff': '/merge <n> <k> merge a duplicate suggestion into another',
 };

@@ -47,7 +47,7 @@ export const webZh = {
   'web.ok.done': '已标记完成，满意度评价已发起。',
   'web.ok.close': '已结束，结果已公布。',
   'web.tooLarge': '提交的内容太大，没有处理。',
-  'web.queues.forbidden': '只有运维人员可以查看任务队列（管理员用 npx yishi operator grant 授权）。',
+  'web.queues.forbidden': '只有运维人员可以查看任务队列：请系统管理员在服务器上为你授予运维权限。',
   'web.calendar.rotation': '轮值主席单位',
   'web.calendar.meetings': '协商议事会',
   'web.calendar.none': '暂无会议',

@@ -1,11 +1,11 @@
 /** Strings of the organisation tree, grids and whistle-and-report (src/org, src/whistle). */
 export const whistleZh = {
-  'err.UNKNOWN_GRID': '本社区没有代码为 {slug} 的网格。',
+  'err.UNKNOWN_GRID': '本社区没有「{slug}」网格：请写网格名称（如 第一网格）或网格代码。',
   'err.UNKNOWN_UNIT': '没有叫「{unit}」的成员单位（本社区及以上可用：{units}）。',
   'err.NOT_UNIT_CONTACT': '#{n} 不是吹给你所在单位的：只有被吹哨单位的联系人可以报到和答复。',
   'err.NO_OPEN_WHISTLE': '{n} 没有待你所在单位报到或答复的吹哨。',
   'err.AMBIGUOUS_WHISTLE': '有几个社区的 #{n} 都在等你答复，请写明社区：{choices}',
-  'err.ALREADY_REPORTED': '#{n} 已经报到过了，可以用 /answer 答复。',
+  'err.ALREADY_REPORTED': '#{n} 已经报到过了，可以发送「答复 {n} <答复内容>」答复。',
   'err.WHISTLE_EXISTS': '#{n} 已经向「{unit}」吹过哨，还没有答复。',
 
   'org.level.district': '区',
@@ -13,14 +13,14 @@ export const whistleZh = {
   'org.level.community': '社区',
   'org.grid.newItem': '【{grid}】{community}有新提议 #{n}（{who}）：{text}',
 
-  'whistle.toContact': '【吹哨】{community} #{n} 交由「{unit}」办理：{text}\n请在 {report} 前报到：/report {ref}\n请在 {answer} 前答复：/answer {ref} <答复内容>',
+  'whistle.toContact': '【吹哨】{community} #{n} 交由「{unit}」办理：{text}\n请在 {report} 前报到：发送「报到 {ref}」\n请在 {answer} 前答复：发送「答复 {ref} <答复内容>」',
   'whistle.blown': '已就 #{n} 向「{unit}」（{at}）吹哨：{report} 前报到，{answer} 前答复。逾期将自动上报上一级。',
-  'whistle.unreached': '注意：该单位 {total} 位联系人中只有 {told} 位能收到私信（联系人须先私聊机器人发送 /start）。',
+  'whistle.unreached': '注意：该单位 {total} 位联系人中只有 {told} 位能收到私信（联系人须先私聊我发送「开始」）。',
   'whistle.reported': '「{unit}」已就 #{n} 报到。',
   'whistle.answered': '「{unit}」答复 #{n}：{text}',
   'whistle.answeredPosted': '已答复 #{n}，答复已发到提出该事项的群。',
-  'whistle.remind.report': '提醒：{community} #{n}「{text}」请「{unit}」在 {deadline} 前报到：/report {ref}',
-  'whistle.remind.answer': '提醒：{community} #{n}「{text}」请「{unit}」在 {deadline} 前答复：/answer {ref} <答复内容>',
+  'whistle.remind.report': '提醒：{community} #{n}「{text}」请「{unit}」在 {deadline} 前报到：发送「报到 {ref}」',
+  'whistle.remind.answer': '提醒：{community} #{n}「{text}」请「{unit}」在 {deadline} 前答复：发送「答复 {ref} <答复内容>」',
   'whistle.step.report': '报到',
   'whistle.step.answer': '答复',
   'whistle.escalated': '#{n}「{unit}」逾期未{step}，已自动上报{level}「{node}」，新的期限 {deadline}。',
@@ -32,11 +32,10 @@ export const whistleZh = {
   'whistle.story.late': '（逾期）',
   'whistle.stats.line': '吹哨 {received} 件：按时报到 {reported}，按时答复 {answered}，报到中位 {medianReport}，答复中位 {medianAnswer}，未办结 {open}，逾期 {overdue}',
   'whistle.stats.grid': '（网格：{grid}）',
-  'whistle.help': '吹哨报到：\n/whistle <编号> <单位> [期限] — 吹哨（社区或街道工作人员；期限如 24、30m、2h，默认 24 小时报到、7 天答复）\n/report <编号> — 报到（被吹哨单位联系人）\n/answer <编号> <答复> — 答复（私聊时可写 社区代码#编号）',
 } as const;
 
 export const whistleEn: Record<keyof typeof whistleZh, string> = {
-  'err.UNKNOWN_GRID': 'This community has no grid {slug}.',
+  'err.UNKNOWN_GRID': 'This community has no grid "{slug}": write its name or slug.',
   'err.UNKNOWN_UNIT': 'No member unit called "{unit}" (available here and above: {units}).',
   'err.NOT_UNIT_CONTACT': '#{n} was not whistled to your unit: only the whistled unit\'s contacts may report and answer.',
   'err.NO_OPEN_WHISTLE': '{n} has no whistle waiting for your unit to report or answer.',
@@ -68,5 +67,4 @@ export const whistleEn: Record<keyof typeof whistleZh, string> = {
   'whistle.story.late': ' (late)',
   'whistle.stats.line': 'Whistles {received}: reported on time {reported}, answered on time {answered}, median to report {medianReport}, to answer {medianAnswer}, open {open}, overdue {overdue}',
   'whistle.stats.grid': ' (grid: {grid})',
-  'whistle.help': 'Whistle and report:\n/whistle <n> <unit> [deadline] — whistle (community or street staff; deadline like 24, 30m, 2h; default 24 h to report, 7 days to answer)\n/report <n> — report in (the whistled unit\'s contacts)\n/answer <n> <text> — answer (privately you may write community#n)',
 };

@@ -7,7 +7,7 @@
  */
 import { and, asc, eq, gt, isNull, or } from 'drizzle-orm';
 import { needs } from '../db/schema.js';
-import { freeText, parseArg, splitArgs, suggestionNumber } from '../domain/args.js';
+import { freeText, needNumber, parseArg, splitArgs } from '../domain/args.js';
 import { refuse } from '../domain/errors.js';
 import { LIMITS, oneLine } from '../domain/text.js';
 import type { CommandResult, Ctx } from '../kernel/context.js';
@@ -27,7 +27,7 @@ export { rateButtonPressed } from './rate-need.js';
 
 type Handler = (ctx: Ctx, args: string) => Promise<CommandResult>;
 
-const needId = (example: string, text: string) => parseArg(suggestionNumber(example), text);
+const needId = (example: string, text: string) => parseArg(needNumber(example), text);
 
 /** A command that only works in a private chat with the bot, written in a group. */
 export const privateOnly = (command: string): Handler => async () => refuse('PRIVATE_ONLY', { command });

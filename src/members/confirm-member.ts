@@ -6,6 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import { partyMembers, persons } from '../db/schema.js';
 import { refuse } from '../domain/errors.js';
 import { clip, oneLine } from '../domain/text.js';
+import { foldWidth } from '../domain/time.js';
 import { t } from '../i18n/index.js';
 import { privateAddressesOf } from '../messaging/addresses.js';
 import { writeOutbox } from '../messaging/outbox.js';
@@ -15,7 +16,7 @@ import { creditRegister } from '../points/ledger.js';
 import { actorOfGroup, auditIn } from './actor.js';
 import { memberOutboxKeys } from '../messaging/outbox-keys.js';
 
-export const CONFIRM_MEMBER_EXAMPLE = '/confirm-member 张三';
+export const CONFIRM_MEMBER_EXAMPLE = '确认党员 R7';
 
 export async function confirmMember(ctx: Ctx, who: string): Promise<CommandResult> {
   if (!(await isAreaStaff(ctx.tx, ctx.community.id, ctx.personId))) return refuse('NOT_STAFF');
@@ -26,13 +27,15 @@ export async function confirmMember(ctx: Ctx, who: string): Promise<CommandResul
     .from(partyMembers)
     .innerJoin(persons, eq(persons.id, partyMembers.personId))
     .where(eq(partyMembers.communityId, ctx.community.id));
-  const byId = /^#?\d{1,9}$/.test(wanted) ? rows.filter((r) => r.m.id === Number(wanted.replace('#', ''))) : [];
+  // A report number as written in the replies (`R7`), or bare (`7`, `#7`).
+  const number = /^[#rR]?\s*(\d{1,9})$/.exec(foldWidth(wanted));
+  const byId = number ? rows.filter((r) => r.m.id === Number(number[1])) : [];
   const byName = rows.filter((r) => r.name.trim().toLowerCase() === wanted.toLowerCase());
   const hits = byId.length ? byId : byName;
   if (!hits.length) return refuse('UNKNOWN_MEMBER', { who: clip(wanted, 40) });
   const pending = hits.filter((r) => r.m.status === 'pending');
   if (!pending.length) return refuse('ALREADY_CONFIRMED', { who: hits[0]!.name });
-  if (pending.length > 1) return refuse('AMBIGUOUS_MEMBER', { who: clip(wanted, 40), choices: pending.map((r) => `${r.m.id}（${r.m.unitName}）`).join('、') });
+  if (pending.length > 1) return refuse('AMBIGUOUS_MEMBER', { who: clip(wanted, 40), choices: pending.map((r) => `R${r.m.id}（${r.m.unitName}）`).join('、') });
 
   const [m] = await ctx.tx
     .update(partyMembers)

@@ -1,12 +1,12 @@
 /**
- * `/need <text> [points] [by YYYY-MM-DD] [capacity] [#n]` (需求 / 心愿): staff, or a grid worker of the
+ * `/need <text> [points] [截止 <日期>] [capacity] [#n]` (需求 / 心愿): staff, or a grid worker of the
  * community, post a need in the bound group; the reply offers it with a claim button (认领). `#n` ties
  * it to item n, whose author is the resident who asked and may rate the service.
  */
 import { needs } from '../db/schema.js';
 import { DomainError, refuse } from '../domain/errors.js';
 import { charLength, cleanText } from '../domain/text.js';
-import { parseLocalDateTime, zonedParts, zonedTimeToDate } from '../domain/time.js';
+import { looksLikeDate, parseDay, zonedTimeToDate, type Day } from '../domain/time.js';
 import { getSuggestion, type CommandResult, type Ctx } from '../kernel/context.js';
 import { gridsOf, gridWorkerPersons } from '../org/grids.js';
 import { isAreaStaff } from '../org/staff.js';
@@ -14,13 +14,13 @@ import { rulesOf } from '../points/rules.js';
 import { actorOfGroup, auditIn } from './actor.js';
 import { needOffer } from './needs.js';
 
-export const NEED_EXAMPLE = '/need 帮3号楼独居老人买菜 10 by 2026-12-01 2';
+export const NEED_EXAMPLE = '发布需求 帮3号楼独居老人买菜 10 截止 12月1日 2';
 const NEED_MAX = 300;
 
 export interface NeedArgs {
   text: string;
   points?: number;
-  /** The day as typed (`YYYY-MM-DD`, zero-padded). */
+  /** The day as typed (`2026-12-01`, `12月1日`, `明天`: time.ts parseDay reads it). */
   dueDate?: string;
   capacity?: number;
   item?: number;
@@ -34,8 +34,8 @@ export function needArgs(args: string): NeedArgs {
   const tail: string[] = [];
   while (words.length) {
     const w = words[words.length - 1]!;
-    if (/^(\d{1,4}|#\d{1,9}|\d{4}-\d{1,2}-\d{1,2})$/.test(w)) tail.unshift(words.pop()!);
-    else if (/^(by|截止|截至)$/i.test(w) && /^\d{4}-/.test(tail[0] ?? '')) words.pop();
+    if (/^(\d{1,4}|#\d{1,9})$/.test(w) || looksLikeDate(w)) tail.unshift(words.pop()!);
+    else if (/^(by|截止|截至|到)$/i.test(w) && looksLikeDate(tail[0] ?? '')) words.pop();
     else break;
   }
   const out: NeedArgs = { text: words.join(' ') };
@@ -45,10 +45,9 @@ export function needArgs(args: string): NeedArgs {
     if (w.startsWith('#')) {
       if (out.item !== undefined) bad();
       out.item = Number(w.slice(1));
-    } else if (w.includes('-')) {
+    } else if (looksLikeDate(w)) {
       if (out.dueDate) bad();
-      const [y, m, d] = w.split('-').map(Number);
-      out.dueDate = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+      out.dueDate = w;
     } else (out.dueDate ? after : before).push(Number(w));
   }
   const nums = out.dueDate ? before.concat(after) : before;
@@ -67,13 +66,12 @@ export function needArgs(args: string): NeedArgs {
   return out;
 }
 
-/** The first instant after day `date` in `tz` (a need "by" a day may be served all that day). */
-export function endOfDay(date: string, tz: string): Date | undefined {
-  const start = parseLocalDateTime(`${date} 00:00`, tz);
-  if (!start) return undefined;
-  const p = zonedParts(start, tz);
-  return zonedTimeToDate({ year: p.year, month: p.month, day: p.day + 1, hour: 0, minute: 0 }, tz);
+/** The first instant after `day` in `tz` (a need "by" a day may be served all that day). */
+export function endOfDay(day: Day, tz: string): Date {
+  return zonedTimeToDate({ ...day, day: day.day + 1, hour: 0, minute: 0 }, tz);
 }
+
+const two = (n: number) => String(n).padStart(2, '0');
 
 export async function postNeed(ctx: Ctx, a: NeedArgs): Promise<CommandResult> {
   const staff = await isAreaStaff(ctx.tx, ctx.community.id, ctx.personId);
@@ -85,9 +83,12 @@ export async function postNeed(ctx: Ctx, a: NeedArgs): Promise<CommandResult> {
     if (mine.length === 1) workerGrid = mine[0];
   }
   let dueAt: Date | undefined;
+  let dueDate: string | undefined;
   if (a.dueDate) {
-    dueAt = endOfDay(a.dueDate, ctx.tz);
-    if (!dueAt || dueAt.getTime() <= ctx.now.getTime()) return refuse('BAD_DATE', { example: NEED_EXAMPLE }, 'err.BAD_NEED_DATE');
+    const day = parseDay(a.dueDate, ctx.tz, ctx.now);
+    if (day) dueAt = endOfDay(day, ctx.tz);
+    if (!day || !dueAt || dueAt.getTime() <= ctx.now.getTime()) return refuse('BAD_DATE', { example: NEED_EXAMPLE }, 'err.BAD_NEED_DATE');
+    dueDate = `${day.year}-${two(day.month)}-${two(day.day)}`;
   }
   const item = a.item === undefined ? undefined : await getSuggestion(ctx, a.item);
   const rules = await rulesOf(ctx.tx, ctx.community.id, ctx.now);
@@ -103,7 +104,7 @@ export async function postNeed(ctx: Ctx, a: NeedArgs): Promise<CommandResult> {
       text: a.text,
       points: a.points ?? rules.service,
       capacity: a.capacity ?? 1,
-      dueDate: a.dueDate ?? null,
+      dueDate: dueDate ?? null,
       dueAt: dueAt ?? null,
       createdAt: ctx.now,
     })

@@ -8,28 +8,28 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import { communities, memberUnits, partyMembers, type MemberKind } from '../db/schema.js';
 import { freeText, parseArg, splitArgs } from '../domain/args.js';
 import { refuse } from '../domain/errors.js';
-import { clip, oneLine } from '../domain/text.js';
+import { oneLine } from '../domain/text.js';
 import { t } from '../i18n/index.js';
 import { privateAddressesOf } from '../messaging/addresses.js';
 import { writeOutbox } from '../messaging/outbox.js';
 import type { CommandResult } from '../kernel/context.js';
 import type { PersonCtx } from '../kernel/person-context.js';
 import { findGrid, gridsOf } from '../org/grids.js';
+import { communityByName } from '../org/communities.js';
 import { staffOfNode } from '../org/staff.js';
 import { communityNode, pathUp } from '../org/tree.js';
 import { findUnitByName } from '../org/units.js';
 import { actorOfPerson, auditIn } from './actor.js';
 import { memberOutboxKeys } from '../messaging/outbox-keys.js';
 
-export const REGISTER_EXAMPLE = '/register demo g1 市规划局机关党支部';
+export const REGISTER_EXAMPLE = '党员报到 交道口社区 第一网格 区住建局';
 const UNIT_MAX = 60;
 
 /** `kind` volunteer: 志愿者报到 (`/register volunteer …`): volunteers claim needs too; their points are ranked apart. */
 export async function register(ctx: PersonCtx, args: string, kind: MemberKind = 'party'): Promise<CommandResult> {
   const [slugText, rest = ''] = splitArgs(args, 2);
   if (!slugText) return { reply: { text: ctx.t('members.register.usage', { example: REGISTER_EXAMPLE }) } };
-  const [community] = await ctx.tx.select().from(communities).where(eq(communities.slug, slugText.toLowerCase()));
-  if (!community) return refuse('UNKNOWN_COMMUNITY', { slug: clip(oneLine(slugText), 40) });
+  const community = await communityByName(ctx.tx, slugText);
   const node = await communityNode(ctx.tx, community.id);
   const nodeIds = (await pathUp(ctx.tx, node.id)).map((n) => n.id);
 
@@ -42,7 +42,7 @@ export async function register(ctx: PersonCtx, args: string, kind: MemberKind = 
         text: ctx.t('members.register.menu', {
           community: community.name,
           slug: community.slug,
-          grids: grids.map((g) => `${g.slug} ${g.name}`).join('；') || '—',
+          grids: grids.map((g) => g.name).join('、') || '—',
           units: units.map((u) => u.name).join('、') || '—',
         }),
       },

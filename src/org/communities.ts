@@ -1,9 +1,11 @@
 /** Creating, finding and updating communities (the admin CLI, the import file, the console's demo). */
-import { eq } from 'drizzle-orm';
+import { eq, inArray, or } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { isPgUniqueViolation } from '../db/errors.js';
 import { auditLog, communities } from '../db/schema.js';
 import { AdminError } from '../domain/admin-errors.js';
+import { refuse } from '../domain/errors.js';
+import { clip, oneLine } from '../domain/text.js';
 import { inTransaction } from '../kernel/unit-of-work.js';
 import { nodeBySlug } from './tree.js';
 
@@ -23,6 +25,25 @@ export async function requireCommunity(db: Db | Tx, slug: string): Promise<Commu
   const [row] = await db.select().from(communities).where(eq(communities.slug, slug));
   if (!row) throw new AdminError('UNKNOWN_COMMUNITY', `unknown community "${slug}" (create it with: npx yishi community add ${slug} <name>)`);
   return row;
+}
+
+/**
+ * The community residents and staff name as typed: its name (`交道口社区`, or `交道口` for it) or its
+ * slug (`jiaodaokou`, any case). Refuses UNKNOWN_COMMUNITY, or the same code naming the slugs when
+ * one name fits several.
+ */
+export async function communityByName(db: Db | Tx, typed: string): Promise<Community> {
+  const text = oneLine(typed);
+  if (!text) return refuse('UNKNOWN_COMMUNITY', { slug: '' });
+  const names = [...new Set([text, text.endsWith('社区') ? text.slice(0, -2) : `${text}社区`])];
+  const rows = await db.select().from(communities).where(or(eq(communities.slug, text.toLowerCase()), inArray(communities.name, names)));
+  const bySlug = rows.find((r) => r.slug === text.toLowerCase());
+  if (bySlug) return bySlug;
+  const exact = rows.filter((r) => r.name === text);
+  const hits = exact.length ? exact : rows;
+  if (hits.length === 1) return hits[0]!;
+  if (!hits.length) return refuse('UNKNOWN_COMMUNITY', { slug: clip(text, 40) });
+  return refuse('UNKNOWN_COMMUNITY', { slug: clip(text, 40), slugs: hits.map((r) => r.slug).join('、') }, 'err.AMBIGUOUS_COMMUNITY');
 }
 
 /** Inserts the community and its audit row in the given transaction. */

@@ -1,5 +1,5 @@
 /** Grids (网格) of a community: a chat bound to a grid files its items there and its grid workers are told. */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, or } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { communities, gridWorkers, grids, identities } from '../db/schema.js';
 import { AdminError } from '../domain/admin-errors.js';
@@ -16,16 +16,18 @@ import { orgAudit } from './audit.js';
 
 export type Grid = typeof grids.$inferSelect;
 
-/** The grid `slug` of the community, or a refusal UNKNOWN_GRID (for `/bind <community> <grid>`, /list, /stats). */
-export async function resolveGrid(db: Db | Tx, communityId: number, slug: string): Promise<Grid> {
-  const [row] = await db.select().from(grids).where(and(eq(grids.communityId, communityId), eq(grids.slug, slug.trim().toLowerCase())));
-  if (!row) return refuse('UNKNOWN_GRID', { slug: clip(oneLine(slug), 40) });
+/** The grid named by `typed` (its name, `第一网格`, or its slug, any case), or a refusal UNKNOWN_GRID (for `/bind <community> <grid>`, /list, /stats). */
+export async function resolveGrid(db: Db | Tx, communityId: number, typed: string): Promise<Grid> {
+  const row = await findGrid(db, communityId, typed);
+  if (!row) return refuse('UNKNOWN_GRID', { slug: clip(oneLine(typed), 40) });
   return row;
 }
 
-/** The grid with this slug if there is one (no refusal: callers use it to tell a grid from another argument). */
-export async function findGrid(db: Db | Tx, communityId: number, slug: string): Promise<Grid | undefined> {
-  const [row] = await db.select().from(grids).where(and(eq(grids.communityId, communityId), eq(grids.slug, slug.trim().toLowerCase())));
+/** The grid named by `typed` (name or slug) if there is one (no refusal: callers use it to tell a grid from another argument). */
+export async function findGrid(db: Db | Tx, communityId: number, typed: string): Promise<Grid | undefined> {
+  const text = typed.trim();
+  if (!text) return undefined;
+  const [row] = await db.select().from(grids).where(and(eq(grids.communityId, communityId), or(eq(grids.slug, text.toLowerCase()), eq(grids.name, text))));
   return row;
 }
 

@@ -7,6 +7,7 @@ import type { CommandResult, Ctx } from '../kernel/context.js';
 import { duration, parseArg, splitArgs, suggestionNumber } from '../domain/args.js';
 import { refuse } from '../domain/errors.js';
 import { isMatter, type OwnerChoice } from '../domain/owners.js';
+import { foldWidth, looksLikeDuration } from '../domain/time.js';
 import type { PersonCtx } from '../kernel/person-context.js';
 import { closeOwnersVote } from './close.js';
 import { redeemOwnerCode } from './codes.js';
@@ -19,9 +20,10 @@ const DAY_MS = 86400e3;
 export const DEFAULT_OWNERS_VOTE_MS = 7 * DAY_MS;
 const MAX_DAYS = 30;
 
-/** `[days]`: a whole number of days (1-30), or a duration like the other votes' (`48h`, `7d`). */
-function ownersVoteDuration(v: string | undefined): number {
-  if (v === undefined) return DEFAULT_OWNERS_VOTE_MS;
+/** `[days]`: a whole number of days (1-30), or a duration like the other votes' (`7天`, `48小时`, `7d`). */
+function ownersVoteDuration(typed: string | undefined): number {
+  if (typed === undefined) return DEFAULT_OWNERS_VOTE_MS;
+  const v = foldWidth(typed).trim();
   if (/^\d{1,3}$/.test(v)) {
     const days = Number(v);
     if (days < 1 || days > MAX_DAYS) return refuse('BAD_DURATION');
@@ -38,7 +40,7 @@ export const ownersVoteCommand: Handler = (ctx, args) => {
   const matter = Number(m);
   if (!m || !/^\d$/.test(m) || !isMatter(matter)) return refuse('BAD_MATTER', { matters: matterList(ctx.lang) });
   // `[days] [buildings]`: a number or duration is the time, anything else the buildings (`1栋,2栋`).
-  const days = rest[0] !== undefined && /^\d+\s*[A-Za-z]*$/.test(rest[0]) ? rest.shift() : undefined;
+  const days = rest[0] !== undefined && (/^\d+$/.test(foldWidth(rest[0])) || looksLikeDuration(rest[0])) ? rest.shift() : undefined;
   const buildingsText = rest.shift();
   if (rest.length) return refuse('BAD_NUMBER', { example });
   const buildings = buildingsText === undefined ? undefined : [...new Set(buildingsText.split(/[,，、]/).map((b) => b.trim()).filter(Boolean))];

@@ -1,7 +1,7 @@
-/** `/bind <slug>` in a group: staff of that community bind the chat to it (or move it from another). */
-import { eq } from 'drizzle-orm';
-import { chats, communities } from '../db/schema.js';
-import { parseArg, slugArg, splitArgs } from '../domain/args.js';
+/** `/bind <community>` (its name or slug) in a group: staff of that community bind the chat to it (or move it from another). */
+import { chats } from '../db/schema.js';
+import { splitArgs } from '../domain/args.js';
+import { communityByName } from '../org/communities.js';
 import { resolveGrid } from '../org/grids.js';
 import { refuse } from '../domain/errors.js';
 import type { CommandResult } from '../kernel/context.js';
@@ -11,9 +11,9 @@ import { roleOf, safeName } from '../kernel/persons.js';
 export async function bind(ctx: PersonCtx, args: string): Promise<CommandResult> {
   if (ctx.where.kind !== 'group') return refuse('GROUP_ONLY');
   const [slugText = '', gridText] = splitArgs(args, 2);
-  const slug = parseArg(slugArg, slugText);
-  const [community] = await ctx.tx.select().from(communities).where(eq(communities.slug, slug));
-  if (!community) return refuse('UNKNOWN_COMMUNITY', { slug });
+  if (!slugText) return refuse('EMPTY_TEXT', { example: '/bind demo' });
+  const community = await communityByName(ctx.tx, slugText);
+  const slug = community.slug;
   if ((await roleOf(ctx.tx, community.id, ctx.personId)) !== 'staff') return refuse('NOT_STAFF');
   // `/bind <community> <grid>`: the chat files its items in that grid (src/org/grids.ts).
   const grid = gridText ? await resolveGrid(ctx.tx, community.id, gridText) : undefined;

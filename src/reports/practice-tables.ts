@@ -32,7 +32,7 @@ export async function quartersTable(db: Db, community: Community, lang: Lang, tz
     rows: quarters.map((q) => [
       quarterLabel(lang, q.quarter) + (q.running && !q.met ? t(lang, 'practice.running') : ''),
       t(lang, q.met ? 'practice.yes' : 'practice.no'),
-      held.filter((m) => m.quarter === q.quarter).map((m) => `${m.id} ${formatLocal(m.startsAt, tz)} ${m.place}`).join('；'),
+      held.filter((m) => m.quarter === q.quarter).map((m) => `M${m.id} ${formatLocal(m.startsAt, tz)} ${m.place}`).join('；'),
     ]),
   };
 }

@@ -1,7 +1,7 @@
 /** A community's calendar: the rotating chair of the next quarters and the council's meetings. */
 import { Hono } from 'hono';
 import { councilCalendar } from '../council/calendar.js';
-import { formatLocal, quarterEnd, quarterStart } from '../domain/time.js';
+import { formatLocal, quarterEnd, quarterLabel, quarterStart } from '../domain/time.js';
 import { t } from '../i18n/index.js';
 import type { InCommunity, Web } from './context.js';
 import { frame } from './layout.js';
@@ -24,7 +24,7 @@ export function calendarRoutes(web: Web): Hono<InCommunity> {
             <table>
               {chairs.map((ch) => (
                 <tr>
-                  <td>{ch.quarter}</td>
+                  <td>{quarterLabel(L, ch.quarter)}</td>
                   <td class="muted">
                     {day(quarterStart(ch.quarter, tz))} – {day(new Date(quarterEnd(ch.quarter, tz).getTime() - 1))}
                   </td>

@@ -1,6 +1,6 @@
 /** A community's points (积分) for a quarter (?quarter=2025Q3, this one by default): persons and units. */
 import { Hono } from 'hono';
-import { isQuarter, quarterOf } from '../domain/time.js';
+import { quarterLabel, quarterOf, readQuarter } from '../domain/time.js';
 import { t } from '../i18n/index.js';
 import { pointsTables } from '../reports/tables.js';
 import type { InCommunity, Web } from './context.js';
@@ -31,14 +31,14 @@ export function pointsRoutes(web: Web): Hono<InCommunity> {
     const L = c.get('session').lang;
     const cm = c.get('community');
     const asked = c.req.query('quarter');
-    const quarter = asked && isQuarter(asked) ? asked : quarterOf(web.now(), web.tz);
+    const quarter = (asked && readQuarter(asked)) || quarterOf(web.now(), web.tz);
     const p = await pointsTables(web.db, cm, L, web.tz, quarter);
     return frame(
       web,
       c,
-      t(L, 'web.points.title', { quarter }),
+      t(L, 'web.points.title', { quarter: quarterLabel(L, quarter) }),
       <>
-        <h1>{t(L, 'web.points.title', { quarter })}</h1>
+        <h1>{t(L, 'web.points.title', { quarter: quarterLabel(L, quarter) })}</h1>
         {listSection(L, 'points-persons', t(L, 'web.points.persons'), p.persons.rows.length > 0, pointsTable(p.persons), `/c/${cm.slug}/export.csv?table=points`)}
         {listSection(L, 'points-units', t(L, 'web.points.units'), p.units.rows.length > 0, pointsTable(p.units), `/c/${cm.slug}/export.csv?table=units`)}
       </>,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { duration, freeText, parseArg, splitArgs, suggestionNumber } from '../domain/args.js';
 import { DomainError, refuse } from '../domain/errors.js';
 import { findItemRef, parseItemRef } from '../domain/slug.js';
+import { looksLikeDuration } from '../domain/time.js';
 import { LIMITS } from '../domain/text.js';
 import type { CommandResult, Ctx } from '../kernel/context.js';
 import type { PersonCtx } from '../kernel/person-context.js';
@@ -14,13 +15,13 @@ const WHISTLE_EXAMPLE = '/whistle 3 城管执法队 24';
 const REPORT_EXAMPLE = '/report 3';
 const ANSWER_EXAMPLE = '/answer 3 已安排下周二维修';
 
-/** A report deadline: a bare number is hours; else a duration as for /poll (30m, 2h, 3d), at least 1 minute. */
+/** A report deadline: a bare number is hours; else a duration as for /poll (`30分钟`, `2小时`, `3天`, `30m`), at least 1 minute. */
 export function reportDeadlineArg(text: string): number {
   if (/^\d{1,4}$/.test(text)) return parseArg(duration, `${text}h`);
   return parseArg(duration, text);
 }
 
-const looksLikeDeadline = (s: string) => /^\d{1,4}$/.test(s) || /^\d+\s*[A-Za-z]+$/.test(s);
+const looksLikeDeadline = (s: string) => /^\d{1,4}$/.test(s) || looksLikeDuration(s);
 
 /** `/whistle <n> <unit name> [deadline]` (吹哨). */
 export async function whistleCommand(ctx: Ctx, args: string): Promise<CommandResult> {

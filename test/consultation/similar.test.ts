@@ -38,7 +38,7 @@ describe('similar suggestions and merging', () => {
     expect(reply!.text).toContain('#4');
     expect(reply!.text).toContain('类似的提议已有');
     expect(reply!.text).toContain('#1 东门路灯坏了');
-    expect(reply!.text).toContain('/support 1');
+    expect(reply!.text).toContain('「附议 1」');
     expect(reply!.text).not.toContain('#2');
     expect(reply!.text).not.toContain('#3');
     expect(reply!.buttons).toEqual([[{ label: '附议 #1', data: 'sp:1' }]]);
@@ -79,14 +79,14 @@ describe('similar suggestions and merging', () => {
     const voting = await say(w, '孙七', '/suggest 东门的灯坏了');
     // #2 is being voted on: named, without a support button; #4 (raised) gets the hint and the button.
     expect(replyText(voting)).toContain('#2 东门那盏路灯不亮（表决中');
-    expect(replyText(voting)).toContain('/support 4');
+    expect(replyText(voting)).toContain('「附议 4」');
     expect(voting.replies[0]!.buttons).toEqual([[{ label: '附议 #4', data: 'sp:4' }]]);
 
     await say(w, '赵六', '/withdraw 4');
     await say(w, '孙七', '/withdraw 5');
     const underWay = await say(w, '周八', '/suggest 东门那边路灯一直不亮');
     expect(replyText(underWay)).toContain('#2 东门那盏路灯不亮（表决中');
-    expect(replyText(underWay)).toContain('/show 2');
+    expect(replyText(underWay)).toContain('「查看 2」');
     expect(underWay.replies[0]!.buttons).toBeUndefined();
   });
 

@@ -16,7 +16,7 @@ describe('replies in the writer’s language', () => {
     const w = await makeWorld(database);
     const zh = await say(w, '张三', '/suggest');
     expect(zh.errorCode).toBe('EMPTY_TEXT');
-    expect(replyText(zh)).toContain('/suggest 东门路灯坏了');
+    expect(replyText(zh)).toContain('提议 东门路灯坏了');
     const en = await say(w, 'Ann', '/suggest', { sender: { platformUserId: `ann-${w.slug}`, displayName: 'Ann', lang: 'en' } });
     expect(en.errorCode).toBe('EMPTY_TEXT');
     expect(replyText(en)).toContain('/suggest The street light');

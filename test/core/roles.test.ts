@@ -108,7 +108,10 @@ describe('who may do what', () => {
     expect(resident).not.toContain('/poll');
     expect(chair).toContain('/poll');
     expect(chair).not.toContain('/stats');
-    expect(staff).toContain('/stats');
+    // The staff's other commands are on `/help 管理` (the group help stays short).
+    expect(staff).toContain('帮助 管理');
+    expect(replyText(await say(w, 'staff', '/help 管理'))).toContain('/stats');
+    expect(replyText(await say(w, 'staff', '帮助 管理'))).toContain('/stats');
   });
 
   it('names this quarter’s chair unit and the next one', async () => {

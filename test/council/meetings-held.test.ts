@@ -44,7 +44,10 @@ describe('meetings held', () => {
     expect(await snapshot(database)).toBe(before);
 
     clock.current = new Date('2026-11-12T10:35:00Z'); // 18:35, 25 minutes before the start
-    expect(replyText(await say(w, '李四', `签到 ${m!.id}`))).toContain('已签到 1 人');
+    // The meeting's number as typed: `M2` or `2`; the reply names it 会议 M<n>.
+    const first = replyText(await say(w, '李四', `签到 M${m!.id}`));
+    expect(first).toContain('已签到 1 人');
+    expect(first).toContain(`会议 M${m!.id}`);
     expect(replyText(await say(w, '张三', `/checkin ${m!.id}`))).toContain('已签到 2 人');
     before = await snapshot(database);
     expect((await say(w, '李四', `/checkin ${m!.id}`)).errorCode).toBe('ALREADY_CHECKED_IN');
@@ -55,7 +58,8 @@ describe('meetings held', () => {
     before = await snapshot(database);
     expect((await say(w, '李四', `纪要 ${m!.id} 我来记`)).errorCode).toBe('NOT_CHAIR');
     expect(await snapshot(database)).toBe(before);
-    const held = replyText(await say(w, 'staff', `纪要 ${m!.id} 议定由物业月底前修复东门路灯`));
+    const held = replyText(await say(w, 'staff', `纪要 M${m!.id} 议定由物业月底前修复东门路灯`));
+    expect(held).toContain(`协商议事会 M${m!.id}`);
     expect(held).toContain('签到 2 人');
     expect(held).toContain('议定由物业月底前修复东门路灯');
     expect(held).toContain('#1 修东门路灯');

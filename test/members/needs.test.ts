@@ -28,7 +28,7 @@ describe('party members and needs', () => {
     expect(replyText(menu)).toContain('物业公司');
     const reg = await sayPrivately(w, 'li', `/党员报到 ${w.slug} g1 物业公司`);
     expect(reg.errorCode).toBeUndefined();
-    expect(replyText(reg)).toContain('报到编号');
+    expect(replyText(reg)).toMatch(/报到 R\d+/);
     const [m] = await database.db.select().from(s.partyMembers).where(eq(s.partyMembers.communityId, w.communityId));
     expect(m).toMatchObject({ status: 'pending', unitName: '物业公司' });
     expect(m!.unitId).not.toBeNull();
@@ -63,7 +63,7 @@ describe('party members and needs', () => {
     clock.advance(24 * H);
     const served = await sayPrivately(w, 'li', `/served ${id} 2 陪王奶奶去超市`);
     expect(served.errorCode).toBeUndefined();
-    expect((await outboxTo(database, w.chatId)).some((x) => x.text.includes(`/confirm ${id}`))).toBe(true);
+    expect((await outboxTo(database, w.chatId)).some((x) => x.text.includes(`确认服务 N${id}`))).toBe(true);
     expect((await sayPrivately(w, 'li', `/served ${id}`)).errorCode).toBe('ALREADY_SERVED');
 
     const ok = await say(w, 'staff', `/confirm ${id}`);
@@ -74,7 +74,7 @@ describe('party members and needs', () => {
     expect(entry).toMatchObject({ points: 15, unitName: '物业公司', data: { hours: 2 } });
 
     const mine = replyText(await sayPrivately(w, 'li', '/points'));
-    expect(mine).toContain('2026Q4 季度 25 分');
+    expect(mine).toContain('2026年第4季度 25 分');
     expect(mine).toContain('累计 25 分');
     expect(await auditActions(w)).toEqual(expect.arrayContaining(['member.registered', 'member.confirmed', 'need.posted', 'need.claimed', 'need.served', 'need.confirmed']));
   });
@@ -179,12 +179,12 @@ describe('party members and needs', () => {
     // Noon the day before: the grid's members who have not claimed hear of the free place.
     const unclaimed = await needStep(run(new Date(due - 36 * H)), id, 'unclaimed', due);
     expect(unclaimed.note).toBe('reminded 1');
-    expect((await outboxTo(database, dm(w, 'sun'))).some((m) => m.text.includes(`需求 ${id}`))).toBe(true);
+    expect((await outboxTo(database, dm(w, 'sun'))).some((m) => m.text.includes(`需求 N${id}`))).toBe(true);
     expect((await needStep(run(new Date(due - 30 * H)), id, 'unclaimed', due)).note).toBe('already reminded');
 
     // After the date the claimer is reminded; before the grace is over nothing is deducted.
     expect((await needStep(run(new Date(due + H)), id, 'late', due)).note).toBe('reminded 1');
-    expect((await outboxTo(database, dm(w, 'qian'))).some((m) => m.text.includes(`/served ${id}`))).toBe(true);
+    expect((await outboxTo(database, dm(w, 'qian'))).some((m) => m.text.includes(`已服务 N${id}`))).toBe(true);
     expect((await needStep(run(new Date(due + 47 * H)), id, 'abandon', due)).note).toBe('not yet due');
     expect(await balance(w, 'qian')).toBe(10);
 

@@ -84,7 +84,7 @@ describe("an owners' vote in a Telegram group (real adapter, core and Postgres)"
     expect(await pressOn(zhang, ballot, '反对')).toBe('已表决：反对（代表 2 套房屋）');
     expect(await pressOn(zhang, ballot, '同意')).toBe('已改为：同意（代表 2 套房屋）');
     expect(await pressOn(li, ballot, '弃权')).toBe('已表决：弃权（代表 1 套房屋）');
-    expect(await pressOn(zhao, ballot, '同意')).toContain('/owner');
+    expect(await pressOn(zhao, ballot, '同意')).toContain('业主认证');
     expect(fake.botMessages(group.id).length).toBe(groupMessages);
     const cast = await say(wang, '/ownervote 1 同意');
     expect(cast.text).toBe('#1 已记录你的业主表决（内容保密）。');

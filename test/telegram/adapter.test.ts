@@ -80,15 +80,20 @@ describe('telegram adapter mechanics', () => {
     expect(core.seen.map((i) => i.text)).not.toContain('/note@other_bot 不是给我的');
   });
 
-  it('registers the command menu in Chinese and English', async () => {
+  it('registers the command menu per scope (groups, their administrators, private chats) in Chinese and English', async () => {
     await fresh();
     await start();
     const calls = fake.callsOf('setMyCommands');
-    expect(calls.map((c) => c.payload.language_code ?? 'default')).toEqual(['default', 'en']);
-    const zh = calls[0].payload.commands as Array<{ command: string; description: string }>;
-    expect(zh.map((c) => c.command)).toEqual(expect.arrayContaining(['suggest', 'support', 'poll', 'vote', 'close', 'rate']));
-    expect(zh.find((c) => c.command === 'suggest')!.description).toMatch(/提议/);
-    for (const c of zh) expect(c.command).toMatch(/^[a-z_]{1,32}$/);
+    const key = (c: (typeof calls)[number]) => `${c.payload.scope?.type}:${c.payload.language_code ?? 'default'}`;
+    expect(calls.map(key)).toEqual(['all_group_chats:default', 'all_group_chats:en', 'all_chat_administrators:default', 'all_chat_administrators:en', 'all_private_chats:default', 'all_private_chats:en']);
+    const commands = (i: number) => (calls[i].payload.commands as Array<{ command: string; description: string }>);
+    const group = commands(0);
+    expect(group.map((c) => c.command)).toEqual(expect.arrayContaining(['suggest', 'support', 'vote', 'rate']));
+    expect(group.map((c) => c.command)).not.toContain('poll');
+    expect(commands(2).map((c) => c.command)).toEqual(expect.arrayContaining(['poll', 'close', 'stats', 'whistle']));
+    expect(commands(4).map((c) => c.command)).toEqual(expect.arrayContaining(['register', 'points', 'link']));
+    expect(group.find((c) => c.command === 'suggest')!.description).toMatch(/提议/);
+    for (const i of [0, 1, 2, 3, 4, 5]) for (const c of commands(i)) expect(c.command).toMatch(/^[a-z_]{1,32}$/);
   });
 
   it('changes nothing when the same updates are re-delivered after a restart', async () => {

@@ -69,14 +69,14 @@ describe('whistles and points on the staff page and in the exports', () => {
     const b = new Browser(webApp(w));
     await b.signIn(await linkFor(w, 'staff'));
     const html = await (await b.request(`/c/${w.slug}/points`)).text();
-    expect(html).toContain('2026Q4 积分排名');
+    expect(html).toContain('2026年第4季度 积分排名');
     const persons = /<section id="points-persons">(.*?)<\/section>/s.exec(html)![1]!;
     expect(persons).toMatch(/<td>1<\/td><td>li<\/td><td>\d+<\/td><td>一网格<\/td><td>物业公司<\/td><td>10<\/td>/);
     const units = /<section id="points-units">(.*?)<\/section>/s.exec(html)![1]!;
     // 物业公司: li's 10 and the whistle answered on time, 5.
     expect(units).toContain('<td>1</td><td>物业公司</td><td>15</td><td>10</td><td>1</td>');
     const other = await (await b.request(`/c/${w.slug}/points?quarter=2027Q1`)).text();
-    expect(other).toContain('2027Q1 积分排名');
+    expect(other).toContain('2027年第1季度 积分排名');
     expect(/<section id="points-units">(.*?)<\/section>/s.exec(other)![1]).toContain('暂无');
   });
 
