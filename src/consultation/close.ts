@@ -101,5 +101,6 @@ export async function closeLockedPoll(
   // The result (a rating's, a reopening's) reaches the followers and the supervisors privately.
   await tellFollowers(tx, { suggestion: s, what: `result-${poll.id}`, key: 'follow.result', params: { n: s.number, result: text }, supervisors: true, events: opts.events });
   // The result picture goes with the result message (adapters that can send pictures draw it).
-  return { reply: { text, pollId: poll.id, attachment: { kind: 'poll-chart', pollId: poll.id } }, result };
+  // No pollId: the result is not the ballot, and must never become the message live counts are edited into.
+  return { reply: { text, attachment: { kind: 'poll-chart', pollId: poll.id } }, result };
 }

@@ -10,6 +10,9 @@ const SLUG = '[a-z0-9][a-z0-9-]{0,39}';
 
 export const SLUG_PATTERN = new RegExp(`^${SLUG}$`);
 
+/** The slug's shape as a regular-expression source, for a pattern that embeds a slug (a path, a reference). */
+export const SLUG_SOURCE = SLUG;
+
 /** What SLUG_PATTERN says, for the CLI's error message. */
 export const SLUG_RULE = 'a slug is 1-40 characters of a-z, 0-9 and -, starting with a letter or digit';
 

@@ -9,14 +9,16 @@ import { ballots, comments, communities, persons, progressUpdates, ratings, role
 import type { Community } from '../kernel/context.js';
 import { itemPolls, type Item } from './board.js';
 import type { PollStanding } from './results.js';
+import { typedSlug } from '../domain/slug.js';
 
 /** Stages no longer open (the list leaves them out; the item page still shows them). */
 /** Not listed as open: done with, or merged into another item (issue 32), which is listed in its place. */
 const FINISHED = ['withdrawn', 'evaluated', 'rejected', 'merged'] as const;
 
 export async function communityBySlug(db: Db, slug: string): Promise<Community | undefined> {
-  if (!/^[a-z0-9][a-z0-9_-]{0,62}$/i.test(slug)) return undefined;
-  const [c] = await db.select().from(communities).where(eq(communities.slug, slug.toLowerCase()));
+  const typed = typedSlug(slug);
+  if (!typed) return undefined;
+  const [c] = await db.select().from(communities).where(eq(communities.slug, typed));
   return c;
 }
 

@@ -59,7 +59,9 @@ describe('a burst of 429s on sends', () => {
     await database.db.execute(sql`insert into chats (platform, platform_chat_id, kind, community_id, bound_at) values ('telegram', ${String(group.id)}, 'group', ${c!.id}, now())`);
     const since = fake.calls.length;
     fake.failNext({ method: 'sendMessage', errorCode: 429, retryAfter: 1, times: 4, when: (p) => Number(p.chat_id) === group.id });
-    for (let i = 1; i <= 5; i++) fake.sendText(group, fixtures.user(5_100_000 + i, `居民${i}`), `/suggest 建议 ${i}`);
+    // Five different matters, so no reply names another as similar (only its own #n).
+    const matters = ['东门路灯坏了', '三号楼电梯异响', '小区停车位不够', '楼道堆放杂物', '快递柜满了'];
+    for (let i = 1; i <= 5; i++) fake.sendText(group, fixtures.user(5_100_000 + i, `居民${i}`), `/suggest ${matters[i - 1]}`);
     // A group short of budget gets its pending answers merged into fewer messages (one line each).
     const answered = () => okSendsTo(group.id, since).map((m) => String(m.payload.text)).join('\n');
     await fake.waitFor(() => [1, 2, 3, 4, 5].every((n) => answered().includes(`#${n}`)) || undefined, 45000, 'five answers');

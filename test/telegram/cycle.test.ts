@@ -171,8 +171,12 @@ describe('the consultation cycle in a Telegram group (real core, real Postgres)'
 
   it('answers forged and stale callback data with a refusal and changes nothing', async () => {
     const before = await snapshot(database);
-    const ballot = fake.botMessages(group.id).find((m) => m.reply_markup?.inline_keyboard?.length)!;
-    const real = ballot.reply_markup.inline_keyboard[0][0].callback_data as string;
+    // Every poll of the cycle is closed by now, and a closed ballot loses its buttons: the stale data is
+    // that of a ballot as it was sent, pressed on that (closed) ballot message.
+    const sent = fake.callsOf('sendMessage').find((c) => Number(c.payload.chat_id) === group.id && c.payload.reply_markup)!;
+    const markup = typeof sent.payload.reply_markup === 'string' ? JSON.parse(sent.payload.reply_markup) : sent.payload.reply_markup;
+    const real = markup.inline_keyboard[0][0].callback_data as string;
+    const ballot = fake.botMessages(group.id).find((m) => m.edits > 0)!;
     const forged = [real.replace(/\d+/, '999999'), real + 'x', 'x'.repeat(64), '🙂', real.slice(0, -1)];
     const answered = fake.callsOf('answerCallbackQuery').length;
     for (const data of forged) fake.press(group, zhao, ballot.message_id, data);

@@ -15,6 +15,7 @@ import { langOfReq } from '../context.js';
 import { type AsResident, type ResidentWeb } from './context.js';
 import { clientAddress } from '../client-address.js';
 import { RPage, rsay } from './layout.js';
+import { SLUG_SOURCE } from '../../domain/slug.js';
 
 export const RESIDENT_COOKIE = 'yishi_resident';
 const PRE_COOKIE = 'yishi_rpre';
@@ -23,7 +24,7 @@ export const OAUTH_PATH = '/wechat-mp/oauth';
 /** Not under /v: a static segment beside /v/:slug would put Hono on its slower router, which misroutes the staff's chart.:ext. */
 export const RESIDENT_SIGNOUT = '/signout/resident';
 /** Where a return may lead: the resident pages only (no open redirect). */
-const RETURN = /^\/v(\/[a-z0-9][a-z0-9_-]{0,62}(\/(new|[1-9][0-9]{0,8}))?)?$/i;
+const RETURN = new RegExp(`^/v(/${SLUG_SOURCE}(/(new|[1-9][0-9]{0,8}))?)?$`, 'i');
 
 function startSession(rw: ResidentWeb, c: Parameters<typeof setCookie>[0], sessionId: string) {
   setCookie(c, RESIDENT_COOKIE, sessionId, { httpOnly: true, sameSite: 'Lax', secure: rw.secure, path: '/', maxAge: RESIDENT_SESSION_TTL_MS / 1000 });
