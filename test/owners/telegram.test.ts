@@ -32,12 +32,7 @@ describe("an owners' vote in a Telegram group (real adapter, core and Postgres)"
   let fake: FakeBotApi;
   let tg: TelegramBot;
 
-  const say = async (user: FakeUser, text: string, chat = group): Promise<StoredMessage> => {
-    const before = fake.botMessages(chat.id).length;
-    fake.sendText(chat, user, text);
-    const [reply] = await fake.waitForBotMessages(chat.id, before, 1, 15000);
-    return reply;
-  };
+  const say = (user: FakeUser, text: string, chat = group): Promise<StoredMessage> => fake.say(chat, user, text);
   const pressOn = async (user: FakeUser, message: StoredMessage, label: string): Promise<string | undefined> => {
     const button = message.reply_markup.inline_keyboard.flat().find((b: any) => b.text === label);
     const before = fake.callsOf('answerCallbackQuery').length;

@@ -275,6 +275,14 @@ export class FakeBotApi {
     return this.botMessages(chatId).slice(before);
   }
 
+  /** A user writes `text` in `chat`; resolves with the bot's first message there after it. */
+  async say(chat: FakeChat, from: FakeUser, text: string, timeoutMs = 15000): Promise<StoredMessage> {
+    const before = this.botMessages(chat.id).length;
+    this.sendText(chat, from, text);
+    const [reply] = await this.waitForBotMessages(chat.id, before, 1, timeoutMs);
+    return reply!;
+  }
+
   // ---- HTTP ------------------------------------------------------------------------------------
 
   private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -26,12 +26,7 @@ let fake: FakeBotApi;
 let bot: TelegramBot;
 let jobs: Jobs;
 
-async function say(chat: FakeChat, user: FakeUser, text: string): Promise<string> {
-  const before = fake.botMessages(chat.id).length;
-  fake.sendText(chat, user, text);
-  const [reply] = await fake.waitForBotMessages(chat.id, before, 1, 15000);
-  return reply!.text;
-}
+const say = async (chat: FakeChat, user: FakeUser, text: string): Promise<string> => (await fake.say(chat, user, text)).text;
 
 async function until(check: () => Promise<boolean>, what: string, ms = 15000): Promise<void> {
   const end = Date.now() + ms;

@@ -53,11 +53,7 @@ describe('update shapes of real Telegram groups (real core, real Postgres)', () 
   /** Waits until the bot confirmed `update` (its effects committed). */
   const settled = (update: { update_id: number }) =>
     fake.waitFor(() => fake.callsOf('getUpdates').some((c) => c.payload.offset > update.update_id), 10000, `update ${update.update_id} confirmed`);
-  const say = async (chat: FakeChat, from: FakeUser, text: string) => {
-    const before = fake.botMessages(chat.id).length;
-    fake.sendText(chat, from, text);
-    return (await fake.waitForBotMessages(chat.id, before, 1, 10000))[0]!;
-  };
+  const say = (chat: FakeChat, from: FakeUser, text: string) => fake.say(chat, from, text, 10000);
   const chatRow = async (id: number) => (await database.db.select().from(s.chats).where(eq(s.chats.platformChatId, String(id))))[0];
   const bindGroup = async (chat: FakeChat, slug: string) => {
     expect((await say(chat, staff, `/bind ${slug}`)).text).toContain('已绑定');

@@ -31,12 +31,7 @@ let bot: TelegramBot;
 let web: RunningWeb;
 let browser: BrowserContext;
 
-async function say(chat: FakeChat, user: FakeUser, text: string): Promise<string> {
-  const before = fake.botMessages(chat.id).length;
-  fake.sendText(chat, user, text);
-  const [reply] = await fake.waitForBotMessages(chat.id, before, 1, 15000);
-  return reply!.text;
-}
+const say = async (chat: FakeChat, user: FakeUser, text: string): Promise<string> => (await fake.say(chat, user, text)).text;
 
 beforeAll(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });

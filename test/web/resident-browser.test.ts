@@ -37,12 +37,7 @@ let web: RunningWeb;
 let chromiumBrowser: Browser;
 let phone: BrowserContext;
 
-async function say(chat: FakeChat, user: FakeUser, text: string): Promise<string> {
-  const before = fake.botMessages(chat.id).length;
-  fake.sendText(chat, user, text);
-  const [reply] = await fake.waitForBotMessages(chat.id, before, 1, 15000);
-  return reply!.text;
-}
+const say = async (chat: FakeChat, user: FakeUser, text: string): Promise<string> => (await fake.say(chat, user, text)).text;
 
 beforeAll(async () => {
   database = await freshDatabase();
